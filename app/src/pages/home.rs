@@ -1,0 +1,66 @@
+//! The home page: what the site does, the four services, and whether the server answers.
+
+use domain::Service;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::i18n::{self, Lang, t};
+
+#[component]
+pub fn Home() -> impl IntoView {
+    view! {
+        <section class="hero">
+            <h1>{move || t(i18n::SITE_NAME)}</h1>
+            <p class="tagline">{move || t(i18n::TAGLINE)}</p>
+        </section>
+        <section aria-labelledby="services-heading">
+            <h2 id="services-heading">{move || t(i18n::SERVICES_HEADING)}</h2>
+            <ul class="services">
+                {Service::ALL.into_iter().map(|s| view! { <ServiceCard service=s /> }).collect_view()}
+            </ul>
+        </section>
+        <HealthStatus />
+    }
+}
+
+#[component]
+fn ServiceCard(service: Service) -> impl IntoView {
+    let name = move || match Lang::current() {
+        Lang::Zh => service.name_zh(),
+        Lang::En => service.name_en(),
+    };
+    let summary = move || match Lang::current() {
+        Lang::Zh => service.summary_zh(),
+        Lang::En => service.summary_en(),
+    };
+    view! {
+        <li class="service" data-service=service.code()>
+            <h3>{name}</h3>
+            <p>{summary}</p>
+        </li>
+    }
+}
+
+/// Shows the server's answer to `/api/health`; it is a live region so the change is announced.
+#[component]
+fn HealthStatus() -> impl IntoView {
+    let health = LocalResource::new(api::health);
+    let state = move || match health.get() {
+        None => "checking",
+        Some(Ok(_)) => "ok",
+        Some(Err(_)) => "down",
+    };
+    let text = move || match health.get() {
+        None => t(i18n::HEALTH_CHECKING).to_string(),
+        Some(Ok(h)) => format!(
+            "{}（{} {}）",
+            t(i18n::HEALTH_OK),
+            t(i18n::VERSION),
+            h.version
+        ),
+        Some(Err(_)) => t(i18n::HEALTH_DOWN).to_string(),
+    };
+    view! {
+        <p id="health" class="health" role="status" data-state=state>{text}</p>
+    }
+}

@@ -1,0 +1,8 @@
+//! The rules of 计生证件网上办 (SPEC.md), shared by the browser (wasm32) and the server.
+//!
+//! Nothing here performs I/O or depends on an async runtime: every function is a pure
+//! computation over its arguments, so the SPA and the functions reach the same answer.
+
+pub mod service;
+
+pub use service::Service;

@@ -1,0 +1,19 @@
+//! The server side of 计生证件网上办: thin HTTP functions over the `domain` rules.
+//!
+//! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
+//! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
+
+pub mod health;
+pub mod local;
+pub mod problem;
+
+use axum::Router;
+
+/// Every API router, mounted under `/api` by the local server. Unknown paths under `/api`
+/// answer a problem document, never the SPA's index.html.
+pub fn api_router() -> Router {
+    Router::new()
+        .merge(health::router())
+        .fallback(problem::not_found)
+        .method_not_allowed_fallback(problem::method_not_allowed)
+}

@@ -1,0 +1,111 @@
+//! The API through real HTTP on loopback.
+
+use crate::helpers::{spawn_app, spawn_app_with_spa};
+
+#[tokio::test]
+async fn health_answers_200_json_with_the_version() {
+    // Arrange
+    let app = spawn_app().await;
+    // Act
+    let res = app.client.get(app.url("/api/health")).send().await.unwrap();
+    // Assert
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn unknown_api_path_is_a_404_problem_not_the_spa() {
+    let app = spawn_app_with_spa().await;
+
+    let res = app
+        .client
+        .get(app.url("/api/no-such-thing"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+    assert_eq!(body["status"], 404);
+    assert!(body["title"].as_str().unwrap().contains("不存在"));
+    assert!(
+        body["title_en"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist")
+    );
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_405_problem() {
+    let app = spawn_app().await;
+
+    let res = app
+        .client
+        .post(app.url("/api/health"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 405);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn client_routes_fall_back_to_the_spa_index() {
+    let app = spawn_app_with_spa().await;
+
+    let res = app
+        .client
+        .get(app.url("/track/some-case"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<title>计生证件网上办</title>"));
+}
+
+#[tokio::test]
+async fn assets_are_served_brotli_compressed_when_accepted() {
+    let app = spawn_app_with_spa().await;
+    let index = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let wasm = index
+        .split('\'')
+        .chain(index.split('"'))
+        .find(|s| s.starts_with('/') && s.ends_with(".wasm"))
+        .expect("index.html references the wasm")
+        .to_string();
+
+    let res = app
+        .client
+        .get(app.url(&wasm))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+}

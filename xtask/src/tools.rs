@@ -1,0 +1,219 @@
+//! Installs what the project needs when it is missing; every step is skipped when satisfied.
+//! The versions follow ARCHITECTURE.md's toolchain recipe.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{Result, XtaskError, cargo, root, run_checked};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Debian packages for browser tests: a CJK font, or Chinese renders as boxes in screenshots.
+const BROWSER_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-wqy-microhei"];
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// Everything: web build tools and browser test tools.
+pub fn ensure_all() -> Result<()> {
+    ensure_web()?;
+    ensure_browser()
+}
+
+/// What building the SPA needs: the wasm target, trunk, wasm-bindgen and npm's wasm-opt.
+pub fn ensure_web() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_npm_tools()?;
+    ensure_wasm_bindgen()?;
+    ensure_trunk()
+}
+
+/// The first line a program prints for `--version`, or `None` when it cannot run.
+fn version_of(program: &Path, flag: &str) -> Option<String> {
+    let out = Command::new(program).arg(flag).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines().next().map(|l| l.trim().to_string())
+}
+
+pub fn cargo_bin(name: &str) -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin").join(name)
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .current_dir(root())
+        .output()
+        .map_err(|source| XtaskError::Spawn {
+            program: "rustup".into(),
+            source,
+        })?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
+        return Ok(());
+    }
+    println!("xtask: installing the {WASM_TARGET} target");
+    run_checked(
+        Command::new("rustup")
+            .args(["target", "add", WASM_TARGET])
+            .current_dir(root()),
+    )
+}
+
+fn ensure_trunk() -> Result<()> {
+    let want = format!("trunk {TRUNK_VERSION}");
+    if version_of(&cargo_bin("trunk"), "--version").as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    println!("xtask: installing trunk {TRUNK_VERSION} (about 20 minutes, once per machine)");
+    run_checked(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+}
+
+/// The wasm-bindgen version Cargo.lock resolved; the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock_path = root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).map_err(|source| XtaskError::Io {
+        context: format!("reading {}", lock_path.display()),
+        source,
+    })?;
+    parse_locked_version(&lock, "wasm-bindgen").ok_or_else(|| {
+        XtaskError::Failed("finding wasm-bindgen in Cargo.lock (run `cargo fetch`)".into())
+    })
+}
+
+fn parse_locked_version(lock: &str, package: &str) -> Option<String> {
+    let name_line = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == name_line {
+            let version = lines.next()?.trim();
+            let v = version.strip_prefix("version = \"")?.strip_suffix('"')?;
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+fn ensure_wasm_bindgen() -> Result<()> {
+    let version = locked_wasm_bindgen_version()?;
+    let want = format!("wasm-bindgen {version}");
+    if version_of(&cargo_bin("wasm-bindgen"), "--version").as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    // Not --locked: the CLI's own lockfile pins a webpki-roots the registry lacks (recipe).
+    println!("xtask: installing wasm-bindgen-cli {version} (about 7 minutes, once per machine)");
+    run_checked(cargo().args(["install", "wasm-bindgen-cli", "--version", &version]))
+}
+
+/// `node_modules/.bin`, which must be on PATH when trunk looks for wasm-opt.
+pub fn npm_bin_dir() -> PathBuf {
+    root().join("node_modules").join(".bin")
+}
+
+fn ensure_node() -> Result<()> {
+    if version_of(Path::new("node"), "--version").is_some()
+        && version_of(Path::new("npm"), "--version").is_some()
+    {
+        return Ok(());
+    }
+    apt_install(&["nodejs", "npm"])
+}
+
+fn ensure_npm_tools() -> Result<()> {
+    ensure_node()?;
+    let wasm_opt = version_of(&npm_bin_dir().join("wasm-opt"), "--version");
+    let playwright = root().join("node_modules/playwright-core/package.json");
+    let ok = wasm_opt.is_some_and(|v| v.contains("version_132")) && playwright.is_file();
+    if ok {
+        return Ok(());
+    }
+    println!("xtask: installing npm tools (binaryen 132, playwright-core) from package-lock.json");
+    run_checked(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(root()),
+    )
+}
+
+/// Chromium, ChromeDriver and a CJK font from Debian, for the browser tests.
+pub fn ensure_browser() -> Result<()> {
+    let present = [CHROMIUM, CHROMEDRIVER, CJK_FONT]
+        .iter()
+        .all(|p| Path::new(p).exists());
+    if present {
+        return Ok(());
+    }
+    apt_install(&BROWSER_PACKAGES)
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    println!("xtask: installing Debian packages {}", packages.join(" "));
+    run_checked(apt_get().args(["update", "-q"]))?;
+    run_checked(
+        apt_get()
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// `apt-get`, through sudo when we are not root (a developer's own machine).
+fn apt_get() -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if is_root {
+        Command::new("apt-get")
+    } else {
+        let mut cmd = Command::new("sudo");
+        cmd.arg("apt-get");
+        cmd
+    }
+}
+
+/// PATH with cargo's bin and npm's bin first, for trunk (which finds wasm-opt and
+/// wasm-bindgen on PATH when offline).
+pub fn tool_path() -> std::ffi::OsString {
+    let mut dirs = vec![npm_bin_dir(), cargo_bin("")];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_locked_version_of_a_package() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\
+                    [[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            parse_locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(parse_locked_version(lock, "trunk"), None);
+    }
+
+    #[test]
+    fn the_workspace_lock_pins_the_wasm_bindgen_the_app_asks_for() {
+        let manifest = std::fs::read_to_string(root().join("app/Cargo.toml")).unwrap();
+        let locked = locked_wasm_bindgen_version().unwrap();
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={locked}\"")),
+            "app/Cargo.toml must pin wasm-bindgen to the locked {locked}"
+        );
+    }
+}
