@@ -3,6 +3,12 @@
 //! Nothing here performs I/O or depends on an async runtime: every function is a pure
 //! computation over its arguments, so the SPA and the functions reach the same answer.
 
+pub mod calendar;
+pub mod date;
+pub mod id_number;
 pub mod service;
 
+pub use calendar::{Calendar, TimeLimit, TimeUnit};
+pub use date::Date;
+pub use id_number::IdNumber;
 pub use service::Service;
