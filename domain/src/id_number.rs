@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::date::Date;
+use crate::division::PROVINCES;
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdNumber {
@@ -51,12 +52,6 @@ pub enum Sex {
     Male,
     Female,
 }
-
-/// GB/T 2260 province prefixes (incl. 71 台湾, 81 香港, 82 澳门).
-const PROVINCES: [u8; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-    53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
-];
 
 /// ISO 7064 MOD 11-2 weights for positions 1..=17.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -5,10 +5,12 @@
 
 pub mod calendar;
 pub mod date;
+pub mod division;
 pub mod id_number;
 pub mod service;
 
 pub use calendar::{Calendar, TimeLimit, TimeUnit};
 pub use date::Date;
+pub use division::{DivisionCode, Gazetteer, Level};
 pub use id_number::IdNumber;
 pub use service::Service;
