@@ -130,10 +130,6 @@ pub const HEALTH_DOWN: Text = Text {
     zh: "服务器状态：无法连接，请稍后再试",
     en: "Server status: unreachable, please try again later",
 };
-pub const VERSION: Text = Text {
-    zh: "版本",
-    en: "version",
-};
 pub const NOT_FOUND: Text = Text {
     zh: "页面不存在",
     en: "Page not found",

@@ -4,9 +4,11 @@
 //! computation over its arguments, so the SPA and the functions reach the same answer.
 
 pub mod calendar;
+pub mod contract;
 pub mod date;
 pub mod division;
 pub mod id_number;
+pub mod materials;
 pub mod service;
 
 pub use calendar::{Calendar, TimeLimit, TimeUnit};

@@ -52,12 +52,10 @@ fn HealthStatus() -> impl IntoView {
     };
     let text = move || match health.get() {
         None => t(i18n::HEALTH_CHECKING).to_string(),
-        Some(Ok(h)) => format!(
-            "{}（{} {}）",
-            t(i18n::HEALTH_OK),
-            t(i18n::VERSION),
-            h.version
-        ),
+        Some(Ok(h)) => match Lang::current() {
+            Lang::Zh => format!("{}（版本 {}）", t(i18n::HEALTH_OK), h.version),
+            Lang::En => format!("{} (version {})", t(i18n::HEALTH_OK), h.version),
+        },
         Some(Err(_)) => t(i18n::HEALTH_DOWN).to_string(),
     };
     view! {

@@ -16,7 +16,7 @@ export default async function home({ page, baseUrl, shot }) {
   await health.waitFor();
   const healthText = await health.textContent();
   assert.match(healthText, /服务器状态：正常/);
-  assert.match(healthText, /版本 \d+\.\d+\.\d+/);
+  assert.match(healthText, /（版本 \d+\.\d+\.\d+）/);
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   await shot('zh');
 
@@ -24,7 +24,7 @@ export default async function home({ page, baseUrl, shot }) {
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('heading', { level: 1, name: 'Family-Planning Certificates Online' }).waitFor();
   await page.getByRole('heading', { level: 3, name: 'Re-birth service certificate' }).waitFor();
-  await page.locator('#health[data-state="ok"]', { hasText: 'Server status: OK' }).waitFor();
+  await page.locator('#health[data-state="ok"]', { hasText: /^Server status: OK \(version \d+\.\d+\.\d+\)$/ }).waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   await shot('en');
   await page.reload();

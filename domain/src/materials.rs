@@ -1,0 +1,302 @@
+//! The material catalogue of SPEC §3 and one-pass validation (一次性告知): every missing or
+//! invalid item is reported in one answer, never one at a time (003 附件1 is the complaint
+//! about the opposite; 000 二(二)2; 吉林 art. 19).
+
+use serde::{Deserialize, Serialize};
+
+use crate::contract::{MaterialItem, ProvidedBy};
+
+/// Stable material codes (SPEC §3): part of the API, never renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialCode {
+    IdCards,
+    HukouBook,
+    MarriageCert,
+    DivorceCert,
+    DivorceSettlement,
+    JointChildrenProof,
+    MaritalStatusProof,
+    BirthMedicalCert,
+    PhotoWomanX2,
+    PhotoApplicantX1,
+    DisabilityAppraisal,
+    UnitOrVillageOpinion,
+    CommitmentLetter,
+    Delegation,
+}
+
+impl MaterialCode {
+    pub const ALL: [MaterialCode; 14] = [
+        MaterialCode::IdCards,
+        MaterialCode::HukouBook,
+        MaterialCode::MarriageCert,
+        MaterialCode::DivorceCert,
+        MaterialCode::DivorceSettlement,
+        MaterialCode::JointChildrenProof,
+        MaterialCode::MaritalStatusProof,
+        MaterialCode::BirthMedicalCert,
+        MaterialCode::PhotoWomanX2,
+        MaterialCode::PhotoApplicantX1,
+        MaterialCode::DisabilityAppraisal,
+        MaterialCode::UnitOrVillageOpinion,
+        MaterialCode::CommitmentLetter,
+        MaterialCode::Delegation,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MaterialCode::IdCards => "id_cards",
+            MaterialCode::HukouBook => "hukou_book",
+            MaterialCode::MarriageCert => "marriage_cert",
+            MaterialCode::DivorceCert => "divorce_cert",
+            MaterialCode::DivorceSettlement => "divorce_settlement",
+            MaterialCode::JointChildrenProof => "joint_children_proof",
+            MaterialCode::MaritalStatusProof => "marital_status_proof",
+            MaterialCode::BirthMedicalCert => "birth_medical_cert",
+            MaterialCode::PhotoWomanX2 => "photo_woman_x2",
+            MaterialCode::PhotoApplicantX1 => "photo_applicant_x1",
+            MaterialCode::DisabilityAppraisal => "disability_appraisal",
+            MaterialCode::UnitOrVillageOpinion => "unit_or_village_opinion",
+            MaterialCode::CommitmentLetter => "commitment_letter",
+            MaterialCode::Delegation => "delegation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<MaterialCode> {
+        MaterialCode::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            MaterialCode::IdCards => "夫妻双方身份证",
+            MaterialCode::HukouBook => "户口簿",
+            MaterialCode::MarriageCert => "结婚证",
+            MaterialCode::DivorceCert => "离婚证",
+            MaterialCode::DivorceSettlement => "离婚协议书或离婚判决书、调解书",
+            MaterialCode::JointChildrenProof => "是否共同育有子女的证明",
+            MaterialCode::MaritalStatusProof => "婚育情况证明",
+            MaterialCode::BirthMedicalCert => "出生医学证明",
+            MaterialCode::PhotoWomanX2 => "女方一寸免冠近照2张",
+            MaterialCode::PhotoApplicantX1 => "申请人一寸免冠近照1张",
+            MaterialCode::DisabilityAppraisal => "病残儿医学鉴定结论",
+            MaterialCode::UnitOrVillageOpinion => "夫妻一方单位或村(居)委会意见",
+            MaterialCode::CommitmentLetter => "承诺书",
+            MaterialCode::Delegation => "委托书及代办人身份证",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            MaterialCode::IdCards => "Both spouses' ID cards",
+            MaterialCode::HukouBook => "Household register (hukou book)",
+            MaterialCode::MarriageCert => "Marriage certificate",
+            MaterialCode::DivorceCert => "Divorce certificate",
+            MaterialCode::DivorceSettlement => "Divorce agreement, judgment or mediation statement",
+            MaterialCode::JointChildrenProof => {
+                "Proof of whether the couple have children together"
+            }
+            MaterialCode::MaritalStatusProof => "Marriage and childbirth status proof",
+            MaterialCode::BirthMedicalCert => "Medical birth certificate",
+            MaterialCode::PhotoWomanX2 => "Two 1-inch photos of the wife",
+            MaterialCode::PhotoApplicantX1 => "One 1-inch photo of the applicant",
+            MaterialCode::DisabilityAppraisal => "Medical appraisal of the child's disability",
+            MaterialCode::UnitOrVillageOpinion => {
+                "Opinion of an employer or the village/residents' committee"
+            }
+            MaterialCode::CommitmentLetter => "Letter of commitment",
+            MaterialCode::Delegation => "Letter of delegation and the delegate's ID card",
+        }
+    }
+
+    /// The catalogue entry for a list, with the article that requires it there.
+    pub fn item(self, source: &str) -> MaterialItem {
+        MaterialItem {
+            code: self,
+            name: self.name_zh().to_string(),
+            source: source.to_string(),
+            name_en: self.name_en().to_string(),
+            note: String::new(),
+            provided_by: ProvidedBy::Applicant,
+        }
+    }
+}
+
+/// What an application brings for one material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvidedMaterial {
+    pub code: String,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+    /// At a window, staff saw the original (SPEC §9).
+    #[serde(default)]
+    pub checked_in_person: bool,
+}
+
+/// One problem with the materials, in the `errors` of a 422 answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum MaterialProblem {
+    /// A required material is not there.
+    MaterialMissing { material: MaterialCode },
+    /// A material code the catalogue does not know.
+    MaterialUnknown { material: String },
+    /// A material not on the published list for this situation (吉林 art. 8): not kept.
+    MaterialNotRequired { material: MaterialCode },
+    /// The same material listed twice.
+    MaterialDuplicated { material: MaterialCode },
+}
+
+/// Checks the provided materials against the complete list in one pass and returns **every**
+/// problem. Items the window provides are not asked of the applicant.
+pub fn validate(required: &[MaterialItem], provided: &[ProvidedMaterial]) -> Vec<MaterialProblem> {
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    for p in provided {
+        let Some(code) = MaterialCode::from_code(&p.code) else {
+            problems.push(MaterialProblem::MaterialUnknown {
+                material: p.code.clone(),
+            });
+            continue;
+        };
+        if seen.contains(&code) {
+            problems.push(MaterialProblem::MaterialDuplicated { material: code });
+            continue;
+        }
+        seen.push(code);
+        if !required.iter().any(|r| r.code == code) {
+            problems.push(MaterialProblem::MaterialNotRequired { material: code });
+        }
+    }
+    for r in required
+        .iter()
+        .filter(|r| r.provided_by == ProvidedBy::Applicant)
+    {
+        let present = provided
+            .iter()
+            .any(|p| p.code == r.code.code() && (!p.attachments.is_empty() || p.checked_in_person));
+        if !present {
+            problems.push(MaterialProblem::MaterialMissing { material: r.code });
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provided(code: &str) -> ProvidedMaterial {
+        ProvidedMaterial {
+            code: code.into(),
+            attachments: vec!["u1".into()],
+            checked_in_person: false,
+        }
+    }
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for m in MaterialCode::ALL {
+            assert_eq!(MaterialCode::from_code(m.code()), Some(m));
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                format!("\"{}\"", m.code())
+            );
+            assert!(!m.name_zh().is_empty() && !m.name_en().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_missing_item_is_reported_at_once() {
+        // 003 附件1: Mr Zhao was told one item per visit. Here all come back in one answer.
+        let required = [
+            MaterialCode::IdCards.item("003 附件2"),
+            MaterialCode::HukouBook.item("003 附件2"),
+            MaterialCode::MarriageCert.item("003 附件2"),
+        ];
+        let problems = validate(&required, &[provided("id_cards")]);
+        assert_eq!(
+            problems,
+            vec![
+                MaterialProblem::MaterialMissing {
+                    material: MaterialCode::HukouBook
+                },
+                MaterialProblem::MaterialMissing {
+                    material: MaterialCode::MarriageCert
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn window_issued_items_are_not_asked_of_the_applicant() {
+        // 003 三(二): 婚育情况证明 is produced by the window from the population system.
+        let mut proof = MaterialCode::MaritalStatusProof.item("003 三");
+        proof.provided_by = ProvidedBy::Window;
+        let required = [MaterialCode::IdCards.item("003 附件2"), proof];
+        assert!(validate(&required, &[provided("id_cards")]).is_empty());
+    }
+
+    #[test]
+    fn an_empty_attachment_list_is_missing_unless_checked_in_person() {
+        let required = [MaterialCode::IdCards.item("003 附件2")];
+        let empty = ProvidedMaterial {
+            code: "id_cards".into(),
+            attachments: vec![],
+            checked_in_person: false,
+        };
+        assert_eq!(validate(&required, &[empty.clone()]).len(), 1);
+        let seen = ProvidedMaterial {
+            checked_in_person: true,
+            ..empty
+        };
+        assert!(validate(&required, &[seen]).is_empty());
+    }
+
+    #[test]
+    fn unknown_extra_and_duplicate_materials_are_reported_too() {
+        // 吉林 art. 8: nothing beyond the published list.
+        let required = [MaterialCode::IdCards.item("002 第三条")];
+        let problems = validate(
+            &required,
+            &[
+                provided("id_cards"),
+                provided("id_cards"),
+                provided("bank_statement"),
+                provided("hukou_book"),
+            ],
+        );
+        assert_eq!(
+            problems,
+            vec![
+                MaterialProblem::MaterialDuplicated {
+                    material: MaterialCode::IdCards
+                },
+                MaterialProblem::MaterialUnknown {
+                    material: "bank_statement".into()
+                },
+                MaterialProblem::MaterialNotRequired {
+                    material: MaterialCode::HukouBook
+                },
+            ]
+        );
+        let json = serde_json::to_value(&problems[0]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "material_duplicated", "material": "id_cards"})
+        );
+    }
+
+    #[test]
+    fn missing_serialises_as_in_spec_section_9() {
+        let json = serde_json::to_value(MaterialProblem::MaterialMissing {
+            material: MaterialCode::HukouBook,
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "material_missing", "material": "hukou_book"})
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! The provincial rule sets as data. Every value carries the seed article it comes from
+//! (seed file prefix + article); where a seed is silent the fallback names its own basis.
+
+use crate::calendar::TimeLimit;
+use crate::contract::ProvidedBy;
+use crate::date::Date;
+use crate::materials::MaterialCode;
+use crate::service::Service;
+
+/// A value and the article it rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cited<T> {
+    pub value: T,
+    pub source: &'static str,
+}
+
+pub const fn cite<T>(value: T, source: &'static str) -> Cited<T> {
+    Cited { value, source }
+}
+
+/// A value in force over a date range (`to` exclusive; `None` = open-ended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period<T> {
+    pub from: Date,
+    pub to: Option<Date>,
+    pub rule: Cited<T>,
+}
+
+/// The rule of a list of periods in force on `date`.
+pub fn in_force<T: Copy>(periods: &[Period<T>], date: Date) -> Option<Cited<T>> {
+    periods
+        .iter()
+        .find(|p| p.from <= date && p.to.is_none_or(|to| date < to))
+        .map(|p| p.rule)
+}
+
+/// Where a couple may apply besides a spouse's hukou place (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceRule {
+    /// At the place of residence after living there at least `months` (以上 includes the
+    /// number itself: 民法典 第一千二百五十九条). `needs_province_hukou`: one spouse's hukou
+    /// must be in the province (湖北 000 二(二)1).
+    Residence {
+        months: i32,
+        needs_province_hukou: bool,
+    },
+    /// Any window in the province accepts; the hukou place (residence for the floating
+    /// population) keeps the decision: 就近受理申请、审批权属不变 (重庆 004 一, 四(三)).
+    AnyWindow,
+}
+
+/// Who decides a re-birth application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RebirthDecider {
+    /// The county of the accepting office (湖北: the office at hukou or residence place
+    /// forwards to its county, 000 二(二)1 and 5).
+    AcceptingCounty,
+    /// The county of a spouse's in-province hukou, else the accepting county (吉林 art. 6).
+    HukouCounty,
+    /// The in-province hukou county, else the residence county (重庆 004 四(三)).
+    HukouThenResidenceCounty,
+}
+
+/// How long a re-birth decision may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RebirthLimit {
+    /// Township opinion within `township`, county decision within `county` of receipt,
+    /// the whole within `total` (湖北 000 二(二)5).
+    TownshipCounty {
+        township: TimeLimit,
+        county: TimeLimit,
+        total: TimeLimit,
+    },
+    /// One limit when the facts can be verified in the province, another when another
+    /// province must be asked (吉林 art. 19).
+    InOrCrossProvince {
+        in_province: TimeLimit,
+        cross_province: TimeLimit,
+    },
+    Single(TimeLimit),
+}
+
+/// How the only-child honour certificate is processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HonorProcessing {
+    Instant,
+    /// By the township within the limit.
+    Township(TimeLimit),
+}
+
+/// Condition under which a material is on the list (all must hold).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Married,
+    Unmarried,
+    Remarried,
+    Retroactive,
+    NotRetroactive,
+    DisabledChild,
+    Delegated,
+    /// Neither spouse's hukou is in the accepting province (市外/省外).
+    HukouOutsideProvince,
+    /// The couple may commit in writing instead of proving (not for 失信 persons).
+    MayCommit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaterialRule {
+    pub service: Service,
+    pub code: MaterialCode,
+    pub when: &'static [When],
+    pub source: &'static str,
+    pub note: &'static str,
+    pub by: ProvidedBy,
+}
+
+const fn m(service: Service, code: MaterialCode, when: &'static [When], source: &'static str) -> MaterialRule {
+    MaterialRule {
+        service,
+        code,
+        when,
+        source,
+        note: "",
+        by: ProvidedBy::Applicant,
+    }
+}
+
+const fn noted(mut rule: MaterialRule, note: &'static str) -> MaterialRule {
+    rule.note = note;
+    rule
+}
+
+const fn by_window(mut rule: MaterialRule) -> MaterialRule {
+    rule.by = ProvidedBy::Window;
+    rule
+}
+
+/// One province's rules.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleSet {
+    pub province: u8,
+    pub name: &'static str,
+    /// The universal two-child policy and these rules apply from this day (001 一(一)).
+    pub in_force: Period<()>,
+    pub place: Cited<PlaceRule>,
+    pub rebirth_decider: Cited<RebirthDecider>,
+    pub rebirth_limit: Cited<RebirthLimit>,
+    /// Where the seeds register births of unmarried parents (吉林 art. 5).
+    pub unmarried_birth_card: Option<&'static str>,
+    /// Recognises another province's re-birth card (吉林 art. 7).
+    pub recognises_other_province_rebirth_card: Option<&'static str>,
+    pub birth_service_instant: &'static str,
+    pub marital_status_proof_instant: &'static str,
+    pub honor: &'static [Period<HonorProcessing>],
+    pub materials: &'static [MaterialRule],
+    /// The public complaint line of the province's seeds.
+    pub hotline: Cited<&'static str>,
+}
+
+const fn date(y: i32, mo: u8, d: u8) -> Date {
+    match Date::new(y, mo, d) {
+        Some(date) => date,
+        None => panic!("invalid date in rule data"),
+    }
+}
+
+/// 全面两孩 in force (001 一(一): "全面两孩政策于2016年1月1日正式施行").
+pub const TWO_CHILD_FROM: Date = date(2016, 1, 1);
+/// The last birth date for an honour certificate (001 一(四)1).
+pub const HONOR_LAST_BIRTH: Date = date(2015, 12, 31);
+
+/// Where the seeds give no limit for a township-processed item, the general limit for an
+/// administrative decision applies: 行政许可法 第四十二条 (20 days; read as working days
+/// as the provinces' own guides do).
+pub const DEFAULT_LIMIT_SOURCE: &str = "行政许可法 第四十二条（种子文件未规定时限）";
+
+use MaterialCode as M;
+use Service as S;
+use When as W;
+
+pub const HUBEI: RuleSet = RuleSet {
+    province: 42,
+    name: "湖北省",
+    in_force: Period { from: TWO_CHILD_FROM, to: None, rule: cite((), "001 一(一)") },
+    place: cite(PlaceRule::Residence { months: 6, needs_province_hukou: true }, "000 二(二)1"),
+    rebirth_decider: cite(RebirthDecider::AcceptingCounty, "000 二(二)1, 二(二)5"),
+    rebirth_limit: cite(
+        RebirthLimit::TownshipCounty {
+            township: TimeLimit::days(10),
+            county: TimeLimit::days(20),
+            total: TimeLimit::days(30),
+        },
+        "000 二(二)5",
+    ),
+    unmarried_birth_card: None,
+    recognises_other_province_rebirth_card: None,
+    birth_service_instant: "001 二(一)",
+    marital_status_proof_instant: "003 三(二)（参照）",
+    honor: &[Period {
+        from: TWO_CHILD_FROM,
+        to: None,
+        rule: cite(HonorProcessing::Township(TimeLimit::working_days(20)), DEFAULT_LIMIT_SOURCE),
+    }],
+    materials: &[
+        m(S::BirthService, M::IdCards, &[], "001 二(一)"),
+        m(S::BirthService, M::HukouBook, &[], "001 二(一)"),
+        m(S::BirthService, M::MarriageCert, &[W::Married], "001 二(一)"),
+        m(S::BirthService, M::DivorceCert, &[W::Remarried], "001 一(一)"),
+        m(S::BirthService, M::DivorceSettlement, &[W::Remarried], "001 一(一)"),
+        m(S::BirthService, M::BirthMedicalCert, &[W::Retroactive], "001 二(三)"),
+        m(S::BirthService, M::Delegation, &[W::Delegated], "000 二(二)1"),
+        m(S::Rebirth, M::IdCards, &[], "000 二(二)1"),
+        noted(m(S::Rebirth, M::HukouBook, &[], "000 二(二)1"), "户主页、人口增减页、申请人本人页及小孩页"),
+        m(S::Rebirth, M::MarriageCert, &[], "000 二(二)1"),
+        m(S::Rebirth, M::DivorceCert, &[W::Remarried], "001 一(一)"),
+        m(S::Rebirth, M::DivorceSettlement, &[W::Remarried], "001 一(一)"),
+        m(S::Rebirth, M::JointChildrenProof, &[W::Remarried], "001 一(一)"),
+        m(S::Rebirth, M::DisabilityAppraisal, &[W::DisabledChild], "001 二(二)（《条例》第十五条）"),
+        noted(
+            m(S::Rebirth, M::CommitmentLetter, &[W::MayCommit], "001 二(二)"),
+            "凭群众承诺办证：婚育情况以承诺代替证明",
+        ),
+        m(S::Rebirth, M::Delegation, &[W::Delegated], "000 二(二)1"),
+        m(S::OnlyChildHonor, M::IdCards, &[], "003 附件2 独生子女证指南 三1（参照）"),
+        m(S::OnlyChildHonor, M::HukouBook, &[], "003 附件2 独生子女证指南 三1（参照）"),
+        m(S::OnlyChildHonor, M::PhotoApplicantX1, &[], "003 附件2 独生子女证指南 三2（参照）"),
+        by_window(m(S::OnlyChildHonor, M::UnitOrVillageOpinion, &[], "003 附件2 独生子女证指南 三3（参照）")),
+        m(S::OnlyChildHonor, M::DivorceCert, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
+        m(S::OnlyChildHonor, M::DivorceSettlement, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
+        m(S::OnlyChildHonor, M::Delegation, &[W::Delegated], "000 二(二)1"),
+        m(S::MaritalStatusProof, M::IdCards, &[], "003 三(二)（参照）"),
+        m(S::MaritalStatusProof, M::CommitmentLetter, &[W::HukouOutsideProvince, W::MayCommit], "003 三(二)（参照）"),
+        m(S::MaritalStatusProof, M::Delegation, &[W::Delegated], "000 二(二)1"),
+    ],
+    hotline: cite("12356", "000 三(一)"),
+};
+
+pub const JILIN: RuleSet = RuleSet {
+    province: 22,
+    name: "吉林省",
+    in_force: Period { from: date(2016, 5, 3), to: None, rule: cite((), "002（吉卫发〔2016〕22号，2016-05-03）") },
+    place: cite(PlaceRule::Residence { months: 1, needs_province_hukou: false }, "002 第三条"),
+    rebirth_decider: cite(RebirthDecider::HukouCounty, "002 第六条"),
+    rebirth_limit: cite(
+        RebirthLimit::InOrCrossProvince {
+            in_province: TimeLimit::working_days(10),
+            cross_province: TimeLimit::working_days(20),
+        },
+        "002 第十九条",
+    ),
+    unmarried_birth_card: Some("002 第五条"),
+    recognises_other_province_rebirth_card: Some("002 第七条"),
+    birth_service_instant: "002 第十九条",
+    marital_status_proof_instant: "002 第十九条",
+    honor: &[Period {
+        from: date(2016, 5, 3),
+        to: None,
+        rule: cite(HonorProcessing::Township(TimeLimit::working_days(20)), DEFAULT_LIMIT_SOURCE),
+    }],
+    materials: &[
+        m(S::BirthService, M::IdCards, &[], "002 第三条"),
+        m(S::BirthService, M::HukouBook, &[W::Married, W::NotRetroactive], "002 第三条"),
+        m(S::BirthService, M::MarriageCert, &[W::Married], "002 第三条"),
+        m(S::BirthService, M::BirthMedicalCert, &[W::Married, W::Retroactive], "002 第四条"),
+        noted(
+            m(S::BirthService, M::MaritalStatusProof, &[W::Unmarried], "002 第五条"),
+            "由单位或村(居)出具",
+        ),
+        m(S::BirthService, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+        m(S::Rebirth, M::IdCards, &[], "002 第六条"),
+        m(S::Rebirth, M::HukouBook, &[], "002 第六条"),
+        m(S::Rebirth, M::MarriageCert, &[], "002 第六条"),
+        noted(m(S::Rebirth, M::MaritalStatusProof, &[], "002 第六条"), "由单位或村(居)出具"),
+        m(S::Rebirth, M::DisabilityAppraisal, &[W::DisabledChild], "002 第六条（特殊情形再生育）"),
+        noted(
+            m(S::Rebirth, M::CommitmentLetter, &[W::MayCommit], "002 第十条"),
+            "婚育情况难以核实的，夫妻双方书面承诺",
+        ),
+        m(S::Rebirth, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+        m(S::OnlyChildHonor, M::IdCards, &[], "003 附件2 独生子女证指南 三1（参照）"),
+        m(S::OnlyChildHonor, M::HukouBook, &[], "003 附件2 独生子女证指南 三1（参照）"),
+        m(S::OnlyChildHonor, M::PhotoApplicantX1, &[], "003 附件2 独生子女证指南 三2（参照）"),
+        by_window(m(S::OnlyChildHonor, M::UnitOrVillageOpinion, &[], "003 附件2 独生子女证指南 三3（参照）")),
+        m(S::OnlyChildHonor, M::DivorceCert, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
+        m(S::OnlyChildHonor, M::DivorceSettlement, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
+        m(S::OnlyChildHonor, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+        m(S::MaritalStatusProof, M::IdCards, &[], "002 第五条"),
+        m(S::MaritalStatusProof, M::CommitmentLetter, &[W::HukouOutsideProvince, W::MayCommit], "002 第十条"),
+        m(S::MaritalStatusProof, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+    ],
+    hotline: cite("0431-12356", "002 第二十四条"),
+};
+
+pub const CHONGQING: RuleSet = RuleSet {
+    province: 50,
+    name: "重庆市",
+    in_force: Period { from: TWO_CHILD_FROM, to: None, rule: cite((), "001 一(一)") },
+    place: cite(PlaceRule::AnyWindow, "004 一, 四(二)"),
+    rebirth_decider: cite(RebirthDecider::HukouThenResidenceCounty, "004 四(三)"),
+    rebirth_limit: cite(RebirthLimit::Single(TimeLimit::working_days(20)), "003 附件2 再生育服务证指南 三"),
+    unmarried_birth_card: None,
+    recognises_other_province_rebirth_card: None,
+    birth_service_instant: "003 附件2 生育服务证指南 二",
+    marital_status_proof_instant: "004 三(三)",
+    honor: &[
+        Period {
+            from: TWO_CHILD_FROM,
+            to: Some(date(2021, 7, 16)),
+            rule: cite(HonorProcessing::Township(TimeLimit::working_days(20)), "004 三(三), 四(三)（承办件）"),
+        },
+        Period {
+            from: date(2021, 7, 16),
+            to: None,
+            rule: cite(HonorProcessing::Instant, "003 附件2 独生子女证指南 二"),
+        },
+    ],
+    materials: &[
+        m(S::BirthService, M::IdCards, &[], "003 附件2 生育服务证指南 三1"),
+        m(S::BirthService, M::HukouBook, &[], "003 附件2 生育服务证指南 三2"),
+        m(S::BirthService, M::MarriageCert, &[], "003 附件2 生育服务证指南 三3"),
+        m(S::BirthService, M::DivorceCert, &[W::Remarried], "003 附件2 生育服务证指南 三3"),
+        m(S::BirthService, M::DivorceSettlement, &[W::Remarried], "003 附件2 生育服务证指南 三3"),
+        noted(
+            by_window(m(S::BirthService, M::MaritalStatusProof, &[], "003 三(二), 附件1")),
+            "由经办窗口通过人口家庭电子信息系统查验、打印，不需回户籍地开具",
+        ),
+        m(S::BirthService, M::Delegation, &[W::Delegated], "004 四(二)"),
+        noted(m(S::Rebirth, M::IdCards, &[], "003 附件2 再生育服务证指南 四1"), "原件及复印件"),
+        noted(m(S::Rebirth, M::MarriageCert, &[], "003 附件2 再生育服务证指南 四2"), "原件及复印件"),
+        m(S::Rebirth, M::JointChildrenProof, &[W::Remarried], "003 附件2 再生育服务证指南 四2"),
+        m(S::Rebirth, M::DivorceCert, &[W::Remarried], "003 附件2 再生育服务证指南 四2"),
+        m(S::Rebirth, M::DivorceSettlement, &[W::Remarried], "003 附件2 再生育服务证指南 四2"),
+        noted(
+            m(S::Rebirth, M::HukouBook, &[], "003 附件2 再生育服务证指南 四3"),
+            "原件及复印件：户主页、人口增减页、申请人本人人口登记页及小孩登记页（或出生医学证明）",
+        ),
+        noted(
+            by_window(m(S::Rebirth, M::MaritalStatusProof, &[], "003 附件2 再生育服务证指南 四4")),
+            "由经办窗口所在的村、社区出具，不由本人回户籍地出具",
+        ),
+        m(S::Rebirth, M::PhotoWomanX2, &[], "003 附件2 再生育服务证指南 四5"),
+        noted(
+            m(S::Rebirth, M::DisabilityAppraisal, &[W::DisabledChild], "003 附件2 再生育服务证指南 四6"),
+            "市或区县卫生健康委组织的病残儿医学鉴定结论",
+        ),
+        m(S::Rebirth, M::Delegation, &[W::Delegated], "004 四(二)"),
+        noted(m(S::OnlyChildHonor, M::IdCards, &[], "003 附件2 独生子女证指南 三1"), "原件及复印件"),
+        noted(m(S::OnlyChildHonor, M::HukouBook, &[], "003 附件2 独生子女证指南 三1"), "原件及复印件"),
+        m(S::OnlyChildHonor, M::PhotoApplicantX1, &[], "003 附件2 独生子女证指南 三2"),
+        noted(
+            by_window(m(S::OnlyChildHonor, M::UnitOrVillageOpinion, &[], "003 附件2 独生子女证指南 三3")),
+            "村(居)委会意见由经办窗口所在的村、社区出具；或夫妻一方所在法人单位意见",
+        ),
+        m(S::OnlyChildHonor, M::DivorceCert, &[W::Remarried], "003 附件2 独生子女证指南 三4"),
+        m(S::OnlyChildHonor, M::DivorceSettlement, &[W::Remarried], "003 附件2 独生子女证指南 三4"),
+        m(S::OnlyChildHonor, M::Delegation, &[W::Delegated], "004 四(二)"),
+        m(S::MaritalStatusProof, M::IdCards, &[], "003 三(二)"),
+        noted(
+            m(S::MaritalStatusProof, M::CommitmentLetter, &[W::HukouOutsideProvince, W::MayCommit], "003 三(二)"),
+            "市外申请人填写承诺书，工作人员电话、信函核实后出具",
+        ),
+        m(S::MaritalStatusProof, M::Delegation, &[W::Delegated], "004 四(二)"),
+    ],
+    hotline: cite("023-47292152", "003 附件2"),
+};
+
+/// Every province with rules, by GB/T 2260 province number.
+pub const RULE_SETS: [&RuleSet; 3] = [&HUBEI, &JILIN, &CHONGQING];
+
+pub fn for_province(province: u8) -> Option<&'static RuleSet> {
+    RULE_SETS.into_iter().find(|r| r.province == province)
+}
