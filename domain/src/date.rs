@@ -27,11 +27,11 @@ pub enum Weekday {
     Sun,
 }
 
-fn is_leap(year: i32) -> bool {
+const fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
+const fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -43,8 +43,8 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 
 impl Date {
     /// A date, or `None` when the day does not exist (e.g. 2023-02-29).
-    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        if !(1..=9999).contains(&year) || day == 0 || day > days_in_month(year, month) {
+    pub const fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        if year < 1 || year > 9999 || day == 0 || day > days_in_month(year, month) {
             return None;
         }
         Some(Date { year, month, day })

@@ -9,6 +9,7 @@ pub mod date;
 pub mod division;
 pub mod id_number;
 pub mod materials;
+pub mod policy;
 pub mod service;
 
 pub use calendar::{Calendar, TimeLimit, TimeUnit};

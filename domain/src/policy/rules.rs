@@ -114,7 +114,12 @@ pub struct MaterialRule {
     pub by: ProvidedBy,
 }
 
-const fn m(service: Service, code: MaterialCode, when: &'static [When], source: &'static str) -> MaterialRule {
+const fn m(
+    service: Service,
+    code: MaterialCode,
+    when: &'static [When],
+    source: &'static str,
+) -> MaterialRule {
     MaterialRule {
         service,
         code,
@@ -157,6 +162,9 @@ pub struct RuleSet {
     pub hotline: Cited<&'static str>,
 }
 
+// Only used to build the constants below, so it runs at compile time: a date that does not
+// exist stops the build instead of panicking at run time.
+#[allow(clippy::panic)]
 const fn date(y: i32, mo: u8, d: u8) -> Date {
     match Date::new(y, mo, d) {
         Some(date) => date,
@@ -181,8 +189,18 @@ use When as W;
 pub const HUBEI: RuleSet = RuleSet {
     province: 42,
     name: "湖北省",
-    in_force: Period { from: TWO_CHILD_FROM, to: None, rule: cite((), "001 一(一)") },
-    place: cite(PlaceRule::Residence { months: 6, needs_province_hukou: true }, "000 二(二)1"),
+    in_force: Period {
+        from: TWO_CHILD_FROM,
+        to: None,
+        rule: cite((), "001 一(一)"),
+    },
+    place: cite(
+        PlaceRule::Residence {
+            months: 6,
+            needs_province_hukou: true,
+        },
+        "000 二(二)1",
+    ),
     rebirth_decider: cite(RebirthDecider::AcceptingCounty, "000 二(二)1, 二(二)5"),
     rebirth_limit: cite(
         RebirthLimit::TownshipCounty {
@@ -199,38 +217,134 @@ pub const HUBEI: RuleSet = RuleSet {
     honor: &[Period {
         from: TWO_CHILD_FROM,
         to: None,
-        rule: cite(HonorProcessing::Township(TimeLimit::working_days(20)), DEFAULT_LIMIT_SOURCE),
+        rule: cite(
+            HonorProcessing::Township(TimeLimit::working_days(20)),
+            DEFAULT_LIMIT_SOURCE,
+        ),
     }],
     materials: &[
         m(S::BirthService, M::IdCards, &[], "001 二(一)"),
         m(S::BirthService, M::HukouBook, &[], "001 二(一)"),
-        m(S::BirthService, M::MarriageCert, &[W::Married], "001 二(一)"),
-        m(S::BirthService, M::DivorceCert, &[W::Remarried], "001 一(一)"),
-        m(S::BirthService, M::DivorceSettlement, &[W::Remarried], "001 一(一)"),
-        m(S::BirthService, M::BirthMedicalCert, &[W::Retroactive], "001 二(三)"),
-        m(S::BirthService, M::Delegation, &[W::Delegated], "000 二(二)1"),
+        m(
+            S::BirthService,
+            M::MarriageCert,
+            &[W::Married],
+            "001 二(一)",
+        ),
+        m(
+            S::BirthService,
+            M::DivorceCert,
+            &[W::Remarried],
+            "001 一(一)",
+        ),
+        m(
+            S::BirthService,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "001 一(一)",
+        ),
+        m(
+            S::BirthService,
+            M::BirthMedicalCert,
+            &[W::Retroactive],
+            "001 二(三)",
+        ),
+        m(
+            S::BirthService,
+            M::Delegation,
+            &[W::Delegated],
+            "000 二(二)1",
+        ),
         m(S::Rebirth, M::IdCards, &[], "000 二(二)1"),
-        noted(m(S::Rebirth, M::HukouBook, &[], "000 二(二)1"), "户主页、人口增减页、申请人本人页及小孩页"),
+        noted(
+            m(S::Rebirth, M::HukouBook, &[], "000 二(二)1"),
+            "户主页、人口增减页、申请人本人页及小孩页",
+        ),
         m(S::Rebirth, M::MarriageCert, &[], "000 二(二)1"),
         m(S::Rebirth, M::DivorceCert, &[W::Remarried], "001 一(一)"),
-        m(S::Rebirth, M::DivorceSettlement, &[W::Remarried], "001 一(一)"),
-        m(S::Rebirth, M::JointChildrenProof, &[W::Remarried], "001 一(一)"),
-        m(S::Rebirth, M::DisabilityAppraisal, &[W::DisabledChild], "001 二(二)（《条例》第十五条）"),
+        m(
+            S::Rebirth,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "001 一(一)",
+        ),
+        m(
+            S::Rebirth,
+            M::JointChildrenProof,
+            &[W::Remarried],
+            "001 一(一)",
+        ),
+        m(
+            S::Rebirth,
+            M::DisabilityAppraisal,
+            &[W::DisabledChild],
+            "001 二(二)（《条例》第十五条）",
+        ),
         noted(
-            m(S::Rebirth, M::CommitmentLetter, &[W::MayCommit], "001 二(二)"),
+            m(
+                S::Rebirth,
+                M::CommitmentLetter,
+                &[W::MayCommit],
+                "001 二(二)",
+            ),
             "凭群众承诺办证：婚育情况以承诺代替证明",
         ),
         m(S::Rebirth, M::Delegation, &[W::Delegated], "000 二(二)1"),
-        m(S::OnlyChildHonor, M::IdCards, &[], "003 附件2 独生子女证指南 三1（参照）"),
-        m(S::OnlyChildHonor, M::HukouBook, &[], "003 附件2 独生子女证指南 三1（参照）"),
-        m(S::OnlyChildHonor, M::PhotoApplicantX1, &[], "003 附件2 独生子女证指南 三2（参照）"),
-        by_window(m(S::OnlyChildHonor, M::UnitOrVillageOpinion, &[], "003 附件2 独生子女证指南 三3（参照）")),
-        m(S::OnlyChildHonor, M::DivorceCert, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
-        m(S::OnlyChildHonor, M::DivorceSettlement, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
-        m(S::OnlyChildHonor, M::Delegation, &[W::Delegated], "000 二(二)1"),
+        m(
+            S::OnlyChildHonor,
+            M::IdCards,
+            &[],
+            "003 附件2 独生子女证指南 三1（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::HukouBook,
+            &[],
+            "003 附件2 独生子女证指南 三1（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::PhotoApplicantX1,
+            &[],
+            "003 附件2 独生子女证指南 三2（参照）",
+        ),
+        by_window(m(
+            S::OnlyChildHonor,
+            M::UnitOrVillageOpinion,
+            &[],
+            "003 附件2 独生子女证指南 三3（参照）",
+        )),
+        m(
+            S::OnlyChildHonor,
+            M::DivorceCert,
+            &[W::Remarried],
+            "003 附件2 独生子女证指南 三4（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "003 附件2 独生子女证指南 三4（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::Delegation,
+            &[W::Delegated],
+            "000 二(二)1",
+        ),
         m(S::MaritalStatusProof, M::IdCards, &[], "003 三(二)（参照）"),
-        m(S::MaritalStatusProof, M::CommitmentLetter, &[W::HukouOutsideProvince, W::MayCommit], "003 三(二)（参照）"),
-        m(S::MaritalStatusProof, M::Delegation, &[W::Delegated], "000 二(二)1"),
+        m(
+            S::MaritalStatusProof,
+            M::CommitmentLetter,
+            &[W::HukouOutsideProvince, W::MayCommit],
+            "003 三(二)（参照）",
+        ),
+        m(
+            S::MaritalStatusProof,
+            M::Delegation,
+            &[W::Delegated],
+            "000 二(二)1",
+        ),
     ],
     hotline: cite("12356", "000 三(一)"),
 };
@@ -238,8 +352,18 @@ pub const HUBEI: RuleSet = RuleSet {
 pub const JILIN: RuleSet = RuleSet {
     province: 22,
     name: "吉林省",
-    in_force: Period { from: date(2016, 5, 3), to: None, rule: cite((), "002（吉卫发〔2016〕22号，2016-05-03）") },
-    place: cite(PlaceRule::Residence { months: 1, needs_province_hukou: false }, "002 第三条"),
+    in_force: Period {
+        from: date(2016, 5, 3),
+        to: None,
+        rule: cite((), "002（吉卫发〔2016〕22号，2016-05-03）"),
+    },
+    place: cite(
+        PlaceRule::Residence {
+            months: 1,
+            needs_province_hukou: false,
+        },
+        "002 第三条",
+    ),
     rebirth_decider: cite(RebirthDecider::HukouCounty, "002 第六条"),
     rebirth_limit: cite(
         RebirthLimit::InOrCrossProvince {
@@ -255,38 +379,129 @@ pub const JILIN: RuleSet = RuleSet {
     honor: &[Period {
         from: date(2016, 5, 3),
         to: None,
-        rule: cite(HonorProcessing::Township(TimeLimit::working_days(20)), DEFAULT_LIMIT_SOURCE),
+        rule: cite(
+            HonorProcessing::Township(TimeLimit::working_days(20)),
+            DEFAULT_LIMIT_SOURCE,
+        ),
     }],
     materials: &[
         m(S::BirthService, M::IdCards, &[], "002 第三条"),
-        m(S::BirthService, M::HukouBook, &[W::Married, W::NotRetroactive], "002 第三条"),
-        m(S::BirthService, M::MarriageCert, &[W::Married], "002 第三条"),
-        m(S::BirthService, M::BirthMedicalCert, &[W::Married, W::Retroactive], "002 第四条"),
+        m(
+            S::BirthService,
+            M::HukouBook,
+            &[W::Married, W::NotRetroactive],
+            "002 第三条",
+        ),
+        m(
+            S::BirthService,
+            M::MarriageCert,
+            &[W::Married],
+            "002 第三条",
+        ),
+        m(
+            S::BirthService,
+            M::BirthMedicalCert,
+            &[W::Married, W::Retroactive],
+            "002 第四条",
+        ),
         noted(
-            m(S::BirthService, M::MaritalStatusProof, &[W::Unmarried], "002 第五条"),
+            m(
+                S::BirthService,
+                M::MaritalStatusProof,
+                &[W::Unmarried],
+                "002 第五条",
+            ),
             "由单位或村(居)出具",
         ),
-        m(S::BirthService, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+        m(
+            S::BirthService,
+            M::Delegation,
+            &[W::Delegated],
+            "002 第七条（第二个）",
+        ),
         m(S::Rebirth, M::IdCards, &[], "002 第六条"),
         m(S::Rebirth, M::HukouBook, &[], "002 第六条"),
         m(S::Rebirth, M::MarriageCert, &[], "002 第六条"),
-        noted(m(S::Rebirth, M::MaritalStatusProof, &[], "002 第六条"), "由单位或村(居)出具"),
-        m(S::Rebirth, M::DisabilityAppraisal, &[W::DisabledChild], "002 第六条（特殊情形再生育）"),
         noted(
-            m(S::Rebirth, M::CommitmentLetter, &[W::MayCommit], "002 第十条"),
+            m(S::Rebirth, M::MaritalStatusProof, &[], "002 第六条"),
+            "由单位或村(居)出具",
+        ),
+        m(
+            S::Rebirth,
+            M::DisabilityAppraisal,
+            &[W::DisabledChild],
+            "002 第六条（特殊情形再生育）",
+        ),
+        noted(
+            m(
+                S::Rebirth,
+                M::CommitmentLetter,
+                &[W::MayCommit],
+                "002 第十条",
+            ),
             "婚育情况难以核实的，夫妻双方书面承诺",
         ),
-        m(S::Rebirth, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
-        m(S::OnlyChildHonor, M::IdCards, &[], "003 附件2 独生子女证指南 三1（参照）"),
-        m(S::OnlyChildHonor, M::HukouBook, &[], "003 附件2 独生子女证指南 三1（参照）"),
-        m(S::OnlyChildHonor, M::PhotoApplicantX1, &[], "003 附件2 独生子女证指南 三2（参照）"),
-        by_window(m(S::OnlyChildHonor, M::UnitOrVillageOpinion, &[], "003 附件2 独生子女证指南 三3（参照）")),
-        m(S::OnlyChildHonor, M::DivorceCert, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
-        m(S::OnlyChildHonor, M::DivorceSettlement, &[W::Remarried], "003 附件2 独生子女证指南 三4（参照）"),
-        m(S::OnlyChildHonor, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+        m(
+            S::Rebirth,
+            M::Delegation,
+            &[W::Delegated],
+            "002 第七条（第二个）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::IdCards,
+            &[],
+            "003 附件2 独生子女证指南 三1（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::HukouBook,
+            &[],
+            "003 附件2 独生子女证指南 三1（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::PhotoApplicantX1,
+            &[],
+            "003 附件2 独生子女证指南 三2（参照）",
+        ),
+        by_window(m(
+            S::OnlyChildHonor,
+            M::UnitOrVillageOpinion,
+            &[],
+            "003 附件2 独生子女证指南 三3（参照）",
+        )),
+        m(
+            S::OnlyChildHonor,
+            M::DivorceCert,
+            &[W::Remarried],
+            "003 附件2 独生子女证指南 三4（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "003 附件2 独生子女证指南 三4（参照）",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::Delegation,
+            &[W::Delegated],
+            "002 第七条（第二个）",
+        ),
         m(S::MaritalStatusProof, M::IdCards, &[], "002 第五条"),
-        m(S::MaritalStatusProof, M::CommitmentLetter, &[W::HukouOutsideProvince, W::MayCommit], "002 第十条"),
-        m(S::MaritalStatusProof, M::Delegation, &[W::Delegated], "002 第七条（第二个）"),
+        m(
+            S::MaritalStatusProof,
+            M::CommitmentLetter,
+            &[W::HukouOutsideProvince, W::MayCommit],
+            "002 第十条",
+        ),
+        m(
+            S::MaritalStatusProof,
+            M::Delegation,
+            &[W::Delegated],
+            "002 第七条（第二个）",
+        ),
     ],
     hotline: cite("0431-12356", "002 第二十四条"),
 };
@@ -294,10 +509,17 @@ pub const JILIN: RuleSet = RuleSet {
 pub const CHONGQING: RuleSet = RuleSet {
     province: 50,
     name: "重庆市",
-    in_force: Period { from: TWO_CHILD_FROM, to: None, rule: cite((), "001 一(一)") },
+    in_force: Period {
+        from: TWO_CHILD_FROM,
+        to: None,
+        rule: cite((), "001 一(一)"),
+    },
     place: cite(PlaceRule::AnyWindow, "004 一, 四(二)"),
     rebirth_decider: cite(RebirthDecider::HukouThenResidenceCounty, "004 四(三)"),
-    rebirth_limit: cite(RebirthLimit::Single(TimeLimit::working_days(20)), "003 附件2 再生育服务证指南 三"),
+    rebirth_limit: cite(
+        RebirthLimit::Single(TimeLimit::working_days(20)),
+        "003 附件2 再生育服务证指南 三",
+    ),
     unmarried_birth_card: None,
     recognises_other_province_rebirth_card: None,
     birth_service_instant: "003 附件2 生育服务证指南 二",
@@ -306,7 +528,10 @@ pub const CHONGQING: RuleSet = RuleSet {
         Period {
             from: TWO_CHILD_FROM,
             to: Some(date(2021, 7, 16)),
-            rule: cite(HonorProcessing::Township(TimeLimit::working_days(20)), "004 三(三), 四(三)（承办件）"),
+            rule: cite(
+                HonorProcessing::Township(TimeLimit::working_days(20)),
+                "004 三(三), 四(三)（承办件）",
+            ),
         },
         Period {
             from: date(2021, 7, 16),
@@ -315,51 +540,188 @@ pub const CHONGQING: RuleSet = RuleSet {
         },
     ],
     materials: &[
-        m(S::BirthService, M::IdCards, &[], "003 附件2 生育服务证指南 三1"),
-        m(S::BirthService, M::HukouBook, &[], "003 附件2 生育服务证指南 三2"),
-        m(S::BirthService, M::MarriageCert, &[], "003 附件2 生育服务证指南 三3"),
-        m(S::BirthService, M::DivorceCert, &[W::Remarried], "003 附件2 生育服务证指南 三3"),
-        m(S::BirthService, M::DivorceSettlement, &[W::Remarried], "003 附件2 生育服务证指南 三3"),
+        m(
+            S::BirthService,
+            M::IdCards,
+            &[],
+            "003 附件2 生育服务证指南 三1",
+        ),
+        m(
+            S::BirthService,
+            M::HukouBook,
+            &[],
+            "003 附件2 生育服务证指南 三2",
+        ),
+        m(
+            S::BirthService,
+            M::MarriageCert,
+            &[],
+            "003 附件2 生育服务证指南 三3",
+        ),
+        m(
+            S::BirthService,
+            M::DivorceCert,
+            &[W::Remarried],
+            "003 附件2 生育服务证指南 三3",
+        ),
+        m(
+            S::BirthService,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "003 附件2 生育服务证指南 三3",
+        ),
         noted(
-            by_window(m(S::BirthService, M::MaritalStatusProof, &[], "003 三(二), 附件1")),
+            by_window(m(
+                S::BirthService,
+                M::MaritalStatusProof,
+                &[],
+                "003 三(二), 附件1",
+            )),
             "由经办窗口通过人口家庭电子信息系统查验、打印，不需回户籍地开具",
         ),
-        m(S::BirthService, M::Delegation, &[W::Delegated], "004 四(二)"),
-        noted(m(S::Rebirth, M::IdCards, &[], "003 附件2 再生育服务证指南 四1"), "原件及复印件"),
-        noted(m(S::Rebirth, M::MarriageCert, &[], "003 附件2 再生育服务证指南 四2"), "原件及复印件"),
-        m(S::Rebirth, M::JointChildrenProof, &[W::Remarried], "003 附件2 再生育服务证指南 四2"),
-        m(S::Rebirth, M::DivorceCert, &[W::Remarried], "003 附件2 再生育服务证指南 四2"),
-        m(S::Rebirth, M::DivorceSettlement, &[W::Remarried], "003 附件2 再生育服务证指南 四2"),
+        m(
+            S::BirthService,
+            M::Delegation,
+            &[W::Delegated],
+            "004 四(二)",
+        ),
         noted(
-            m(S::Rebirth, M::HukouBook, &[], "003 附件2 再生育服务证指南 四3"),
+            m(
+                S::Rebirth,
+                M::IdCards,
+                &[],
+                "003 附件2 再生育服务证指南 四1",
+            ),
+            "原件及复印件",
+        ),
+        noted(
+            m(
+                S::Rebirth,
+                M::MarriageCert,
+                &[],
+                "003 附件2 再生育服务证指南 四2",
+            ),
+            "原件及复印件",
+        ),
+        m(
+            S::Rebirth,
+            M::JointChildrenProof,
+            &[W::Remarried],
+            "003 附件2 再生育服务证指南 四2",
+        ),
+        m(
+            S::Rebirth,
+            M::DivorceCert,
+            &[W::Remarried],
+            "003 附件2 再生育服务证指南 四2",
+        ),
+        m(
+            S::Rebirth,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "003 附件2 再生育服务证指南 四2",
+        ),
+        noted(
+            m(
+                S::Rebirth,
+                M::HukouBook,
+                &[],
+                "003 附件2 再生育服务证指南 四3",
+            ),
             "原件及复印件：户主页、人口增减页、申请人本人人口登记页及小孩登记页（或出生医学证明）",
         ),
         noted(
-            by_window(m(S::Rebirth, M::MaritalStatusProof, &[], "003 附件2 再生育服务证指南 四4")),
+            by_window(m(
+                S::Rebirth,
+                M::MaritalStatusProof,
+                &[],
+                "003 附件2 再生育服务证指南 四4",
+            )),
             "由经办窗口所在的村、社区出具，不由本人回户籍地出具",
         ),
-        m(S::Rebirth, M::PhotoWomanX2, &[], "003 附件2 再生育服务证指南 四5"),
+        m(
+            S::Rebirth,
+            M::PhotoWomanX2,
+            &[],
+            "003 附件2 再生育服务证指南 四5",
+        ),
         noted(
-            m(S::Rebirth, M::DisabilityAppraisal, &[W::DisabledChild], "003 附件2 再生育服务证指南 四6"),
+            m(
+                S::Rebirth,
+                M::DisabilityAppraisal,
+                &[W::DisabledChild],
+                "003 附件2 再生育服务证指南 四6",
+            ),
             "市或区县卫生健康委组织的病残儿医学鉴定结论",
         ),
         m(S::Rebirth, M::Delegation, &[W::Delegated], "004 四(二)"),
-        noted(m(S::OnlyChildHonor, M::IdCards, &[], "003 附件2 独生子女证指南 三1"), "原件及复印件"),
-        noted(m(S::OnlyChildHonor, M::HukouBook, &[], "003 附件2 独生子女证指南 三1"), "原件及复印件"),
-        m(S::OnlyChildHonor, M::PhotoApplicantX1, &[], "003 附件2 独生子女证指南 三2"),
         noted(
-            by_window(m(S::OnlyChildHonor, M::UnitOrVillageOpinion, &[], "003 附件2 独生子女证指南 三3")),
+            m(
+                S::OnlyChildHonor,
+                M::IdCards,
+                &[],
+                "003 附件2 独生子女证指南 三1",
+            ),
+            "原件及复印件",
+        ),
+        noted(
+            m(
+                S::OnlyChildHonor,
+                M::HukouBook,
+                &[],
+                "003 附件2 独生子女证指南 三1",
+            ),
+            "原件及复印件",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::PhotoApplicantX1,
+            &[],
+            "003 附件2 独生子女证指南 三2",
+        ),
+        noted(
+            by_window(m(
+                S::OnlyChildHonor,
+                M::UnitOrVillageOpinion,
+                &[],
+                "003 附件2 独生子女证指南 三3",
+            )),
             "村(居)委会意见由经办窗口所在的村、社区出具；或夫妻一方所在法人单位意见",
         ),
-        m(S::OnlyChildHonor, M::DivorceCert, &[W::Remarried], "003 附件2 独生子女证指南 三4"),
-        m(S::OnlyChildHonor, M::DivorceSettlement, &[W::Remarried], "003 附件2 独生子女证指南 三4"),
-        m(S::OnlyChildHonor, M::Delegation, &[W::Delegated], "004 四(二)"),
+        m(
+            S::OnlyChildHonor,
+            M::DivorceCert,
+            &[W::Remarried],
+            "003 附件2 独生子女证指南 三4",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::DivorceSettlement,
+            &[W::Remarried],
+            "003 附件2 独生子女证指南 三4",
+        ),
+        m(
+            S::OnlyChildHonor,
+            M::Delegation,
+            &[W::Delegated],
+            "004 四(二)",
+        ),
         m(S::MaritalStatusProof, M::IdCards, &[], "003 三(二)"),
         noted(
-            m(S::MaritalStatusProof, M::CommitmentLetter, &[W::HukouOutsideProvince, W::MayCommit], "003 三(二)"),
+            m(
+                S::MaritalStatusProof,
+                M::CommitmentLetter,
+                &[W::HukouOutsideProvince, W::MayCommit],
+                "003 三(二)",
+            ),
             "市外申请人填写承诺书，工作人员电话、信函核实后出具",
         ),
-        m(S::MaritalStatusProof, M::Delegation, &[W::Delegated], "004 四(二)"),
+        m(
+            S::MaritalStatusProof,
+            M::Delegation,
+            &[W::Delegated],
+            "004 四(二)",
+        ),
     ],
     hotline: cite("023-47292152", "003 附件2"),
 };

@@ -1,0 +1,739 @@
+//! Eligibility (SPEC §2, §4): one pure function from the applicant's situation to an answer
+//! that says yes or no, every reason with the article it rests on, the processing kind, the
+//! deciding office, the legal time limit and the complete material list.
+//!
+//! Reasons are collected, not short-circuited: an applicant who fails two rules is told both.
+
+pub mod rules;
+
+use crate::calendar::{Calendar, CalendarError, TimeLimit, TimeUnit};
+use crate::contract::{
+    ChildOf, DeadlineAnswer, DeadlineStep, Disability, Effect, EligibilityAnswer,
+    EligibilityRequest, Marriage, MaterialItem, Processing, Reason,
+};
+use crate::date::Date;
+use crate::division::{DivisionCode, Level};
+use crate::service::Service;
+use rules::{
+    Cited, HONOR_LAST_BIRTH, HonorProcessing, PlaceRule, RebirthDecider, RebirthLimit, RuleSet,
+    When, in_force,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("本系统尚未收录{province}的生育政策 / no rules are recorded for province {province}")]
+    UnsupportedProvince { province: DivisionCode },
+    #[error(
+        "{date} 早于本省规则生效日 {from}（{article}）/ {date} is before the rules in force from {from}"
+    )]
+    BeforeRules {
+        date: Date,
+        from: Date,
+        article: &'static str,
+    },
+}
+
+impl PolicyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyError::UnsupportedProvince { .. } => "unsupported_province",
+            PolicyError::BeforeRules { .. } => "date_before_rules",
+        }
+    }
+}
+
+/// The rule set for an accepting office on a date.
+pub fn rule_set(division: DivisionCode, date: Date) -> Result<&'static RuleSet, PolicyError> {
+    let rules = rules::for_province(division.province_number()).ok_or(
+        PolicyError::UnsupportedProvince {
+            province: division.province(),
+        },
+    )?;
+    if in_force(&[rules.in_force], date).is_none() {
+        return Err(PolicyError::BeforeRules {
+            date,
+            from: rules.in_force.from,
+            article: rules.in_force.rule.source,
+        });
+    }
+    Ok(rules)
+}
+
+fn reason(code: &str, effect: Effect, source: &str, text: String, text_en: String) -> Reason {
+    Reason {
+        code: code.to_string(),
+        text,
+        source: source.to_string(),
+        text_en,
+        effect,
+    }
+}
+
+/// Children counted the way 001 一(一) counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    total: usize,
+    joint: usize,
+    /// Born to either spouse before this marriage.
+    before: usize,
+}
+
+fn counts(children: &[crate::contract::Child]) -> Counts {
+    let joint = children.iter().filter(|c| c.of == ChildOf::Joint).count();
+    Counts {
+        total: children.len(),
+        joint,
+        before: children.len() - joint,
+    }
+}
+
+/// How many more children the couple may have without approval, and the article that says so.
+fn remaining(marriage: Marriage, c: Counts) -> (usize, &'static str) {
+    match marriage {
+        // 再婚 (not 复婚): before the remarriage 0 or 1 child → two more; two or several → one.
+        Marriage::Remarried => {
+            let allowed: usize = if c.before <= 1 { 2 } else { 1 };
+            (allowed.saturating_sub(c.joint), "001 一(一)")
+        }
+        // 首婚, 复婚 (outside the remarried quotas) and unmarried parents: two children.
+        _ => (2usize.saturating_sub(c.total), "001 一(一)"),
+    }
+}
+
+/// The children the request is about: for a retroactive card, those before the last one.
+fn prior_children(req: &EligibilityRequest) -> &[crate::contract::Child] {
+    if req.retroactive && !req.children.is_empty() {
+        &req.children[..req.children.len() - 1]
+    } else {
+        &req.children
+    }
+}
+
+/// Checks eligibility. `Err` only when no rule set can answer (unknown province, a date
+/// before the rules); every other outcome is an answer with its reasons.
+pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError> {
+    let rules = rule_set(req.division, req.date)?;
+    let mut reasons = Vec::new();
+    let place_ok = if req.service == Service::MaritalStatusProof {
+        // 003 三(二): issued by the window wherever the applicant is; never from the hukou place.
+        true
+    } else {
+        check_place(req, rules, &mut reasons)
+    };
+    let service_ok = match req.service {
+        Service::BirthService => check_birth_service(req, rules, &mut reasons),
+        Service::Rebirth => check_rebirth(req, rules, &mut reasons),
+        Service::OnlyChildHonor => check_honor(req, &mut reasons),
+        Service::MaritalStatusProof => {
+            reasons.push(reason(
+                "window_issues_proof",
+                Effect::Allows,
+                "003 三(二)",
+                "婚育情况证明由经办窗口通过人口家庭电子信息系统查验、打印出具，不需回户籍地开具".into(),
+                "The window issues the proof from the population system; no trip to the hukou place".into(),
+            ));
+            true
+        }
+    };
+    if req.dishonest {
+        reasons.push(reason(
+            "dishonest_on_site_only",
+            Effect::Note,
+            "004 三(二), 四(三)",
+            "失信联合惩戒对象不能网上承诺办理，需到窗口现场审核证件资料".into(),
+            "Persons on the dishonesty list cannot apply by commitment online: originals are checked at the window".into(),
+        ));
+    }
+    let eligible = place_ok && service_ok;
+    let (processing, time_limit, limit_source) = processing(req, rules);
+    if eligible {
+        reasons.push(processing_reason(processing, time_limit, limit_source));
+    }
+    let materials = if eligible {
+        materials(req, rules)
+    } else {
+        Vec::new()
+    };
+    Ok(EligibilityAnswer {
+        eligible,
+        service: req.service,
+        processing,
+        reasons,
+        materials,
+        deciding_division: deciding_division(req, rules, processing),
+        time_limit,
+    })
+}
+
+fn processing_reason(processing: Processing, limit: TimeLimit, source: &str) -> Reason {
+    match processing {
+        Processing::Instant => reason(
+            "instant",
+            Effect::Note,
+            source,
+            "即办件：材料齐全的，当场办结".into(),
+            "Issued on the spot when the materials are complete".into(),
+        ),
+        Processing::Promise => {
+            let (zh_unit, en_unit) = match limit.unit {
+                TimeUnit::WorkingDays => ("个工作日", "working days"),
+                TimeUnit::Days => ("日", "days"),
+            };
+            reason(
+                "time_limit",
+                Effect::Note,
+                source,
+                format!("承诺件：自受理次日起{}{}内办结", limit.value, zh_unit),
+                format!("Decided within {} {} of acceptance", limit.value, en_unit),
+            )
+        }
+    }
+}
+
+/// Whether the accepting office may take the application (SPEC §4).
+fn check_place(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
+    let hukou: Vec<DivisionCode> = req
+        .hukou
+        .iter()
+        .flat_map(|h| [h.wife, h.husband])
+        .flatten()
+        .collect();
+    let source = rules.place.source;
+    match rules.place.value {
+        PlaceRule::AnyWindow => {
+            // 004 一: any window in the city accepts; the decision stays where it belongs.
+            true
+        }
+        PlaceRule::Residence {
+            months,
+            needs_province_hukou,
+        } => {
+            // No hukou given: the couple applies at a hukou place (the default).
+            if hukou.is_empty() || hukou.iter().any(|h| same_county(*h, req.division)) {
+                return true;
+            }
+            let province = req.division.province();
+            let province_hukou = hukou.iter().any(|h| province.contains(*h));
+            let lived = req
+                .residence
+                .filter(|r| same_county(r.division, req.division));
+            let long_enough = lived
+                .and_then(|r| r.since.add_months(months))
+                .is_some_and(|enough| enough <= req.date);
+            if long_enough && (province_hukou || !needs_province_hukou) {
+                reasons.push(reason(
+                    "residence_place",
+                    Effect::Allows,
+                    source,
+                    format!("可向现居住地（居住{}以上）申请", months_zh(months)),
+                    format!("May apply at the place of residence after {months} month(s) there"),
+                ));
+                return true;
+            }
+            let mut zh = format!(
+                "应向夫妻一方户籍所在地或现居住地（居住{}以上）申请",
+                months_zh(months)
+            );
+            if needs_province_hukou && !province_hukou {
+                zh.push_str("；在现居住地申请的，夫妻双方或一方户籍应在本省");
+            }
+            reasons.push(reason(
+                "place_not_competent",
+                Effect::Denies,
+                source,
+                zh,
+                format!(
+                    "Apply at a spouse's hukou place, or where you have lived for at least {months} month(s){}",
+                    if needs_province_hukou { " (with one spouse's hukou in this province)" } else { "" }
+                ),
+            ));
+            false
+        }
+    }
+}
+
+fn months_zh(months: i32) -> String {
+    if months == 6 {
+        "半年".into()
+    } else {
+        format!("{months}个月")
+    }
+}
+
+/// Two divisions are the same place at county level (or one contains the other above it).
+fn same_county(a: DivisionCode, b: DivisionCode) -> bool {
+    match (a.county(), b.county()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.contains(b) || b.contains(a),
+    }
+}
+
+fn check_birth_service(
+    req: &EligibilityRequest,
+    rules: &RuleSet,
+    reasons: &mut Vec<Reason>,
+) -> bool {
+    if req.retroactive && req.children.is_empty() {
+        reasons.push(reason(
+            "retroactive_needs_child",
+            Effect::Denies,
+            "002 第四条",
+            "补办生育服务卡需填写已出生的子女".into(),
+            "A retroactive card needs the child already born in the list of children".into(),
+        ));
+        return false;
+    }
+    if req.marriage == Marriage::Unmarried {
+        let Some(source) = rules.unmarried_birth_card else {
+            reasons.push(reason(
+                "marriage_required",
+                Effect::Denies,
+                rules.birth_service_instant,
+                format!("{}生育服务证由夫妻双方申领，需提供结婚证", rules.name),
+                "In this province the certificate is for married couples: a marriage certificate is needed".into(),
+            ));
+            return false;
+        };
+        return within_quota(req, reasons, Some(source));
+    }
+    within_quota(req, reasons, None)
+}
+
+/// The couple may have the child this registration is for without approval (001 二(一)).
+fn within_quota(
+    req: &EligibilityRequest,
+    reasons: &mut Vec<Reason>,
+    unmarried_source: Option<&str>,
+) -> bool {
+    let c = counts(prior_children(req));
+    let (left, source) = remaining(req.marriage, c);
+    if left == 0 {
+        let (code, zh, en) = if req.marriage == Marriage::Remarried {
+            (
+                "remarried_quota_used",
+                format!(
+                    "再婚前夫妻合计生育{}个子女，再婚后已生育{}个，已无可生育子女数",
+                    c.before, c.joint
+                ),
+                "The remarried couple have had every child their quota allows".to_string(),
+            )
+        } else {
+            (
+                "two_children_limit",
+                format!("夫妻已生育{}个子女（两孩指两个孩子，不是两胎）", c.total),
+                format!(
+                    "The couple already have {} children (two children, not two births)",
+                    c.total
+                ),
+            )
+        };
+        reasons.push(reason(code, Effect::Denies, source, zh, en));
+        reasons.push(reason(
+            "see_rebirth",
+            Effect::Note,
+            "001 二(二)",
+            "符合《条例》第十五条特殊情形的，可申请再生育服务证".into(),
+            "Couples in a special circumstance of the regulation's article 15 may apply for re-birth".into(),
+        ));
+        return false;
+    }
+    let nth = match req.marriage {
+        Marriage::Remarried => c.joint + 1,
+        _ => c.total + 1,
+    };
+    let (code, src, zh, en) = match unmarried_source {
+        Some(s) => (
+            "unmarried_birth_registered",
+            s,
+            format!(
+                "未办理结婚登记生育第{}个子女的，予以登记，发放生育服务卡",
+                nth
+            ),
+            format!("Unmarried parents' child no. {nth} is registered and a card issued"),
+        ),
+        None => (
+            "first_or_second_child",
+            "001 二(一)",
+            format!("生育第{}个子女，不再实行生育审批，发给生育服务证", nth),
+            format!("Child no. {nth}: no approval needed, the certificate is issued on request"),
+        ),
+    };
+    reasons.push(reason(code, Effect::Allows, src, zh, en));
+    if req.marriage == Marriage::Remarried {
+        reasons.push(reason(
+            "remarried_quota",
+            Effect::Note,
+            source,
+            format!(
+                "再婚前夫妻合计生育{}个子女，可再生育{}个",
+                c.before,
+                if c.before <= 1 { 2 } else { 1 }
+            ),
+            "Remarried couple: the quota follows the children born before the remarriage".into(),
+        ));
+    }
+    if req.marriage == Marriage::RemarriedFormerSpouse {
+        reasons.push(reason(
+            "former_spouse_not_remarried",
+            Effect::Note,
+            "001 一(一)",
+            "复婚夫妻不适用再婚生育政策，按两孩政策计算".into(),
+            "Re-marriage to the former spouse is not a remarriage: the two-child rule applies"
+                .into(),
+        ));
+    }
+    true
+}
+
+fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
+    if req.honor_certificate {
+        // 001 一(四)1: cancelled from the day of application, whatever the outcome.
+        reasons.push(reason(
+            "honor_certificate_cancelled",
+            Effect::Note,
+            "001 一(四)1",
+            format!(
+                "已领取《独生子女父母光荣证》的，自申请再生育之日（{}）起注销，停止享受奖励优惠待遇，已享受的不予追回",
+                req.date
+            ),
+            format!(
+                "The only-child honour certificate is cancelled from the application date ({}); rewards stop, rewards received are not recovered",
+                req.date
+            ),
+        ));
+    }
+    if req.marriage == Marriage::Unmarried {
+        reasons.push(reason(
+            "marriage_required",
+            Effect::Denies,
+            rules.rebirth_decider.source,
+            "再生育由夫妻双方申请，需提供结婚证".into(),
+            "Re-birth is applied for by a married couple".into(),
+        ));
+        return false;
+    }
+    let c = counts(&req.children);
+    let (left, source) = remaining(req.marriage, c);
+    if left > 0 {
+        reasons.push(reason(
+            "within_quota_no_approval",
+            Effect::Denies,
+            "001 二(一)",
+            "尚可生育子女，生育第一、二个子女不实行审批，请申领生育服务证".into(),
+            "The couple may still have a child without approval: apply for the birth service certificate".into(),
+        ));
+        return false;
+    }
+    if req
+        .children
+        .iter()
+        .any(|ch| ch.disability == Disability::NonHereditaryAppraised)
+    {
+        reasons.push(reason(
+            "disabled_child",
+            Effect::Allows,
+            "001 二(二)（《条例》第十五条）; 003 附件2 再生育服务证指南 四6",
+            "子女经市或区县卫生健康委组织鉴定为非遗传性病残，符合特殊情形再生育".into(),
+            "A child appraised as having a non-hereditary disability: special-circumstance re-birth".into(),
+        ));
+        return true;
+    }
+    if let (true, Some(src)) = (
+        req.other_province_rebirth_card,
+        rules.recognises_other_province_rebirth_card,
+    ) {
+        reasons.push(reason(
+            "other_province_card_recognised",
+            Effect::Allows,
+            src,
+            "一方户籍在外省、已在外省领取再生育服务卡的，本省予以认可".into(),
+            "A re-birth card issued by another province is recognised here".into(),
+        ));
+        return true;
+    }
+    let (code, zh, en) = if req.marriage == Marriage::Remarried {
+        (
+            "remarried_quota_used",
+            "再婚夫妻已生育政策允许的子女数，且不符合特殊情形再生育条件".to_string(),
+            "The remarried couple's quota is used and no special circumstance applies".to_string(),
+        )
+    } else {
+        (
+            "two_children_limit",
+            format!(
+                "夫妻已生育{}个子女，且不符合《条例》特殊情形再生育的规定",
+                c.total
+            ),
+            format!(
+                "The couple have {} children and no special circumstance applies",
+                c.total
+            ),
+        )
+    };
+    reasons.push(reason(code, Effect::Denies, source, zh, en));
+    false
+}
+
+fn check_honor(req: &EligibilityRequest, reasons: &mut Vec<Reason>) -> bool {
+    let mut ok = true;
+    if req.marriage == Marriage::Unmarried {
+        reasons.push(reason(
+            "marriage_required",
+            Effect::Denies,
+            "001 一(四)1",
+            "独生子女父母光荣证由夫妻申领".into(),
+            "The honour certificate is for a married couple".into(),
+        ));
+        ok = false;
+    }
+    if req.children.len() != 1 {
+        reasons.push(reason(
+            "not_one_child",
+            Effect::Denies,
+            "001 一(四)1",
+            format!(
+                "光荣证发给只生育一个子女的夫妻（已填写{}个子女）",
+                req.children.len()
+            ),
+            format!(
+                "Only for couples with exactly one child ({} given)",
+                req.children.len()
+            ),
+        ));
+        ok = false;
+    }
+    if req.children.iter().any(|ch| ch.born > HONOR_LAST_BIRTH) {
+        reasons.push(reason(
+            "born_from_2016",
+            Effect::Denies,
+            "001 一(四)1",
+            "2016年1月1日以后生育的，不再办理《独生子女父母光荣证》".into(),
+            "No honour certificate for a child born on or after 1 January 2016".into(),
+        ));
+        ok = false;
+    }
+    if ok {
+        reasons.push(reason(
+            "one_child_before_2016",
+            Effect::Allows,
+            "001 一(四)1",
+            "2015年12月31日前已生育一个子女、自愿不再生育，可申请办理《独生子女父母光荣证》".into(),
+            "One child born by 31 Dec 2015 and no more by choice: the certificate may be issued"
+                .into(),
+        ));
+    }
+    ok
+}
+
+/// Instant or promise, the limit and its source.
+fn processing(req: &EligibilityRequest, rules: &RuleSet) -> (Processing, TimeLimit, &'static str) {
+    match req.service {
+        Service::BirthService => (
+            Processing::Instant,
+            TimeLimit::ON_THE_SPOT,
+            rules.birth_service_instant,
+        ),
+        Service::MaritalStatusProof => (
+            Processing::Instant,
+            TimeLimit::ON_THE_SPOT,
+            rules.marital_status_proof_instant,
+        ),
+        Service::Rebirth => {
+            let limit = rebirth_total(rules.rebirth_limit.value, cross_province(req));
+            (Processing::Promise, limit, rules.rebirth_limit.source)
+        }
+        Service::OnlyChildHonor => match in_force(rules.honor, req.date) {
+            Some(Cited {
+                value: HonorProcessing::Instant,
+                source,
+            }) => (Processing::Instant, TimeLimit::ON_THE_SPOT, source),
+            Some(Cited {
+                value: HonorProcessing::Township(limit),
+                source,
+            }) => (Processing::Promise, limit, source),
+            None => (
+                Processing::Promise,
+                TimeLimit::working_days(20),
+                rules::DEFAULT_LIMIT_SOURCE,
+            ),
+        },
+    }
+}
+
+fn rebirth_total(limit: RebirthLimit, cross_province: bool) -> TimeLimit {
+    match limit {
+        RebirthLimit::TownshipCounty { total, .. } => total,
+        RebirthLimit::InOrCrossProvince {
+            in_province,
+            cross_province: cross,
+        } => {
+            if cross_province {
+                cross
+            } else {
+                in_province
+            }
+        }
+        RebirthLimit::Single(l) => l,
+    }
+}
+
+/// A spouse's hukou is in another province: facts must be verified there (协查).
+fn cross_province(req: &EligibilityRequest) -> bool {
+    let province = req.division.province();
+    req.hukou
+        .iter()
+        .flat_map(|h| [h.wife, h.husband])
+        .flatten()
+        .any(|h| !province.contains(h))
+}
+
+/// The office that decides: the accepting office for instant items; for re-birth the
+/// county the province's rule names; for a township-processed item the township.
+fn deciding_division(
+    req: &EligibilityRequest,
+    rules: &RuleSet,
+    processing: Processing,
+) -> DivisionCode {
+    let accepting = req.division;
+    let accepting_county = accepting.county().unwrap_or(accepting);
+    match (req.service, processing) {
+        (Service::Rebirth, _) => {
+            let province = accepting.province();
+            let in_province_hukou = req
+                .hukou
+                .iter()
+                .flat_map(|h| [h.wife, h.husband])
+                .flatten()
+                .find(|h| province.contains(*h))
+                .and_then(DivisionCode::county);
+            match rules.rebirth_decider.value {
+                RebirthDecider::AcceptingCounty => accepting_county,
+                RebirthDecider::HukouCounty => in_province_hukou.unwrap_or(accepting_county),
+                RebirthDecider::HukouThenResidenceCounty => in_province_hukou
+                    .or_else(|| {
+                        req.residence
+                            .map(|r| r.division)
+                            .filter(|d| province.contains(*d))
+                            .and_then(DivisionCode::county)
+                    })
+                    .unwrap_or(accepting_county),
+            }
+        }
+        (_, Processing::Instant) => accepting,
+        (_, Processing::Promise) => accepting.ancestor(Level::Township).unwrap_or(accepting),
+    }
+}
+
+/// The complete material list for the situation, each item with its source.
+pub fn materials(req: &EligibilityRequest, rules: &RuleSet) -> Vec<MaterialItem> {
+    let province = req.division.province();
+    let hukou: Vec<DivisionCode> = req
+        .hukou
+        .iter()
+        .flat_map(|h| [h.wife, h.husband])
+        .flatten()
+        .collect();
+    let holds = |w: &When| match w {
+        When::Married => req.marriage != Marriage::Unmarried,
+        When::Unmarried => req.marriage == Marriage::Unmarried,
+        When::Remarried => req.marriage == Marriage::Remarried,
+        When::Retroactive => req.retroactive,
+        When::NotRetroactive => !req.retroactive,
+        When::DisabledChild => req
+            .children
+            .iter()
+            .any(|c| c.disability == Disability::NonHereditaryAppraised),
+        When::Delegated => req.delegated,
+        When::HukouOutsideProvince => {
+            !hukou.is_empty() && !hukou.iter().any(|h| province.contains(*h))
+        }
+        When::MayCommit => !req.dishonest,
+    };
+    rules
+        .materials
+        .iter()
+        .filter(|r| r.service == req.service && r.when.iter().all(holds))
+        .map(|r| {
+            let mut item = r.code.item(r.source);
+            item.note = r.note.to_string();
+            item.provided_by = r.by;
+            item
+        })
+        .collect()
+}
+
+/// The legal steps and due dates for an application accepted on `from` (`GET /api/deadline`).
+pub fn deadline(
+    division: DivisionCode,
+    service: Service,
+    from: Date,
+    cross_province: bool,
+    calendar: &Calendar,
+) -> Result<Result<DeadlineAnswer, CalendarError>, PolicyError> {
+    let rules = rule_set(division, from)?;
+    let step = |name: &str, limit: TimeLimit, start: Date, source: &str| {
+        calendar.due(start, limit).map(|due| DeadlineStep {
+            step: name.to_string(),
+            unit: limit.unit,
+            value: limit.value,
+            due,
+            source: source.to_string(),
+        })
+    };
+    let steps = (|| -> Result<Vec<DeadlineStep>, CalendarError> {
+        Ok(match service {
+            Service::Rebirth => match rules.rebirth_limit.value {
+                RebirthLimit::TownshipCounty {
+                    township,
+                    county,
+                    total,
+                } => {
+                    let src = rules.rebirth_limit.source;
+                    let t = step("township_opinion", township, from, src)?;
+                    let mut c = step("county_decision", county, t.due, src)?;
+                    // The whole case never exceeds the total (000 二(二)5: 不得超过30日).
+                    let cap = calendar.due(from, total)?;
+                    if c.due > cap {
+                        c.due = cap;
+                    }
+                    vec![t, c]
+                }
+                other => vec![step(
+                    "decision",
+                    rebirth_total(other, cross_province),
+                    from,
+                    rules.rebirth_limit.source,
+                )?],
+            },
+            _ => {
+                let req_like = EligibilityRequest {
+                    service,
+                    division,
+                    date: from,
+                    marriage: Marriage::First,
+                    children: Vec::new(),
+                    hukou: None,
+                    residence: None,
+                    honor_certificate: false,
+                    dishonest: false,
+                    other_province_rebirth_card: false,
+                    delegated: false,
+                    retroactive: false,
+                };
+                let (processing, limit, source) = processing(&req_like, rules);
+                let name = match processing {
+                    Processing::Instant => "issue_on_the_spot",
+                    Processing::Promise => "township_decision",
+                };
+                vec![step(name, limit, from, source)?]
+            }
+        })
+    })();
+    Ok(steps.map(|steps| {
+        let due = steps.last().map_or(from, |s| s.due);
+        DeadlineAnswer { steps, due }
+    }))
+}
+
+#[cfg(test)]
+mod tests;

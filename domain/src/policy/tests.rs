@@ -1,0 +1,750 @@
+//! One test per rule sentence of SPEC §2–§4, each naming the seed article it checks.
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::contract::ProvidedBy;
+use crate::materials::MaterialCode as M;
+
+fn req(v: Value) -> EligibilityRequest {
+    EligibilityRequest::from_json(&v).unwrap()
+}
+
+/// A situation with defaults: first marriage, applying in 江津区 on 2026-03-02.
+fn base(service: &str) -> Value {
+    json!({"service": service, "division": "500116", "date": "2026-03-02", "marriage": "first", "children": []})
+}
+
+fn with(mut v: Value, patch: Value) -> Value {
+    for (k, x) in patch.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+fn child(born: &str, of: &str) -> Value {
+    json!({"born": born, "of": of, "disability": "none"})
+}
+
+fn disabled(born: &str) -> Value {
+    json!({"born": born, "of": "joint", "disability": "non_hereditary_appraised"})
+}
+
+fn answer(v: Value) -> EligibilityAnswer {
+    check(&req(v)).unwrap()
+}
+
+fn codes(a: &EligibilityAnswer) -> Vec<&str> {
+    a.reasons.iter().map(|r| r.code.as_str()).collect()
+}
+
+fn reason<'a>(a: &'a EligibilityAnswer, code: &str) -> &'a Reason {
+    a.reasons
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or_else(|| panic!("no reason {code} in {:?}", codes(a)))
+}
+
+fn material_codes(a: &EligibilityAnswer) -> Vec<M> {
+    a.materials.iter().map(|m| m.code).collect()
+}
+
+// ---- 001 一(一): universal two-child policy -------------------------------------------
+
+#[test]
+fn first_and_second_child_need_no_approval_001_2_1() {
+    for kids in [vec![], vec![child("2020-01-01", "joint")]] {
+        let a = answer(with(base("birth_service"), json!({"children": kids})));
+        assert!(a.eligible);
+        assert_eq!(reason(&a, "first_or_second_child").source, "001 二(一)");
+        assert_eq!(a.processing, Processing::Instant);
+    }
+}
+
+#[test]
+fn two_children_is_the_limit_001_1_1() {
+    let two = json!([child("2018-01-01", "joint"), child("2020-01-01", "joint")]);
+    let a = answer(with(base("birth_service"), json!({"children": two})));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "two_children_limit").source, "001 一(一)");
+    assert_eq!(reason(&a, "two_children_limit").effect, Effect::Denies);
+    assert!(a.materials.is_empty());
+}
+
+#[test]
+fn twins_count_as_two_children_not_one_birth_001_1_1() {
+    let twins = json!([child("2019-06-01", "joint"), child("2019-06-01", "joint")]);
+    let a = answer(with(base("birth_service"), json!({"children": twins})));
+    assert!(!a.eligible, "两孩 counts children, not births");
+    assert!(codes(&a).contains(&"two_children_limit"));
+}
+
+// ---- 001 一(一): remarried couples ----------------------------------------------------
+
+#[test]
+fn remarried_with_one_child_before_may_have_two_more_001_1_1() {
+    let one_before = child("2010-01-01", "husband");
+    let a = answer(with(
+        base("birth_service"),
+        json!({"marriage": "remarried", "children": [one_before, child("2018-01-01", "joint")]}),
+    ));
+    assert!(
+        a.eligible,
+        "1 before + 1 joint: a second joint child is allowed"
+    );
+    assert_eq!(reason(&a, "remarried_quota").source, "001 一(一)");
+    let a = answer(with(
+        base("birth_service"),
+        json!({"marriage": "remarried", "children": [one_before, child("2018-01-01", "joint"), child("2020-01-01", "joint")]}),
+    ));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "remarried_quota_used").source, "001 一(一)");
+}
+
+#[test]
+fn remarried_with_two_or_more_children_before_may_have_one_more_001_1_1() {
+    for before in [2, 3] {
+        let mut kids: Vec<Value> = (0..before)
+            .map(|i| {
+                child(
+                    &format!("200{i}-01-01"),
+                    if i % 2 == 0 { "wife" } else { "husband" },
+                )
+            })
+            .collect();
+        let a = answer(with(
+            base("birth_service"),
+            json!({"marriage": "remarried", "children": kids.clone()}),
+        ));
+        assert!(a.eligible, "{before} before: one more");
+        kids.push(child("2019-01-01", "joint"));
+        let a = answer(with(
+            base("birth_service"),
+            json!({"marriage": "remarried", "children": kids}),
+        ));
+        assert!(!a.eligible, "{before} before + 1 joint: quota used");
+    }
+}
+
+#[test]
+fn remarriage_to_the_former_spouse_is_outside_the_remarried_quota_001_1_1() {
+    // Counted as remarried, 1 before + 1 joint would allow another; 复婚 counts all children.
+    let kids = json!([child("2010-01-01", "husband"), child("2018-01-01", "joint")]);
+    let a = answer(with(
+        base("birth_service"),
+        json!({"marriage": "remarried_former_spouse", "children": kids}),
+    ));
+    assert!(!a.eligible);
+    assert!(codes(&a).contains(&"two_children_limit"));
+    let a = answer(with(
+        base("birth_service"),
+        json!({"marriage": "remarried_former_spouse", "children": [child("2018-01-01", "joint")]}),
+    ));
+    assert!(a.eligible);
+    assert_eq!(
+        reason(&a, "former_spouse_not_remarried").source,
+        "001 一(一)"
+    );
+}
+
+// ---- Special-circumstance re-birth (条例第十五条; 003 附件2 四6) ---------------------------
+
+#[test]
+fn a_disabled_child_with_appraisal_allows_rebirth_003_guide_6() {
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let a = answer(with(base("rebirth"), json!({"children": kids})));
+    assert!(a.eligible);
+    assert!(
+        reason(&a, "disabled_child")
+            .source
+            .contains("003 附件2 再生育服务证指南 四6")
+    );
+    assert!(material_codes(&a).contains(&M::DisabilityAppraisal));
+    assert_eq!(a.processing, Processing::Promise);
+}
+
+#[test]
+fn without_a_special_circumstance_rebirth_is_refused_with_its_reason_001_1_1() {
+    let kids = json!([child("2012-05-01", "joint"), child("2016-05-01", "joint")]);
+    let a = answer(with(base("rebirth"), json!({"children": kids})));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "two_children_limit").source, "001 一(一)");
+}
+
+#[test]
+fn rebirth_is_not_needed_within_the_quota_001_2_1() {
+    let a = answer(with(
+        base("rebirth"),
+        json!({"children": [child("2012-05-01", "joint")]}),
+    ));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "within_quota_no_approval").source, "001 二(一)");
+}
+
+#[test]
+fn rebirth_needs_a_married_couple_002_art_6() {
+    let a = answer(with(
+        base("rebirth"),
+        json!({"marriage": "unmarried", "division": "220102", "children": [child("2012-05-01", "joint"), disabled("2014-01-01")]}),
+    ));
+    assert!(!a.eligible);
+    assert!(codes(&a).contains(&"marriage_required"));
+}
+
+// ---- 001 一(四)1: only-child honour certificate ------------------------------------------
+
+#[test]
+fn honour_certificate_only_for_one_child_born_by_2015_12_31_001_4_1() {
+    let a = answer(with(
+        base("only_child_honor"),
+        json!({"children": [child("2015-12-31", "joint")]}),
+    ));
+    assert!(a.eligible);
+    assert_eq!(reason(&a, "one_child_before_2016").source, "001 一(四)1");
+    let a = answer(with(
+        base("only_child_honor"),
+        json!({"children": [child("2016-01-01", "joint")]}),
+    ));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "born_from_2016").source, "001 一(四)1");
+    let a = answer(with(
+        base("only_child_honor"),
+        json!({"children": [child("2010-01-01", "joint"), child("2012-01-01", "joint")]}),
+    ));
+    assert!(!a.eligible);
+    assert!(codes(&a).contains(&"not_one_child"));
+}
+
+#[test]
+fn a_rebirth_application_cancels_the_honour_certificate_from_its_date_001_4_1() {
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let a = answer(with(
+        base("rebirth"),
+        json!({"children": kids, "honor_certificate": true}),
+    ));
+    let r = reason(&a, "honor_certificate_cancelled");
+    assert_eq!(r.source, "001 一(四)1");
+    assert_eq!(r.effect, Effect::Note);
+    assert!(r.text.contains("2026-03-02") && r.text.contains("不予追回"));
+    // Said even when the application itself is refused: the cancellation runs from applying.
+    let refused = answer(with(
+        base("rebirth"),
+        json!({"children": [child("2010-01-01", "joint"), child("2012-01-01", "joint")], "honor_certificate": true}),
+    ));
+    assert!(!refused.eligible);
+    assert!(codes(&refused).contains(&"honor_certificate_cancelled"));
+}
+
+// ---- 吉林 art. 7: other province's re-birth card ------------------------------------------
+
+#[test]
+fn jilin_recognises_another_provinces_rebirth_card_002_art_7() {
+    let kids = json!([child("2012-05-01", "joint"), child("2016-05-01", "joint")]);
+    let jilin = with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids.clone(), "other_province_rebirth_card": true, "hukou": {"husband": "220102", "wife": "420704"}}),
+    );
+    let a = answer(jilin);
+    assert!(a.eligible);
+    assert_eq!(
+        reason(&a, "other_province_card_recognised").source,
+        "002 第七条"
+    );
+    // Chongqing has no such rule in the seeds.
+    let a = answer(with(
+        base("rebirth"),
+        json!({"children": kids, "other_province_rebirth_card": true}),
+    ));
+    assert!(!a.eligible);
+}
+
+// ---- 吉林 art. 4, 5: retroactive and unmarried births --------------------------------------
+
+#[test]
+fn jilin_issues_a_retroactive_card_with_the_birth_certificate_002_art_4() {
+    let a = answer(with(
+        base("birth_service"),
+        json!({"division": "220102", "retroactive": true, "children": [child("2018-01-01", "joint"), child("2024-01-01", "joint")]}),
+    ));
+    assert!(a.eligible, "the second child, already born, is registered");
+    let mats = material_codes(&a);
+    assert_eq!(mats, vec![M::IdCards, M::MarriageCert, M::BirthMedicalCert]);
+    assert_eq!(a.materials[2].source, "002 第四条");
+    let none = answer(with(
+        base("birth_service"),
+        json!({"division": "220102", "retroactive": true}),
+    ));
+    assert!(!none.eligible);
+    assert!(codes(&none).contains(&"retroactive_needs_child"));
+}
+
+#[test]
+fn jilin_registers_unmarried_births_with_a_status_proof_002_art_5() {
+    let a = answer(with(
+        base("birth_service"),
+        json!({"division": "220102", "marriage": "unmarried"}),
+    ));
+    assert!(a.eligible);
+    assert_eq!(
+        reason(&a, "unmarried_birth_registered").source,
+        "002 第五条"
+    );
+    assert_eq!(material_codes(&a), vec![M::IdCards, M::MaritalStatusProof]);
+    // Hubei's and Chongqing's seeds issue the certificate to married couples only.
+    for division in ["420704", "500116"] {
+        let a = answer(with(
+            base("birth_service"),
+            json!({"division": division, "marriage": "unmarried"}),
+        ));
+        assert!(!a.eligible, "{division}");
+        assert!(codes(&a).contains(&"marriage_required"));
+    }
+}
+
+// ---- SPEC §4: place of application ---------------------------------------------------------
+
+#[test]
+fn hubei_residence_place_after_half_a_year_000_2_2_1() {
+    let base_hb = with(
+        base("rebirth"),
+        json!({
+            "division": "420704", "date": "2025-07-01",
+            "children": [child("2012-05-01", "joint"), disabled("2016-05-01")],
+            "hukou": {"husband": "420111", "wife": "420111"}
+        }),
+    );
+    // 半年以上 includes exactly half a year (民法典 第一千二百五十九条).
+    let a = answer(with(
+        base_hb.clone(),
+        json!({"residence": {"division": "420704", "since": "2025-01-01"}}),
+    ));
+    assert!(a.eligible, "{:?}", codes(&a));
+    assert_eq!(reason(&a, "residence_place").source, "000 二(二)1");
+    let a = answer(with(
+        base_hb.clone(),
+        json!({"residence": {"division": "420704", "since": "2025-01-02"}}),
+    ));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "place_not_competent").source, "000 二(二)1");
+    // At the residence place one spouse's hukou must be in Hubei.
+    let a = answer(with(
+        base_hb,
+        json!({"hukou": {"husband": "500116", "wife": "220102"}, "residence": {"division": "420704", "since": "2020-01-01"}}),
+    ));
+    assert!(!a.eligible);
+    assert!(
+        reason(&a, "place_not_competent")
+            .text
+            .contains("户籍应在本省")
+    );
+}
+
+#[test]
+fn hubei_hukou_place_needs_no_residence_000_2_2_1() {
+    let a = answer(with(
+        base("birth_service"),
+        json!({"division": "420704001", "hukou": {"husband": "420111", "wife": "420704"}}),
+    ));
+    assert!(a.eligible);
+    assert!(!codes(&a).contains(&"place_not_competent"));
+}
+
+#[test]
+fn jilin_residence_place_after_one_month_002_art_3() {
+    let v = with(
+        base("birth_service"),
+        json!({"division": "220102", "date": "2025-03-01", "hukou": {"husband": "220581", "wife": "220581"}}),
+    );
+    let a = answer(with(
+        v.clone(),
+        json!({"residence": {"division": "220102001", "since": "2025-02-01"}}),
+    ));
+    assert!(a.eligible);
+    assert_eq!(reason(&a, "residence_place").source, "002 第三条");
+    let a = answer(with(
+        v,
+        json!({"residence": {"division": "220102001", "since": "2025-02-02"}}),
+    ));
+    assert!(!a.eligible);
+}
+
+#[test]
+fn chongqing_accepts_at_any_window_and_the_hukou_place_decides_004_1() {
+    // 就近受理申请、审批权属不变: accepted in 万州 (500101), decided by 江津 (wife's hukou).
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let a = answer(with(
+        base("rebirth"),
+        json!({"division": "500101", "children": kids.clone(), "hukou": {"husband": "420704", "wife": "500116001"}}),
+    ));
+    assert!(a.eligible);
+    assert_eq!(a.deciding_division.to_string(), "500116");
+    // Floating population: the residence decides (004 四(三)).
+    let a = answer(with(
+        base("rebirth"),
+        json!({"division": "500101", "children": kids, "hukou": {"husband": "420704", "wife": "420704"}, "residence": {"division": "500116001", "since": "2020-01-01"}}),
+    ));
+    assert!(a.eligible);
+    assert_eq!(a.deciding_division.to_string(), "500116");
+}
+
+#[test]
+fn instant_items_are_decided_by_the_accepting_office() {
+    let a = answer(with(
+        base("birth_service"),
+        json!({"division": "500116001005"}),
+    ));
+    assert_eq!(a.deciding_division.to_string(), "500116001005");
+    assert_eq!(a.time_limit, TimeLimit::ON_THE_SPOT);
+}
+
+// ---- SPEC §3: commitment, dishonesty, window-issued proof ----------------------------------
+
+#[test]
+fn dishonest_persons_cannot_commit_online_004_3_2() {
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let hb = with(
+        base("rebirth"),
+        json!({"division": "420704", "children": kids}),
+    );
+    let honest = answer(hb.clone());
+    assert!(material_codes(&honest).contains(&M::CommitmentLetter));
+    let dishonest = answer(with(hb, json!({"dishonest": true})));
+    assert!(dishonest.eligible, "on-site verification, not refusal");
+    assert!(!material_codes(&dishonest).contains(&M::CommitmentLetter));
+    assert_eq!(
+        reason(&dishonest, "dishonest_on_site_only").source,
+        "004 三(二), 四(三)"
+    );
+}
+
+#[test]
+fn the_window_issues_the_marital_status_proof_003_3_2() {
+    // SPEC §8, Mr Zhao: hukou outside Chongqing, applying at his wife's community.
+    let zhao = with(
+        base("birth_service"),
+        json!({"division": "500116001005", "hukou": {"husband": "420704", "wife": "500116001"}}),
+    );
+    let a = answer(zhao);
+    assert!(a.eligible);
+    assert_eq!(
+        material_codes(&a),
+        vec![
+            M::IdCards,
+            M::HukouBook,
+            M::MarriageCert,
+            M::MaritalStatusProof
+        ]
+    );
+    let proof = &a.materials[3];
+    assert_eq!(proof.provided_by, ProvidedBy::Window);
+    assert!(proof.source.starts_with("003 三(二)"));
+    assert!(
+        a.materials[..3]
+            .iter()
+            .all(|m| m.provided_by == ProvidedBy::Applicant)
+    );
+}
+
+#[test]
+fn out_of_city_proof_applicants_commit_in_writing_003_3_2() {
+    let v = with(
+        base("marital_status_proof"),
+        json!({"hukou": {"husband": "420704", "wife": "420704"}}),
+    );
+    let a = answer(v.clone());
+    assert!(a.eligible);
+    assert!(material_codes(&a).contains(&M::CommitmentLetter));
+    assert_eq!(reason(&a, "window_issues_proof").source, "003 三(二)");
+    let local = answer(with(v, json!({"hukou": {"wife": "500116"}})));
+    assert!(!material_codes(&local).contains(&M::CommitmentLetter));
+}
+
+#[test]
+fn remarried_lists_add_divorce_papers_and_joint_children_proof_003_guide() {
+    let kids = json!([
+        child("2010-01-01", "wife"),
+        child("2012-01-01", "husband"),
+        disabled("2018-01-01")
+    ]);
+    let a = answer(with(
+        base("rebirth"),
+        json!({"marriage": "remarried", "children": kids}),
+    ));
+    assert!(a.eligible, "{:?}", codes(&a));
+    let mats = material_codes(&a);
+    for m in [
+        M::DivorceCert,
+        M::DivorceSettlement,
+        M::JointChildrenProof,
+        M::PhotoWomanX2,
+        M::DisabilityAppraisal,
+    ] {
+        assert!(mats.contains(&m), "{m:?}");
+    }
+}
+
+#[test]
+fn a_delegated_application_needs_the_delegation_002_art_7() {
+    let a = answer(with(
+        base("birth_service"),
+        json!({"division": "220102", "delegated": true}),
+    ));
+    let d = a
+        .materials
+        .iter()
+        .find(|m| m.code == M::Delegation)
+        .unwrap();
+    assert!(d.source.starts_with("002 第七条"));
+    let a = answer(with(base("birth_service"), json!({"division": "220102"})));
+    assert!(!material_codes(&a).contains(&M::Delegation));
+}
+
+// ---- SPEC §5: processing and time limits ----------------------------------------------------
+
+#[test]
+fn rebirth_limits_per_province() {
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let hb = answer(with(
+        base("rebirth"),
+        json!({"division": "420704", "children": kids.clone()}),
+    ));
+    assert_eq!(hb.time_limit, TimeLimit::days(30));
+    assert_eq!(reason(&hb, "time_limit").source, "000 二(二)5");
+    let cq = answer(with(base("rebirth"), json!({"children": kids.clone()})));
+    assert_eq!(cq.time_limit, TimeLimit::working_days(20));
+    assert_eq!(
+        reason(&cq, "time_limit").source,
+        "003 附件2 再生育服务证指南 三"
+    );
+    let jl = answer(with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids.clone(), "hukou": {"husband": "220102", "wife": "220581"}}),
+    ));
+    assert_eq!(
+        jl.time_limit,
+        TimeLimit::working_days(10),
+        "verifiable in Jilin"
+    );
+    let jl_cross = answer(with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids, "hukou": {"husband": "220102", "wife": "420704"}}),
+    ));
+    assert_eq!(
+        jl_cross.time_limit,
+        TimeLimit::working_days(20),
+        "needs another province"
+    );
+    assert_eq!(jl_cross.deciding_division.to_string(), "220102");
+}
+
+#[test]
+fn chongqing_honour_certificate_became_instant_in_2021() {
+    let one = json!([child("2014-01-01", "joint")]);
+    let before = answer(with(
+        base("only_child_honor"),
+        json!({"date": "2020-06-01", "children": one.clone()}),
+    ));
+    assert_eq!(before.processing, Processing::Promise);
+    assert!(
+        reason(&before, "time_limit")
+            .source
+            .starts_with("004 三(三)")
+    );
+    let after = answer(with(base("only_child_honor"), json!({"children": one})));
+    assert_eq!(after.processing, Processing::Instant);
+    assert_eq!(
+        reason(&after, "instant").source,
+        "003 附件2 独生子女证指南 二"
+    );
+}
+
+// ---- Rules as data: coverage ------------------------------------------------------------------
+
+#[test]
+fn a_province_without_rules_is_an_error_not_a_guess() {
+    let err = check(&req(with(
+        base("birth_service"),
+        json!({"division": "110101"}),
+    )))
+    .unwrap_err();
+    assert_eq!(err.code(), "unsupported_province");
+}
+
+#[test]
+fn a_date_before_the_rules_is_an_error_001_1_1() {
+    let err = check(&req(with(
+        base("birth_service"),
+        json!({"date": "2015-12-31"}),
+    )))
+    .unwrap_err();
+    assert_eq!(
+        err,
+        PolicyError::BeforeRules {
+            date: Date::parse("2015-12-31").unwrap(),
+            from: rules::TWO_CHILD_FROM,
+            article: "001 一(一)"
+        }
+    );
+    // Jilin's card rules start with the 2016-05-03 notice.
+    assert!(
+        check(&req(with(
+            base("birth_service"),
+            json!({"division": "220102", "date": "2016-05-02"})
+        )))
+        .is_err()
+    );
+}
+
+#[test]
+fn every_answer_has_sourced_reasons_and_materials_iff_eligible() {
+    let services = [
+        "birth_service",
+        "rebirth",
+        "only_child_honor",
+        "marital_status_proof",
+    ];
+    let marriages = ["first", "remarried", "remarried_former_spouse", "unmarried"];
+    let kid_sets = [
+        json!([]),
+        json!([child("2014-01-01", "joint")]),
+        json!([child("2014-01-01", "husband"), child("2019-01-01", "joint")]),
+        json!([child("2014-01-01", "joint"), disabled("2019-01-01")]),
+        json!([
+            child("2010-01-01", "wife"),
+            child("2012-01-01", "husband"),
+            child("2019-01-01", "joint")
+        ]),
+    ];
+    let mut checked = 0;
+    for division in ["420704", "220102", "500116001005"] {
+        for s in services {
+            for m in marriages {
+                for kids in &kid_sets {
+                    for flags in [
+                        json!({}),
+                        json!({"dishonest": true, "honor_certificate": true, "delegated": true}),
+                    ] {
+                        let v = with(
+                            with(
+                                base(s),
+                                json!({"division": division, "marriage": m, "children": kids}),
+                            ),
+                            flags,
+                        );
+                        let a = answer(v);
+                        assert!(!a.reasons.is_empty());
+                        assert!(a.reasons.iter().all(|r| !r.source.is_empty()
+                            && !r.text.is_empty()
+                            && !r.text_en.is_empty()));
+                        assert_eq!(a.eligible, !a.materials.is_empty(), "{s} {m} {kids}");
+                        assert!(a.materials.iter().all(|m| !m.source.is_empty()));
+                        if a.eligible {
+                            assert!(a.reasons.iter().any(|r| r.effect == Effect::Allows));
+                        } else {
+                            assert!(a.reasons.iter().any(|r| r.effect == Effect::Denies));
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 3 * 4 * 4 * 5 * 2);
+}
+
+#[test]
+fn the_answer_serialises_in_the_spec_section_9_shape() {
+    let a = answer(with(
+        base("rebirth"),
+        json!({"children": [child("2012-05-01", "joint"), child("2014-05-01", "joint")]}),
+    ));
+    let v = serde_json::to_value(&a).unwrap();
+    assert_eq!(v["eligible"], false);
+    assert_eq!(v["service"], "rebirth");
+    assert_eq!(v["processing"], "promise");
+    assert_eq!(v["reasons"][0]["code"], "two_children_limit");
+    assert_eq!(v["reasons"][0]["source"], "001 一(一)");
+    assert_eq!(v["deciding_division"], "500116");
+    assert_eq!(
+        v["time_limit"],
+        json!({"unit": "working_days", "value": 20})
+    );
+    assert_eq!(v["materials"], json!([]));
+}
+
+// ---- GET /api/deadline -------------------------------------------------------------------------
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+#[test]
+fn chongqing_rebirth_deadline_is_20_working_days() {
+    let division = DivisionCode::parse("500116").unwrap();
+    let a = deadline(
+        division,
+        Service::Rebirth,
+        d("2024-09-27"),
+        false,
+        Calendar::official(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(a.steps.len(), 1);
+    assert_eq!(a.steps[0].value, 20);
+    assert_eq!(a.due, d("2024-10-30"));
+}
+
+#[test]
+fn hubei_rebirth_has_township_and_county_steps_capped_at_30_days_000_2_2_5() {
+    let division = DivisionCode::parse("420704").unwrap();
+    let a = deadline(
+        division,
+        Service::Rebirth,
+        d("2024-09-27"),
+        false,
+        Calendar::official(),
+    )
+    .unwrap()
+    .unwrap();
+    let steps: Vec<_> = a
+        .steps
+        .iter()
+        .map(|s| (s.step.as_str(), s.due.to_string()))
+        .collect();
+    // Township: 09-27 + 10 = 10-07 (国庆) → 10-08. County: 10-08 + 20 = 10-28, within the
+    // 30-day whole (10-27 is a Sunday → 10-28).
+    assert_eq!(
+        steps,
+        vec![
+            ("township_opinion", "2024-10-08".into()),
+            ("county_decision", "2024-10-28".into())
+        ]
+    );
+    assert_eq!(a.due, d("2024-10-28"));
+    assert!(a.steps.iter().all(|s| s.source == "000 二(二)5"));
+}
+
+#[test]
+fn instant_items_are_due_the_same_day_and_outside_data_is_an_error() {
+    let division = DivisionCode::parse("500116001005").unwrap();
+    let a = deadline(
+        division,
+        Service::BirthService,
+        d("2024-09-27"),
+        false,
+        Calendar::official(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(a.due, d("2024-09-27"));
+    let late = deadline(
+        DivisionCode::parse("500116").unwrap(),
+        Service::Rebirth,
+        d("2026-12-20"),
+        false,
+        Calendar::official(),
+    )
+    .unwrap();
+    assert!(late.is_err(), "2027 holidays are not in the data");
+}
