@@ -246,7 +246,7 @@ mod tests {
             attachments: vec![],
             checked_in_person: false,
         };
-        assert_eq!(validate(&required, &[empty.clone()]).len(), 1);
+        assert_eq!(validate(&required, std::slice::from_ref(&empty)).len(), 1);
         let seen = ProvidedMaterial {
             checked_in_person: true,
             ..empty
