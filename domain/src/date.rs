@@ -42,6 +42,12 @@ const fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl Date {
+    pub const UNIX_EPOCH: Date = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
     /// A date, or `None` when the day does not exist (e.g. 2023-02-29).
     pub const fn new(year: i32, month: u8, day: u8) -> Option<Date> {
         if year < 1 || year > 9999 || day == 0 || day > days_in_month(year, month) {

@@ -4,12 +4,14 @@
 //! computation over its arguments, so the SPA and the functions reach the same answer.
 
 pub mod calendar;
+pub mod case;
 pub mod contract;
 pub mod date;
 pub mod division;
 pub mod id_number;
 pub mod materials;
 pub mod policy;
+pub mod roles;
 pub mod service;
 
 pub use calendar::{Calendar, TimeLimit, TimeUnit};

@@ -539,7 +539,7 @@ fn processing(req: &EligibilityRequest, rules: &RuleSet) -> (Processing, TimeLim
             rules.marital_status_proof_instant,
         ),
         Service::Rebirth => {
-            let limit = rebirth_total(rules.rebirth_limit.value, cross_province(req));
+            let limit = rebirth_total(rules.rebirth_limit.value, is_cross_province(req));
             (Processing::Promise, limit, rules.rebirth_limit.source)
         }
         Service::OnlyChildHonor => match in_force(rules.honor, req.date) {
@@ -578,7 +578,7 @@ fn rebirth_total(limit: RebirthLimit, cross_province: bool) -> TimeLimit {
 }
 
 /// A spouse's hukou is in another province: facts must be verified there (协查).
-fn cross_province(req: &EligibilityRequest) -> bool {
+pub fn is_cross_province(req: &EligibilityRequest) -> bool {
     let province = req.division.province();
     req.hukou
         .iter()

@@ -1,0 +1,815 @@
+//! A case and its workflow (SPEC §5) as a pure function:
+//! `apply(case, action, actor, now) -> (case', events)` or a precise error.
+//!
+//! The function decides everything a transition needs — permission, scope, state, reasons,
+//! deadlines — so the server only stores what it returns (with the version check) and the
+//! SPA can show which actions a user may take.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, CalendarError, TimeLimit};
+use crate::contract::{EligibilityAnswer, EligibilityRequest, Processing};
+use crate::date::Date;
+use crate::division::{DivisionCode, Level};
+use crate::materials::MaterialCode;
+use crate::policy::{self, PolicyError};
+use crate::roles::{ActionKind, Actor, Role, in_scope, permits};
+use crate::service::Service;
+
+/// A point in time (Unix milliseconds). Days are counted in China Standard Time (UTC+8, no
+/// daylight saving), so a step done at 23:30 in Chongqing is done that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Moment(pub i64);
+
+impl Moment {
+    const CST_OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+    pub fn date(self) -> Date {
+        let days = (self.0 + Self::CST_OFFSET_MS).div_euclid(86_400_000);
+        Date::from_days(days).unwrap_or(Date::UNIX_EPOCH)
+    }
+
+    /// Midnight at the start of `date` in China Standard Time.
+    pub fn start_of(date: Date) -> Moment {
+        Moment(date.to_days() * 86_400_000 - Self::CST_OFFSET_MS)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    Submitted,
+    PreReviewed,
+    TownshipReviewed,
+    Approved,
+    Issued,
+    Delivered,
+    /// Sent back with the complete list of what is missing; the applicant resubmits.
+    Returned,
+    /// Written reasons (000 二(二)5; 吉林 art. 11).
+    Refused,
+    Withdrawn,
+    /// False commitment (吉林 art. 20; 004 三(二)).
+    Revoked,
+    /// 吉林 art. 22.
+    Void,
+}
+
+impl CaseState {
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseState::Submitted => "submitted",
+            CaseState::PreReviewed => "pre_reviewed",
+            CaseState::TownshipReviewed => "township_reviewed",
+            CaseState::Approved => "approved",
+            CaseState::Issued => "issued",
+            CaseState::Delivered => "delivered",
+            CaseState::Returned => "returned",
+            CaseState::Refused => "refused",
+            CaseState::Withdrawn => "withdrawn",
+            CaseState::Revoked => "revoked",
+            CaseState::Void => "void",
+        }
+    }
+
+    /// Still waiting for the administration (its deadlines run).
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            CaseState::Submitted
+                | CaseState::PreReviewed
+                | CaseState::TownshipReviewed
+                | CaseState::Approved
+        )
+    }
+}
+
+/// One legal step's deadline, stored with the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepDeadline {
+    pub step: String,
+    pub limit: TimeLimit,
+    pub due: Date,
+    pub source: String,
+    #[serde(default)]
+    pub done_on: Option<Date>,
+}
+
+/// An electronic seal added by a level (吉林 art. 15, 17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seal {
+    pub level: Level,
+    pub division: DivisionCode,
+    pub by: String,
+    pub at: Moment,
+}
+
+/// An inter-region verification (协查, 000 二(二)4) with its own deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    pub id: u32,
+    pub to: DivisionCode,
+    pub question: String,
+    pub requested_on: Date,
+    pub due: Date,
+    #[serde(default)]
+    pub answer: Option<String>,
+    #[serde(default)]
+    pub answered_on: Option<Date>,
+}
+
+/// How the certificate reaches the applicant (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Delivery {
+    Pickup,
+    /// 货到付款: the recipient pays the courier; the certificate itself is free (004 三(三)).
+    ExpressCod {
+        address: String,
+    },
+    /// 吉林 art. 16: black-and-white self-print accepted.
+    SelfPrint,
+}
+
+/// The limit for answering a 协查 request. 000 二(二)4 says "按时回复" without a number; this
+/// system sets 10 working days so the step cannot be missed silently.
+pub const VERIFICATION_LIMIT: TimeLimit = TimeLimit::working_days(10);
+pub const VERIFICATION_SOURCE: &str = "000 二(二)4（回复时限由本系统设定为10个工作日）";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub number: String,
+    pub version: u64,
+    pub service: Service,
+    pub situation: EligibilityRequest,
+    pub processing: Processing,
+    pub state: CaseState,
+    pub accepting: DivisionCode,
+    pub deciding: DivisionCode,
+    pub accepted_on: Date,
+    pub deadlines: Vec<StepDeadline>,
+    #[serde(default)]
+    pub seals: Vec<Seal>,
+    #[serde(default)]
+    pub verifications: Vec<Verification>,
+    /// What the last return asked for, all at once.
+    #[serde(default)]
+    pub missing: Vec<MaterialCode>,
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+    /// 001 一(四)1: set on a re-birth application by a holder of the honour certificate.
+    #[serde(default)]
+    pub honor_certificate_cancelled_on: Option<Date>,
+    /// Issued because the office could not show ineligibility in time (000 二(二)5).
+    #[serde(default)]
+    pub deemed_issue: bool,
+}
+
+/// The payload of an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    PreReview,
+    /// Return with the complete list of what is missing (one-time notification).
+    Return {
+        missing: Vec<MaterialCode>,
+        note: String,
+    },
+    TownshipOpinion {
+        agree: bool,
+        opinion: String,
+    },
+    Approve,
+    Refuse {
+        reasons: Vec<String>,
+    },
+    Seal,
+    RequestVerification {
+        to: DivisionCode,
+        question: String,
+    },
+    AnswerVerification {
+        id: u32,
+        answer: String,
+    },
+    Issue,
+    Deliver {
+        delivery: Delivery,
+    },
+    Revoke {
+        reasons: Vec<String>,
+    },
+    Void {
+        reasons: Vec<String>,
+    },
+    Resubmit,
+    Withdraw,
+    DeemedIssue,
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::PreReview => ActionKind::PreReview,
+            Action::Return { .. } => ActionKind::Return,
+            Action::TownshipOpinion { .. } => ActionKind::TownshipOpinion,
+            Action::Approve => ActionKind::Approve,
+            Action::Refuse { .. } => ActionKind::Refuse,
+            Action::Seal => ActionKind::Seal,
+            Action::RequestVerification { .. } => ActionKind::RequestVerification,
+            Action::AnswerVerification { .. } => ActionKind::AnswerVerification,
+            Action::Issue => ActionKind::Issue,
+            Action::Deliver { .. } => ActionKind::Deliver,
+            Action::Revoke { .. } => ActionKind::Revoke,
+            Action::Void { .. } => ActionKind::Void,
+            Action::Resubmit => ActionKind::Resubmit,
+            Action::Withdraw => ActionKind::Withdraw,
+            Action::DeemedIssue => ActionKind::DeemedIssue,
+        }
+    }
+}
+
+/// One audit event, written with the change it records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: Moment,
+    pub actor: Actor,
+    pub action: String,
+    pub from: Option<CaseState>,
+    pub to: CaseState,
+    /// Reasons, opinions, the missing list — in words, with sources where rules apply.
+    #[serde(default)]
+    pub details: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("该角色无权执行此操作 / role {role:?} may not {action:?}")]
+    NotPermitted {
+        role: Option<Role>,
+        action: ActionKind,
+    },
+    #[error("该案件不在您的辖区内 / the case is outside your division")]
+    OutOfScope,
+    #[error("案件当前状态（{state:?}）不能执行此操作 / cannot {action:?} a case that is {state:?}")]
+    InvalidState {
+        state: CaseState,
+        action: ActionKind,
+    },
+    #[error("必须写明理由 / written reasons are required")]
+    ReasonsRequired,
+    #[error("退回时必须一次列明所有缺少的材料 / a return must list every missing material")]
+    MissingListRequired,
+    #[error("本级已加盖电子印章 / this level has already sealed")]
+    AlreadySealed,
+    #[error("协查请求不存在或已回复 / no open verification with that id")]
+    NoSuchVerification,
+    #[error("快递地址不能为空 / an express delivery needs an address")]
+    AddressRequired,
+    #[error("期限未届满，不能视为准予 / the deadline has not passed")]
+    NotYetDue,
+    #[error("本地规则没有视为准予的规定 / these rules have no deemed issue")]
+    NoDeemedIssue,
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
+
+impl TransitionError {
+    /// Stable code for problem documents.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransitionError::NotPermitted { .. } => "forbidden_action",
+            TransitionError::OutOfScope => "out_of_scope",
+            TransitionError::InvalidState { .. } => "invalid_state",
+            TransitionError::ReasonsRequired => "reasons_required",
+            TransitionError::MissingListRequired => "missing_list_required",
+            TransitionError::AlreadySealed => "already_sealed",
+            TransitionError::NoSuchVerification => "no_such_verification",
+            TransitionError::AddressRequired => "address_required",
+            TransitionError::NotYetDue => "not_yet_due",
+            TransitionError::NoDeemedIssue => "no_deemed_issue",
+            TransitionError::Calendar(_) => "outside_calendar",
+            TransitionError::Policy(e) => e.code(),
+        }
+    }
+}
+
+impl Case {
+    /// Opens a case for a checked, eligible situation, with its deadlines from the calendar.
+    pub fn open(
+        number: String,
+        situation: EligibilityRequest,
+        answer: &EligibilityAnswer,
+        actor: Actor,
+        now: Moment,
+        calendar: &Calendar,
+    ) -> Result<(Case, Vec<Event>), TransitionError> {
+        let accepted_on = now.date();
+        let cross = crate::policy::is_cross_province(&situation);
+        let procedure = policy::deadline(
+            situation.division,
+            situation.service,
+            accepted_on,
+            cross,
+            calendar,
+        )??;
+        let deadlines = procedure
+            .steps
+            .into_iter()
+            .map(|s| StepDeadline {
+                step: s.step,
+                limit: TimeLimit {
+                    unit: s.unit,
+                    value: s.value,
+                },
+                due: s.due,
+                source: s.source,
+                done_on: None,
+            })
+            .collect();
+        let mut events = vec![Event {
+            at: now,
+            actor: actor.clone(),
+            action: "submit".into(),
+            from: None,
+            to: CaseState::Submitted,
+            details: answer
+                .reasons
+                .iter()
+                .map(|r| format!("{}（{}）", r.text, r.source))
+                .collect(),
+        }];
+        let mut honor_cancelled = None;
+        if situation.service == Service::Rebirth && situation.honor_certificate {
+            honor_cancelled = Some(accepted_on);
+            events.push(Event {
+                at: now,
+                actor,
+                action: "honor_certificate_cancelled".into(),
+                from: Some(CaseState::Submitted),
+                to: CaseState::Submitted,
+                details: vec![format!(
+                    "《独生子女父母光荣证》自{accepted_on}起注销，停止奖励优惠待遇（001 一(四)1）"
+                )],
+            });
+        }
+        Ok((
+            Case {
+                number,
+                version: 1,
+                service: situation.service,
+                processing: answer.processing,
+                state: CaseState::Submitted,
+                accepting: situation.division,
+                deciding: answer.deciding_division,
+                accepted_on,
+                deadlines,
+                seals: Vec::new(),
+                verifications: Vec::new(),
+                missing: Vec::new(),
+                delivery: None,
+                honor_certificate_cancelled_on: honor_cancelled,
+                deemed_issue: false,
+                situation,
+            },
+            events,
+        ))
+    }
+
+    /// The offices whose staff see the case, plus the offices asked to verify.
+    pub fn offices(&self) -> Vec<DivisionCode> {
+        let mut o = vec![self.accepting, self.deciding];
+        o.extend(self.verifications.iter().map(|v| v.to));
+        o
+    }
+
+    /// The earliest open deadline (the work queue sorts by it).
+    pub fn next_due(&self) -> Option<Date> {
+        if !self.state.is_pending() {
+            return None;
+        }
+        let steps = self
+            .deadlines
+            .iter()
+            .filter(|d| d.done_on.is_none())
+            .map(|d| d.due);
+        let checks = self
+            .verifications
+            .iter()
+            .filter(|v| v.answered_on.is_none())
+            .map(|v| v.due);
+        steps.chain(checks).min()
+    }
+
+    /// Red light (亮红灯, 000 三(四)): steps and verifications past their due date on `today`.
+    pub fn overdue(&self, today: Date) -> Vec<String> {
+        if !self.state.is_pending() {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = self
+            .deadlines
+            .iter()
+            .filter(|d| d.done_on.is_none() && d.due < today)
+            .map(|d| d.step.clone())
+            .collect();
+        out.extend(
+            self.verifications
+                .iter()
+                .filter(|v| v.answered_on.is_none() && v.due < today)
+                .map(|v| format!("verification:{}", v.id)),
+        );
+        out
+    }
+
+    fn complete_step(&mut self, step: &str, on: Date) {
+        if let Some(d) = self
+            .deadlines
+            .iter_mut()
+            .find(|d| d.step == step && d.done_on.is_none())
+        {
+            d.done_on = Some(on);
+        }
+    }
+
+    fn complete_all(&mut self, on: Date) {
+        for d in self.deadlines.iter_mut().filter(|d| d.done_on.is_none()) {
+            d.done_on = Some(on);
+        }
+    }
+}
+
+/// Applies an action. On success returns the new case (version + 1) and its audit events.
+pub fn apply(
+    case: &Case,
+    action: &Action,
+    actor: &Actor,
+    now: Moment,
+    calendar: &Calendar,
+) -> Result<(Case, Vec<Event>), TransitionError> {
+    let kind = action.kind();
+    authorise(case, kind, actor)?;
+    let today = now.date();
+    let mut next = case.clone();
+    let mut details = Vec::new();
+    use CaseState as S;
+    let state = case.state;
+    let bad_state = || TransitionError::InvalidState {
+        state,
+        action: kind,
+    };
+    let promise = case.processing == Processing::Promise;
+    match action {
+        Action::PreReview => {
+            if state != S::Submitted {
+                return Err(bad_state());
+            }
+            next.state = S::PreReviewed;
+        }
+        Action::Return { missing, note } => {
+            if !matches!(state, S::Submitted | S::PreReviewed | S::TownshipReviewed) {
+                return Err(bad_state());
+            }
+            if missing.is_empty() {
+                return Err(TransitionError::MissingListRequired);
+            }
+            let mut list = missing.clone();
+            list.sort();
+            list.dedup();
+            details.extend(list.iter().map(|m| format!("缺少：{}", m.name_zh())));
+            if !note.trim().is_empty() {
+                details.push(note.trim().to_string());
+            }
+            next.missing = list;
+            next.state = S::Returned;
+        }
+        Action::Resubmit => {
+            if state != S::Returned {
+                return Err(bad_state());
+            }
+            next.missing.clear();
+            next.state = S::Submitted;
+        }
+        Action::TownshipOpinion { agree, opinion } => {
+            if !promise || !matches!(state, S::Submitted | S::PreReviewed) {
+                return Err(bad_state());
+            }
+            if opinion.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            details.push(format!(
+                "{}：{}",
+                if *agree { "同意" } else { "不同意" },
+                opinion.trim()
+            ));
+            next.state = S::TownshipReviewed;
+            next.complete_step("township_opinion", today);
+            recompute_county_step(&mut next, today, calendar)?;
+        }
+        Action::Approve => {
+            // 吉林 art. 17: the county may approve straight from the pre-reviewed list.
+            if !promise || !matches!(state, S::PreReviewed | S::TownshipReviewed) {
+                return Err(bad_state());
+            }
+            next.state = S::Approved;
+            next.complete_all(today);
+        }
+        Action::Refuse { reasons } => {
+            if !matches!(state, S::Submitted | S::PreReviewed | S::TownshipReviewed) {
+                return Err(bad_state());
+            }
+            let reasons = non_empty(reasons)?;
+            details.extend(reasons);
+            next.state = S::Refused;
+            next.complete_all(today);
+        }
+        Action::Seal => {
+            if matches!(
+                state,
+                S::Refused | S::Withdrawn | S::Revoked | S::Void | S::Returned
+            ) {
+                return Err(bad_state());
+            }
+            let (username, division) = staff_identity(actor);
+            let level = division.map_or(Level::County, DivisionCode::level);
+            if next.seals.iter().any(|s| s.level == level) {
+                return Err(TransitionError::AlreadySealed);
+            }
+            next.seals.push(Seal {
+                level,
+                division: division.unwrap_or(case.deciding),
+                by: username,
+                at: now,
+            });
+        }
+        Action::RequestVerification { to, question } => {
+            if !state.is_pending() {
+                return Err(bad_state());
+            }
+            if question.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            let id = u32::try_from(next.verifications.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            let due = calendar.due(today, VERIFICATION_LIMIT)?;
+            details.push(format!(
+                "协查 {to}：{}（{}日前回复，{VERIFICATION_SOURCE}）",
+                question.trim(),
+                due
+            ));
+            next.verifications.push(Verification {
+                id,
+                to: *to,
+                question: question.trim().to_string(),
+                requested_on: today,
+                due,
+                answer: None,
+                answered_on: None,
+            });
+        }
+        Action::AnswerVerification { id, answer } => {
+            let Some(v) = next
+                .verifications
+                .iter_mut()
+                .find(|v| v.id == *id && v.answered_on.is_none())
+            else {
+                return Err(TransitionError::NoSuchVerification);
+            };
+            // Only the office asked may answer.
+            if let Actor::Staff {
+                division: Some(d), ..
+            } = actor
+                && !d.contains(v.to)
+                && !v.to.contains(*d)
+            {
+                return Err(TransitionError::OutOfScope);
+            }
+            if answer.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            v.answer = Some(answer.trim().to_string());
+            v.answered_on = Some(today);
+            details.push(format!("协查回复：{}", answer.trim()));
+        }
+        Action::Issue => {
+            let allowed = if promise {
+                state == S::Approved
+            } else {
+                matches!(state, S::Submitted | S::PreReviewed)
+            };
+            if !allowed {
+                return Err(bad_state());
+            }
+            next.state = S::Issued;
+            next.complete_all(today);
+        }
+        Action::DeemedIssue => {
+            // 000 二(二)5: 对在规定时限内不能证实申请人不符合生育条件的，受理单位必须按时办理并发放.
+            if !(promise
+                && case.service == Service::Rebirth
+                && case.situation.division.province_number() == 42)
+            {
+                return Err(TransitionError::NoDeemedIssue);
+            }
+            if !state.is_pending() {
+                return Err(bad_state());
+            }
+            let last_due = case
+                .deadlines
+                .iter()
+                .map(|d| d.due)
+                .max()
+                .unwrap_or(case.accepted_on);
+            if today <= last_due {
+                return Err(TransitionError::NotYetDue);
+            }
+            details.push(format!(
+                "期限（{last_due}）内未能证实申请人不符合生育条件，视为准予并发证（000 二(二)5）"
+            ));
+            next.state = S::Issued;
+            next.deemed_issue = true;
+            next.complete_all(today);
+        }
+        Action::Deliver { delivery } => {
+            if state != S::Issued {
+                return Err(bad_state());
+            }
+            if let Delivery::ExpressCod { address } = delivery
+                && address.trim().is_empty()
+            {
+                return Err(TransitionError::AddressRequired);
+            }
+            details.push(match delivery {
+                Delivery::Pickup => "自取".to_string(),
+                Delivery::ExpressCod { .. } => "快递送达，货到付款（004 三(三)）".to_string(),
+                Delivery::SelfPrint => "电子证照自行打印（002 第十六条）".to_string(),
+            });
+            next.delivery = Some(delivery.clone());
+            next.state = S::Delivered;
+        }
+        Action::Revoke { reasons } => {
+            if !matches!(state, S::Approved | S::Issued | S::Delivered) {
+                return Err(bad_state());
+            }
+            details.extend(non_empty(reasons)?);
+            details.push("以虚假承诺获得资格，予以取消，失信记录纳入社会征信系统（002 第二十条；004 三(二)）".into());
+            next.state = S::Revoked;
+        }
+        Action::Void { reasons } => {
+            if case.service != Service::Rebirth || !matches!(state, S::Issued | S::Delivered) {
+                return Err(bad_state());
+            }
+            details.extend(non_empty(reasons)?);
+            details.push("再生育服务卡作废，不再发给（002 第二十二条）".into());
+            next.state = S::Void;
+        }
+        Action::Withdraw => {
+            if !matches!(
+                state,
+                S::Submitted | S::PreReviewed | S::TownshipReviewed | S::Returned
+            ) {
+                return Err(bad_state());
+            }
+            next.state = S::Withdrawn;
+        }
+    }
+    next.version = case.version + 1;
+    let event = Event {
+        at: now,
+        actor: actor.clone(),
+        action: action_code(kind).into(),
+        from: Some(state),
+        to: next.state,
+        details,
+    };
+    Ok((next, vec![event]))
+}
+
+fn non_empty(reasons: &[String]) -> Result<Vec<String>, TransitionError> {
+    let r: Vec<String> = reasons
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if r.is_empty() {
+        Err(TransitionError::ReasonsRequired)
+    } else {
+        Ok(r)
+    }
+}
+
+fn staff_identity(actor: &Actor) -> (String, Option<DivisionCode>) {
+    match actor {
+        Actor::Staff {
+            username, division, ..
+        } => (username.clone(), *division),
+        Actor::Applicant => ("applicant".into(), None),
+        Actor::System => ("system".into(), None),
+    }
+}
+
+/// Role × action, then scope: where in SPEC §4 the acting office stands.
+fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), TransitionError> {
+    match actor {
+        Actor::Applicant => {
+            if matches!(kind, ActionKind::Resubmit | ActionKind::Withdraw) {
+                Ok(())
+            } else {
+                Err(TransitionError::NotPermitted {
+                    role: None,
+                    action: kind,
+                })
+            }
+        }
+        Actor::System => {
+            if kind == ActionKind::DeemedIssue {
+                Ok(())
+            } else {
+                Err(TransitionError::NotPermitted {
+                    role: None,
+                    action: kind,
+                })
+            }
+        }
+        Actor::Staff { role, division, .. } => {
+            if !permits(*role, kind) {
+                return Err(TransitionError::NotPermitted {
+                    role: Some(*role),
+                    action: kind,
+                });
+            }
+            let Some(division) = division else {
+                return Err(TransitionError::OutOfScope);
+            };
+            // Who must stand where: the deciding office decides, the accepting office
+            // accepts and issues instant items, the office asked answers its 协查.
+            let offices: Vec<DivisionCode> = match kind {
+                ActionKind::Approve | ActionKind::Revoke | ActionKind::Void => vec![case.deciding],
+                ActionKind::Refuse if case.processing == Processing::Promise => vec![case.deciding],
+                ActionKind::TownshipOpinion => vec![case.accepting, case.deciding],
+                ActionKind::AnswerVerification => case.verifications.iter().map(|v| v.to).collect(),
+                ActionKind::Issue if case.processing == Processing::Promise => vec![case.deciding],
+                _ => case.offices(),
+            };
+            if in_scope(*division, &offices) {
+                Ok(())
+            } else {
+                Err(TransitionError::OutOfScope)
+            }
+        }
+    }
+}
+
+fn action_code(kind: ActionKind) -> &'static str {
+    match kind {
+        ActionKind::PreReview => "pre_review",
+        ActionKind::Return => "return",
+        ActionKind::TownshipOpinion => "township_opinion",
+        ActionKind::Approve => "approve",
+        ActionKind::Refuse => "refuse",
+        ActionKind::Seal => "seal",
+        ActionKind::RequestVerification => "request_verification",
+        ActionKind::AnswerVerification => "answer_verification",
+        ActionKind::Issue => "issue",
+        ActionKind::Deliver => "deliver",
+        ActionKind::Revoke => "revoke",
+        ActionKind::Void => "void",
+        ActionKind::Resubmit => "resubmit",
+        ActionKind::Withdraw => "withdraw",
+        ActionKind::DeemedIssue => "deemed_issue",
+    }
+}
+
+/// 000 二(二)5: the county has 20 days from *receipt* of the township's opinion, within the
+/// 30-day whole; once the township is done, the county step is re-based on that day.
+fn recompute_county_step(
+    case: &mut Case,
+    township_done: Date,
+    calendar: &Calendar,
+) -> Result<(), CalendarError> {
+    let total_cap = match policy::rules::for_province(case.situation.division.province_number())
+        .map(|r| r.rebirth_limit.value)
+    {
+        Some(policy::rules::RebirthLimit::TownshipCounty { total, .. }) => {
+            Some(calendar.due(case.accepted_on, total)?)
+        }
+        _ => None,
+    };
+    if let Some(step) = case
+        .deadlines
+        .iter_mut()
+        .find(|d| d.step == "county_decision")
+    {
+        let mut due = calendar.due(township_done, step.limit)?;
+        if let Some(cap) = total_cap {
+            due = due.min(cap);
+        }
+        step.due = due;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,622 @@
+use serde_json::json;
+
+use super::*;
+use crate::contract::EligibilityRequest;
+
+fn d(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn c(s: &str) -> DivisionCode {
+    DivisionCode::parse(s).unwrap()
+}
+
+/// 10:00 China time on `day`.
+fn at(day: &str) -> Moment {
+    Moment(Moment::start_of(d(day)).0 + 10 * 3600 * 1000)
+}
+
+fn cal() -> &'static Calendar {
+    Calendar::official()
+}
+
+fn village() -> Actor {
+    Actor::staff("demo-village", Role::VillageClerk, c("500116001005"))
+}
+fn township() -> Actor {
+    Actor::staff("demo-township", Role::TownshipOfficer, c("500116001"))
+}
+fn county() -> Actor {
+    Actor::staff("demo-county", Role::CountyApprover, c("500116"))
+}
+fn ezhou() -> Actor {
+    Actor::staff("demo-ezhou", Role::CountyApprover, c("420704"))
+}
+
+fn open(situation: serde_json::Value, day: &str) -> Case {
+    let situation = EligibilityRequest::from_json(&situation).unwrap();
+    let answer = crate::policy::check(&situation).unwrap();
+    assert!(answer.eligible, "{:?}", answer.reasons);
+    Case::open("C-1".into(), situation, &answer, village(), at(day), cal())
+        .unwrap()
+        .0
+}
+
+fn rebirth_cq(day: &str) -> Case {
+    open(
+        json!({"service": "rebirth", "division": "500116001005", "date": day, "marriage": "first",
+               "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                            {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]}),
+        day,
+    )
+}
+
+fn rebirth_hb(day: &str) -> Case {
+    open(
+        json!({"service": "rebirth", "division": "420704001", "date": day, "marriage": "first",
+               "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                            {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]}),
+        day,
+    )
+}
+
+fn step(case: &Case, action: Action, actor: &Actor, day: &str) -> Case {
+    apply(case, &action, actor, at(day), cal())
+        .unwrap_or_else(|e| panic!("{action:?}: {e}"))
+        .0
+}
+
+#[test]
+fn moments_are_dated_in_china_standard_time() {
+    // 2024-09-26 16:30 UTC is 00:30 on the 27th in Chongqing.
+    let m = Moment(Moment::start_of(d("2024-09-27")).0 + 30 * 60 * 1000);
+    assert_eq!(m.date(), d("2024-09-27"));
+    assert_eq!(Moment(m.0 - 3600 * 1000).date(), d("2024-09-26"));
+}
+
+#[test]
+fn a_rebirth_case_goes_from_submission_to_delivery_with_every_level_sealing() {
+    let case = rebirth_cq("2024-09-27");
+    assert_eq!((case.state, case.version), (CaseState::Submitted, 1));
+    assert_eq!(case.deciding, c("500116"));
+    assert_eq!(case.next_due(), Some(d("2024-10-30")));
+
+    let case = step(&case, Action::PreReview, &village(), "2024-09-29");
+    let case = step(&case, Action::Seal, &village(), "2024-09-29");
+    let case = step(
+        &case,
+        Action::TownshipOpinion {
+            agree: true,
+            opinion: "材料齐全，符合条件".into(),
+        },
+        &township(),
+        "2024-09-30",
+    );
+    let case = step(&case, Action::Seal, &township(), "2024-09-30");
+    let case = step(&case, Action::Approve, &county(), "2024-10-08");
+    let case = step(&case, Action::Seal, &county(), "2024-10-08");
+    let case = step(&case, Action::Issue, &county(), "2024-10-08");
+    let (case, events) = apply(
+        &case,
+        &Action::Deliver {
+            delivery: Delivery::ExpressCod {
+                address: "重庆市江津区几江街道".into(),
+            },
+        },
+        &county(),
+        at("2024-10-09"),
+        cal(),
+    )
+    .unwrap();
+
+    assert_eq!(case.state, CaseState::Delivered);
+    assert_eq!(case.version, 9, "one version per change after the first");
+    let levels: Vec<Level> = case.seals.iter().map(|s| s.level).collect();
+    assert_eq!(levels, vec![Level::Village, Level::Township, Level::County]);
+    assert!(case.deadlines.iter().all(|s| s.done_on.is_some()));
+    assert!(events[0].details[0].contains("货到付款"));
+    assert_eq!(events[0].from, Some(CaseState::Issued));
+}
+
+#[test]
+fn an_instant_item_is_issued_in_one_step_jilin_art_19() {
+    let case = open(
+        json!({"service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first"}),
+        "2024-09-27",
+    );
+    assert_eq!(case.deadlines[0].due, d("2024-09-27"));
+    let issued = step(&case, Action::Issue, &village(), "2024-09-27");
+    assert_eq!(issued.state, CaseState::Issued);
+}
+
+#[test]
+fn roles_may_only_do_what_the_matrix_allows() {
+    let case = rebirth_cq("2024-09-27");
+    let err = apply(&case, &Action::Approve, &village(), at("2024-09-27"), cal()).unwrap_err();
+    assert_eq!(
+        err,
+        TransitionError::NotPermitted {
+            role: Some(Role::VillageClerk),
+            action: ActionKind::Approve
+        }
+    );
+    let supervisor = Actor::staff("demo-supervisor", Role::Supervisor, c("500116"));
+    assert!(matches!(
+        apply(
+            &case,
+            &Action::PreReview,
+            &supervisor,
+            at("2024-09-27"),
+            cal()
+        ),
+        Err(TransitionError::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        apply(
+            &case,
+            &Action::Approve,
+            &Actor::Applicant,
+            at("2024-09-27"),
+            cal()
+        ),
+        Err(TransitionError::NotPermitted { .. })
+    ));
+}
+
+#[test]
+fn staff_act_only_inside_their_division() {
+    let case = rebirth_cq("2024-09-27");
+    let neighbour = Actor::staff("x", Role::VillageClerk, c("500116001006"));
+    assert_eq!(
+        apply(
+            &case,
+            &Action::PreReview,
+            &neighbour,
+            at("2024-09-27"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::OutOfScope
+    );
+    let pre = step(&case, Action::PreReview, &village(), "2024-09-27");
+    assert_eq!(
+        apply(&pre, &Action::Approve, &ezhou(), at("2024-09-27"), cal()).unwrap_err(),
+        TransitionError::OutOfScope
+    );
+}
+
+#[test]
+fn a_return_lists_everything_missing_at_once_and_the_applicant_resubmits() {
+    let case = rebirth_cq("2024-09-27");
+    let empty = apply(
+        &case,
+        &Action::Return {
+            missing: vec![],
+            note: String::new(),
+        },
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    );
+    assert_eq!(empty.unwrap_err(), TransitionError::MissingListRequired);
+    let (returned, events) = apply(
+        &case,
+        &Action::Return {
+            missing: vec![
+                MaterialCode::PhotoWomanX2,
+                MaterialCode::HukouBook,
+                MaterialCode::PhotoWomanX2,
+            ],
+            note: "户口簿需含小孩登记页".into(),
+        },
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(returned.state, CaseState::Returned);
+    assert_eq!(
+        returned.missing,
+        vec![MaterialCode::HukouBook, MaterialCode::PhotoWomanX2]
+    );
+    assert_eq!(
+        events[0].details.len(),
+        3,
+        "both items and the note, in one event"
+    );
+    let again = step(&returned, Action::Resubmit, &Actor::Applicant, "2024-09-28");
+    assert_eq!(again.state, CaseState::Submitted);
+    assert!(again.missing.is_empty());
+}
+
+#[test]
+fn refusals_need_written_reasons_000_2_2_5() {
+    let case = rebirth_cq("2024-09-27");
+    let none = apply(
+        &case,
+        &Action::Refuse {
+            reasons: vec!["  ".into()],
+        },
+        &county(),
+        at("2024-09-28"),
+        cal(),
+    );
+    assert_eq!(none.unwrap_err(), TransitionError::ReasonsRequired);
+    let (refused, events) = apply(
+        &case,
+        &Action::Refuse {
+            reasons: vec!["病残儿鉴定结论不符合再生育条件".into()],
+        },
+        &county(),
+        at("2024-09-28"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(refused.state, CaseState::Refused);
+    assert_eq!(
+        events[0].details,
+        vec!["病残儿鉴定结论不符合再生育条件".to_string()]
+    );
+}
+
+#[test]
+fn a_promise_item_cannot_be_issued_before_approval() {
+    let case = rebirth_cq("2024-09-27");
+    let err = apply(&case, &Action::Issue, &county(), at("2024-09-27"), cal()).unwrap_err();
+    assert_eq!(
+        err,
+        TransitionError::InvalidState {
+            state: CaseState::Submitted,
+            action: ActionKind::Issue
+        }
+    );
+}
+
+#[test]
+fn the_county_may_approve_from_the_pre_reviewed_list_and_lower_levels_seal_after_jilin_art_17() {
+    let case = step(
+        &rebirth_cq("2024-09-27"),
+        Action::PreReview,
+        &village(),
+        "2024-09-27",
+    );
+    let approved = step(&case, Action::Approve, &county(), "2024-09-29");
+    let sealed = step(&approved, Action::Seal, &township(), "2024-09-30");
+    assert_eq!(sealed.seals[0].level, Level::Township);
+    assert_eq!(
+        apply(&sealed, &Action::Seal, &township(), at("2024-09-30"), cal()).unwrap_err(),
+        TransitionError::AlreadySealed
+    );
+}
+
+#[test]
+fn hubei_county_deadline_runs_from_the_township_opinion_within_30_days_000_2_2_5() {
+    let case = rebirth_hb("2024-09-27");
+    let dues: Vec<String> = case.deadlines.iter().map(|s| s.due.to_string()).collect();
+    assert_eq!(dues, ["2024-10-08", "2024-10-28"]);
+    let township_hb = Actor::staff("t", Role::TownshipOfficer, c("420704001"));
+    let reviewed = step(
+        &case,
+        Action::TownshipOpinion {
+            agree: true,
+            opinion: "同意".into(),
+        },
+        &township_hb,
+        "2024-09-30",
+    );
+    // 09-30 + 20 days = Sun 10-20 → Mon 10-21 (民法典 art. 203), within the 30-day cap.
+    assert_eq!(reviewed.deadlines[1].due, d("2024-10-21"));
+    assert_eq!(reviewed.deadlines[0].done_on, Some(d("2024-09-30")));
+}
+
+#[test]
+fn steps_past_due_show_a_red_light_000_3_4() {
+    let case = rebirth_hb("2024-09-27");
+    assert!(
+        case.overdue(d("2024-10-08")).is_empty(),
+        "due today is not late"
+    );
+    assert_eq!(
+        case.overdue(d("2024-10-09")),
+        vec!["township_opinion".to_string()]
+    );
+    let township_hb = Actor::staff("t", Role::TownshipOfficer, c("420704001"));
+    let done = step(
+        &case,
+        Action::TownshipOpinion {
+            agree: true,
+            opinion: "同意".into(),
+        },
+        &township_hb,
+        "2024-10-09",
+    );
+    assert!(done.overdue(d("2024-10-09")).is_empty());
+    let issued = step(
+        &step(&done, Action::Approve, &ezhou(), "2024-10-10"),
+        Action::Issue,
+        &ezhou(),
+        "2024-10-10",
+    );
+    assert!(
+        issued.overdue(d("2025-01-01")).is_empty(),
+        "a finished case has no red light"
+    );
+}
+
+#[test]
+fn hubei_deems_the_certificate_issued_when_the_deadline_passes_000_2_2_5() {
+    let case = rebirth_hb("2024-09-27");
+    assert_eq!(
+        apply(
+            &case,
+            &Action::DeemedIssue,
+            &Actor::System,
+            at("2024-10-28"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::NotYetDue
+    );
+    let (issued, events) = apply(
+        &case,
+        &Action::DeemedIssue,
+        &Actor::System,
+        at("2024-10-29"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(issued.state, CaseState::Issued);
+    assert!(issued.deemed_issue);
+    assert!(events[0].details[0].contains("000 二(二)5"));
+    // Chongqing's seeds have no deemed issue; staff cannot trigger it either.
+    let cq = rebirth_cq("2024-09-27");
+    assert_eq!(
+        apply(
+            &cq,
+            &Action::DeemedIssue,
+            &Actor::System,
+            at("2024-12-01"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::NoDeemedIssue
+    );
+    assert!(matches!(
+        apply(
+            &case,
+            &Action::DeemedIssue,
+            &ezhou(),
+            at("2024-10-29"),
+            cal()
+        ),
+        Err(TransitionError::NotPermitted { .. })
+    ));
+}
+
+#[test]
+fn an_inter_region_verification_has_its_own_deadline_and_only_the_office_asked_answers_000_2_2_4() {
+    let case = rebirth_cq("2024-09-27");
+    let asked = step(
+        &case,
+        Action::RequestVerification {
+            to: c("420704"),
+            question: "请核实男方婚育情况".into(),
+        },
+        &township(),
+        "2024-09-27",
+    );
+    let v = &asked.verifications[0];
+    assert_eq!(
+        v.due,
+        d("2024-10-16"),
+        "10 working days across the National Day holiday"
+    );
+    assert_eq!(
+        asked.overdue(d("2024-10-17")),
+        vec!["verification:1".to_string()]
+    );
+    assert!(
+        asked.offices().contains(&c("420704")),
+        "the office asked now sees the case"
+    );
+    assert_eq!(
+        apply(
+            &asked,
+            &Action::AnswerVerification {
+                id: 1,
+                answer: "已核实".into()
+            },
+            &county(),
+            at("2024-10-10"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::OutOfScope
+    );
+    let answered = step(
+        &asked,
+        Action::AnswerVerification {
+            id: 1,
+            answer: "男方初婚，未生育".into(),
+        },
+        &ezhou(),
+        "2024-10-10",
+    );
+    assert_eq!(answered.verifications[0].answered_on, Some(d("2024-10-10")));
+    assert!(answered.overdue(d("2024-10-17")).is_empty());
+    assert_eq!(
+        apply(
+            &answered,
+            &Action::AnswerVerification {
+                id: 1,
+                answer: "again".into()
+            },
+            &ezhou(),
+            at("2024-10-11"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::NoSuchVerification
+    );
+}
+
+#[test]
+fn a_rebirth_application_records_the_honour_certificate_cancellation_001_4_1() {
+    let situation = EligibilityRequest::from_json(&json!({
+        "service": "rebirth", "division": "500116001005", "date": "2024-09-27", "marriage": "first", "honor_certificate": true,
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "non_hereditary_appraised"}, {"born": "2016-05-01", "of": "joint", "disability": "none"}]
+    }))
+    .unwrap();
+    let answer = crate::policy::check(&situation).unwrap();
+    let (case, events) = Case::open(
+        "C-2".into(),
+        situation,
+        &answer,
+        Actor::Applicant,
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(case.honor_certificate_cancelled_on, Some(d("2024-09-27")));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "honor_certificate_cancelled"
+                && e.details[0].contains("001 一(四)1"))
+    );
+}
+
+#[test]
+fn revoke_and_void_need_reasons_and_void_applies_to_rebirth_only_jilin_art_20_22() {
+    let issued = step(
+        &step(
+            &step(
+                &rebirth_cq("2024-09-27"),
+                Action::PreReview,
+                &village(),
+                "2024-09-27",
+            ),
+            Action::Approve,
+            &county(),
+            "2024-09-30",
+        ),
+        Action::Issue,
+        &county(),
+        "2024-09-30",
+    );
+    assert_eq!(
+        apply(
+            &issued,
+            &Action::Revoke { reasons: vec![] },
+            &county(),
+            at("2024-11-01"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::ReasonsRequired
+    );
+    let (revoked, events) = apply(
+        &issued,
+        &Action::Revoke {
+            reasons: vec!["承诺的婚育情况不实".into()],
+        },
+        &county(),
+        at("2024-11-01"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(revoked.state, CaseState::Revoked);
+    assert!(events[0].details.iter().any(|d| d.contains("002 第二十条")));
+    let void = step(
+        &issued,
+        Action::Void {
+            reasons: vec!["无医疗机构证明终止妊娠".into()],
+        },
+        &county(),
+        "2024-12-01",
+    );
+    assert_eq!(void.state, CaseState::Void);
+    let birth = step(
+        &open(
+            json!({"service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first"}),
+            "2024-09-27",
+        ),
+        Action::Issue,
+        &village(),
+        "2024-09-27",
+    );
+    assert!(matches!(
+        apply(
+            &birth,
+            &Action::Void {
+                reasons: vec!["x".into()]
+            },
+            &county(),
+            at("2024-10-01"),
+            cal()
+        ),
+        Err(TransitionError::InvalidState { .. })
+    ));
+}
+
+#[test]
+fn the_applicant_may_withdraw_a_pending_case() {
+    let case = rebirth_cq("2024-09-27");
+    let withdrawn = step(&case, Action::Withdraw, &Actor::Applicant, "2024-09-28");
+    assert_eq!(withdrawn.state, CaseState::Withdrawn);
+    assert!(matches!(
+        apply(
+            &withdrawn,
+            &Action::Withdraw,
+            &Actor::Applicant,
+            at("2024-09-28"),
+            cal()
+        ),
+        Err(TransitionError::InvalidState { .. })
+    ));
+}
+
+#[test]
+fn express_delivery_needs_an_address() {
+    let birth = step(
+        &open(
+            json!({"service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first"}),
+            "2024-09-27",
+        ),
+        Action::Issue,
+        &village(),
+        "2024-09-27",
+    );
+    let err = apply(
+        &birth,
+        &Action::Deliver {
+            delivery: Delivery::ExpressCod {
+                address: " ".into(),
+            },
+        },
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    );
+    assert_eq!(err.unwrap_err(), TransitionError::AddressRequired);
+    let ok = step(
+        &birth,
+        Action::Deliver {
+            delivery: Delivery::SelfPrint,
+        },
+        &village(),
+        "2024-09-27",
+    );
+    assert_eq!(ok.delivery, Some(Delivery::SelfPrint));
+}
+
+#[test]
+fn actions_and_cases_round_trip_through_json() {
+    let action: Action =
+        serde_json::from_value(json!({"action": "return", "missing": ["hukou_book"], "note": ""}))
+            .unwrap();
+    assert_eq!(action.kind(), ActionKind::Return);
+    let case = rebirth_cq("2024-09-27");
+    let back: Case = serde_json::from_str(&serde_json::to_string(&case).unwrap()).unwrap();
+    assert_eq!(back, case);
+}
