@@ -8,7 +8,7 @@ the `chinesecalendar` package from PyPI, an independent transcription of the sam
     python3 scripts/holidays.py            # check: exit 1 and list every difference
     python3 scripts/holidays.py --write    # regenerate the file from chinesecalendar
 
-`cargo xtask test` runs the check in a venv it creates (target/venv-holidays).
+`cargo xtask test` runs the check in a venv it creates (~/.cache/jisheng-venv-holidays).
 """
 import datetime as dt
 import sys

@@ -15,6 +15,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let dist = spa::build()?;
     let mut report = String::from("# Benchmark report\n\n");
     report.push_str(&first_load_section(&dist)?);
+    report.push_str(&domain_section()?);
 
     let dir = root().join("target").join("bench");
     std::fs::create_dir_all(&dir).map_err(|source| XtaskError::Io {
@@ -26,6 +27,38 @@ pub fn run(args: &[String]) -> Result<()> {
     println!("{report}");
     println!("xtask: wrote {}", path.display());
     Ok(())
+}
+
+/// Criterion's figure for one eligibility + materials check (domain/benches/check.rs).
+fn domain_section() -> Result<String> {
+    let mut cmd = crate::cargo();
+    cmd.args(["bench", "--package", "domain", "--bench", "check"]);
+    let program = crate::describe(&cmd);
+    let out = cmd.output().map_err(|source| XtaskError::Spawn {
+        program: program.clone(),
+        source,
+    })?;
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        return Err(XtaskError::Failed(program));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let figures = criterion_time(&stdout).unwrap_or_else(|| "(no figure found)".into());
+    Ok(format!(
+        "## Domain: one eligibility check + material validation (native)\n\n\
+         Target: ≤ 20 µs per call (issue 3). Criterion, [low estimate mean high]:\n\n\
+         | benchmark | time |\n|---|---|\n| eligibility_and_materials | {figures} |\n\n"
+    ))
+}
+
+/// The `time: [a b c]` of criterion's output.
+fn criterion_time(output: &str) -> Option<String> {
+    let line = output
+        .lines()
+        .find(|l| l.trim_start().starts_with("time:"))?;
+    let (_, rest) = line.split_once('[')?;
+    let inner = rest.split(']').next()?;
+    Some(format!("[{inner}]"))
 }
 
 /// The SPA's first load: every html/js/wasm/css file a browser fetches for `/`.
@@ -68,4 +101,19 @@ fn first_load_section(dist: &std::path::Path) -> Result<String> {
 
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_criterions_time_line() {
+        let out = "eligibility_and_materials\n                        time:   [4.9251 µs 5.0586 µs 5.2283 µs]\n";
+        assert_eq!(
+            criterion_time(out).as_deref(),
+            Some("[4.9251 µs 5.0586 µs 5.2283 µs]")
+        );
+        assert_eq!(criterion_time("nothing"), None);
+    }
 }

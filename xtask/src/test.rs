@@ -76,6 +76,15 @@ pub fn run(args: &[String]) -> Result<()> {
         ])),
     );
 
+    let holidays = holiday_cross_check();
+    if let Err(e) = &holidays {
+        eprintln!("xtask: holiday cross-check: {e}");
+    }
+    tally.check(
+        "holiday data agrees with PyPI chinesecalendar (scripts/holidays.py)",
+        holidays.is_ok(),
+    );
+
     let built = spa::build();
     if let Err(e) = &built {
         eprintln!("xtask: SPA build failed: {e}");
@@ -103,6 +112,32 @@ pub fn run(args: &[String]) -> Result<()> {
     } else {
         Err(XtaskError::Failed(format!("{} check(s)", tally.failed)))
     }
+}
+
+/// Cross-checks domain/data/holidays.txt against a second transcription of the State
+/// Council notices, in a venv kept under ~/.cache so CI pays for it once per machine.
+fn holiday_cross_check() -> Result<()> {
+    let home =
+        std::env::var_os("HOME").map_or_else(|| root().join("target"), std::path::PathBuf::from);
+    let venv = home.join(".cache").join("jisheng-venv-holidays");
+    let python = venv.join("bin").join("python");
+    if !python.is_file() {
+        crate::run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    let has_package = Command::new(&python)
+        .args(["-c", "import chinese_calendar"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_package {
+        crate::run_checked(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "chinesecalendar==1.11.0",
+        ]))?;
+    }
+    crate::run_checked(Command::new(&python).arg(root().join("scripts/holidays.py")))
 }
 
 fn status_ok(cmd: &mut Command) -> bool {
