@@ -655,6 +655,7 @@ pub fn apply(
             }
             details.extend(non_empty(reasons)?);
             details.push("以虚假承诺获得资格，予以取消，失信记录纳入社会征信系统（002 第二十条；004 三(二)）".into());
+            details.push("因申请人虚假承诺错办的，工作人员不予追究责任（002 第二十一条）".into());
             next.state = S::Revoked;
         }
         Action::Void { reasons } => {

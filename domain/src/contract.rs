@@ -133,6 +133,9 @@ pub struct Reason {
 pub enum ProvidedBy {
     Applicant,
     Window,
+    /// Confirmed from the population database or the e-licence platform: not asked
+    /// (吉林 art. 9; 004 三(二)).
+    Database,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

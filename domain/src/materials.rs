@@ -122,6 +122,18 @@ impl MaterialCode {
     }
 }
 
+/// Marks the items the population database (or the shared e-licence platform) already
+/// confirms as not asked of the applicant: 吉林 art. 9 ("通过全员人口数据库能够获取信息的，不再
+/// 要求申请人提供"), 004 三(二). `confirmed` comes from the server's PopulationRegistry port.
+pub fn confirm_from_registry(items: &mut [MaterialItem], confirmed: &[MaterialCode]) {
+    for item in items.iter_mut() {
+        if item.provided_by == ProvidedBy::Applicant && confirmed.contains(&item.code) {
+            item.provided_by = ProvidedBy::Database;
+            item.note = "已通过全员人口数据库核验，无需提交（002 第九条；004 三(二)）".into();
+        }
+    }
+}
+
 /// What an application brings for one material.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -236,6 +248,19 @@ mod tests {
         proof.provided_by = ProvidedBy::Window;
         let required = [MaterialCode::IdCards.item("003 附件2"), proof];
         assert!(validate(&required, &[provided("id_cards")]).is_empty());
+    }
+
+    #[test]
+    fn what_the_population_database_confirms_is_not_asked_jilin_art_9() {
+        let mut required = [
+            MaterialCode::IdCards.item("002 第六条"),
+            MaterialCode::MarriageCert.item("002 第六条"),
+        ];
+        confirm_from_registry(&mut required, &[MaterialCode::MarriageCert]);
+        assert_eq!(required[1].provided_by, ProvidedBy::Database);
+        assert!(required[1].note.contains("002 第九条"));
+        let problems = validate(&required, &[provided("id_cards")]);
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]

@@ -527,6 +527,12 @@ fn revoke_and_void_need_reasons_and_void_applies_to_rebirth_only_jilin_art_20_22
     .unwrap();
     assert_eq!(revoked.state, CaseState::Revoked);
     assert!(events[0].details.iter().any(|d| d.contains("002 第二十条")));
+    assert!(
+        events[0]
+            .details
+            .iter()
+            .any(|d| d.contains("002 第二十一条"))
+    );
     let void = step(
         &issued,
         Action::Void {

@@ -238,6 +238,13 @@ fn check_place(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reas
                 zh.push_str("；在现居住地申请的，夫妻双方或一方户籍应在本省");
             }
             reasons.push(reason(
+                "first_contact_responsibility",
+                Effect::Note,
+                "000 二(二)3",
+                "首接负责：首先接到申请的单位不得推诿拒绝，应告知并协助向有权办理的单位申请".into(),
+                "First-contact responsibility: the office may not turn you away; it helps you apply where the rules allow".into(),
+            ));
+            reasons.push(reason(
                 "place_not_competent",
                 Effect::Denies,
                 source,
@@ -294,9 +301,14 @@ fn check_birth_service(
             ));
             return false;
         };
-        return within_quota(req, reasons, Some(source));
+        return within_quota(req, reasons, Some(source), None);
     }
-    within_quota(req, reasons, None)
+    // 000 二(一)2 speaks of in-province couples: none is issued proactively to a couple
+    // with a spouse's hukou in another province.
+    let proactive = rules
+        .first_child_proactive
+        .filter(|_| !is_cross_province(req));
+    within_quota(req, reasons, None, proactive)
 }
 
 /// The couple may have the child this registration is for without approval (001 二(一)).
@@ -304,6 +316,7 @@ fn within_quota(
     req: &EligibilityRequest,
     reasons: &mut Vec<Reason>,
     unmarried_source: Option<&str>,
+    first_child_note: Option<Cited<&'static str>>,
 ) -> bool {
     let c = counts(prior_children(req));
     let (left, source) = remaining(req.marriage, c);
@@ -372,6 +385,15 @@ fn within_quota(
             "Remarried couple: the quota follows the children born before the remarriage".into(),
         ));
     }
+    if let (0, Some(proactive)) = (c.total, first_child_note) {
+        reasons.push(reason(
+            "first_child_proactive",
+            Effect::Note,
+            proactive.source,
+            proactive.value.into(),
+            "The first-child certificate is issued without being asked for".into(),
+        ));
+    }
     if req.marriage == Marriage::RemarriedFormerSpouse {
         reasons.push(reason(
             "former_spouse_not_remarried",
@@ -424,17 +446,16 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
         ));
         return false;
     }
-    if req
-        .children
+    if let Some(special) = rules::SPECIAL_CIRCUMSTANCES
         .iter()
-        .any(|ch| ch.disability == Disability::NonHereditaryAppraised)
+        .find(|s| (s.applies)(req))
     {
         reasons.push(reason(
-            "disabled_child",
+            special.code,
             Effect::Allows,
-            "001 二(二)（《条例》第十五条）; 003 附件2 再生育服务证指南 四6",
-            "子女经市或区县卫生健康委组织鉴定为非遗传性病残，符合特殊情形再生育".into(),
-            "A child appraised as having a non-hereditary disability: special-circumstance re-birth".into(),
+            special.source,
+            special.text.into(),
+            special.text_en.into(),
         ));
         return true;
     }

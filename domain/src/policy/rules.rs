@@ -155,6 +155,9 @@ pub struct RuleSet {
     /// Recognises another province's re-birth card (吉林 art. 7).
     pub recognises_other_province_rebirth_card: Option<&'static str>,
     pub birth_service_instant: &'static str,
+    /// The first-child certificate is issued without being asked for (湖北 000 二(一)2) or
+    /// at marriage registration (吉林 art. 14): told to couples with no child yet.
+    pub first_child_proactive: Option<Cited<&'static str>>,
     pub marital_status_proof_instant: &'static str,
     pub honor: &'static [Period<HonorProcessing>],
     pub materials: &'static [MaterialRule],
@@ -213,6 +216,10 @@ pub const HUBEI: RuleSet = RuleSet {
     unmarried_birth_card: None,
     recognises_other_province_rebirth_card: None,
     birth_service_instant: "001 二(一)",
+    first_child_proactive: Some(cite(
+        "省内户籍人口登记结婚后计划生育第一个孩子的，基层卫生计生部门在生育前主动发放《生育服务证》",
+        "000 二(一)2",
+    )),
     marital_status_proof_instant: "003 三(二)（参照）",
     honor: &[Period {
         from: TWO_CHILD_FROM,
@@ -375,6 +382,10 @@ pub const JILIN: RuleSet = RuleSet {
     unmarried_birth_card: Some("002 第五条"),
     recognises_other_province_rebirth_card: Some("002 第七条"),
     birth_service_instant: "002 第十九条",
+    first_child_proactive: Some(cite(
+        "在县、乡级政务大厅办理结婚登记后意愿生育的，卫生计生工作人员即予办理生育服务卡",
+        "002 第十四条",
+    )),
     marital_status_proof_instant: "002 第十九条",
     honor: &[Period {
         from: date(2016, 5, 3),
@@ -523,6 +534,7 @@ pub const CHONGQING: RuleSet = RuleSet {
     unmarried_birth_card: None,
     recognises_other_province_rebirth_card: None,
     birth_service_instant: "003 附件2 生育服务证指南 二",
+    first_child_proactive: None,
     marital_status_proof_instant: "004 三(三)",
     honor: &[
         Period {
@@ -725,6 +737,31 @@ pub const CHONGQING: RuleSet = RuleSet {
     ],
     hotline: cite("023-47292152", "003 附件2"),
 };
+
+/// A special circumstance under which a couple with their full quota may have another child
+/// (《条例》第十五条). The seeds spell out one; others join this list as data.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecialCircumstance {
+    pub code: &'static str,
+    pub applies: fn(&crate::contract::EligibilityRequest) -> bool,
+    pub text: &'static str,
+    pub text_en: &'static str,
+    pub source: &'static str,
+}
+
+fn has_appraised_disabled_child(req: &crate::contract::EligibilityRequest) -> bool {
+    req.children
+        .iter()
+        .any(|c| c.disability == crate::contract::Disability::NonHereditaryAppraised)
+}
+
+pub const SPECIAL_CIRCUMSTANCES: [SpecialCircumstance; 1] = [SpecialCircumstance {
+    code: "disabled_child",
+    applies: has_appraised_disabled_child,
+    text: "子女经市或区县卫生健康委组织鉴定为非遗传性病残，符合特殊情形再生育",
+    text_en: "A child appraised as having a non-hereditary disability: special-circumstance re-birth",
+    source: "001 二(二)（《条例》第十五条）; 003 附件2 再生育服务证指南 四6",
+}];
 
 /// Every province with rules, by GB/T 2260 province number.
 pub const RULE_SETS: [&RuleSet; 3] = [&HUBEI, &JILIN, &CHONGQING];

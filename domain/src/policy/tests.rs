@@ -301,6 +301,53 @@ fn jilin_registers_unmarried_births_with_a_status_proof_002_art_5() {
     }
 }
 
+#[test]
+fn hubei_issues_the_first_child_certificate_proactively_000_2_1_2() {
+    let hb = with(
+        base("birth_service"),
+        json!({"division": "420704", "hukou": {"husband": "420704", "wife": "420111"}}),
+    );
+    let a = answer(hb.clone());
+    assert_eq!(reason(&a, "first_child_proactive").source, "000 二(一)2");
+    // Only for in-province couples, and only for the first child.
+    let out = answer(with(
+        hb.clone(),
+        json!({"hukou": {"husband": "500116", "wife": "420704"}}),
+    ));
+    assert!(!codes(&out).contains(&"first_child_proactive"));
+    let second = answer(with(
+        hb,
+        json!({"children": [child("2020-01-01", "joint")]}),
+    ));
+    assert!(!codes(&second).contains(&"first_child_proactive"));
+}
+
+#[test]
+fn jilin_issues_the_card_at_marriage_registration_002_art_14() {
+    let a = answer(with(base("birth_service"), json!({"division": "220102"})));
+    assert_eq!(reason(&a, "first_child_proactive").source, "002 第十四条");
+    let cq = answer(base("birth_service"));
+    assert!(!codes(&cq).contains(&"first_child_proactive"));
+}
+
+#[test]
+fn special_circumstances_are_a_list_of_rule_data() {
+    assert!(
+        rules::SPECIAL_CIRCUMSTANCES
+            .iter()
+            .all(|s| !s.source.is_empty() && !s.code.is_empty())
+    );
+    let disabled = req(with(
+        base("rebirth"),
+        json!({"children": [disabled("2014-01-01")]}),
+    ));
+    assert!(
+        rules::SPECIAL_CIRCUMSTANCES
+            .iter()
+            .any(|s| (s.applies)(&disabled))
+    );
+}
+
 // ---- SPEC §4: place of application ---------------------------------------------------------
 
 #[test]
@@ -326,6 +373,11 @@ fn hubei_residence_place_after_half_a_year_000_2_2_1() {
     ));
     assert!(!a.eligible);
     assert_eq!(reason(&a, "place_not_competent").source, "000 二(二)1");
+    // 首接负责: the office says where to go instead of turning the couple away.
+    assert_eq!(
+        reason(&a, "first_contact_responsibility").source,
+        "000 二(二)3"
+    );
     // At the residence place one spouse's hukou must be in Hubei.
     let a = answer(with(
         base_hb,
