@@ -3,6 +3,7 @@
 //! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
 //! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
 
+pub mod eligibility;
 pub mod health;
 pub mod local;
 pub mod problem;
@@ -14,6 +15,7 @@ use axum::Router;
 pub fn api_router() -> Router {
     Router::new()
         .merge(health::router())
+        .merge(eligibility::router())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
 }

@@ -1,11 +1,14 @@
 //! RFC 9457 problem details: the one place where errors become HTTP responses.
 //!
 //! Every error the API answers carries a stable machine `code`, a Chinese `title` and an
-//! English `title_en`, so a client can branch on the code and show either language.
+//! English `title_en`, so a client can branch on the code and show either language; a
+//! validation failure lists **every** problem in `errors`, never only the first.
 
+use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::Value;
 
 /// A problem document (`application/problem+json`).
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +21,8 @@ pub struct Problem {
     pub title_en: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Value>,
 }
 
 impl Problem {
@@ -34,12 +39,53 @@ impl Problem {
             title,
             title_en,
             detail: None,
+            errors: Vec::new(),
         }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
+    }
+
+    /// Attaches every individual problem (each serialises to an object with its own `code`).
+    pub fn with_errors<T: Serialize>(mut self, errors: &[T]) -> Self {
+        self.errors = errors
+            .iter()
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .collect();
+        self
+    }
+
+    /// 400: the request is malformed; `errors` lists every bad field.
+    pub fn invalid_request<T: Serialize>(errors: &[T]) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "请求内容有误，请逐项核对",
+            "The request has invalid fields; every one is listed",
+        )
+        .with_errors(errors)
+    }
+
+    /// 422: well-formed, but the rules cannot answer it (e.g. a date outside the calendar).
+    pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
+        let (title, title_en) = match code {
+            "unsupported_province" => (
+                "本系统尚未收录该省的政策",
+                "No rules are recorded for this province",
+            ),
+            "date_before_rules" => (
+                "该日期早于本系统收录的政策生效日",
+                "The date is before the recorded rules",
+            ),
+            "outside_calendar" => (
+                "日期超出节假日数据范围，无法计算工作日",
+                "The date is outside the holiday data; working days cannot be counted",
+            ),
+            _ => ("无法处理该请求", "The request cannot be processed"),
+        };
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, title, title_en).with_detail(detail)
     }
 }
 
@@ -74,4 +120,59 @@ pub async fn method_not_allowed() -> Problem {
         "不支持该请求方法",
         "This method is not allowed on this resource",
     )
+}
+
+/// The largest JSON body any endpoint reads; uploads have their own limit.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+/// A JSON body read as a `serde_json::Value`, with every failure a problem document:
+/// 415 for another content type, 413 over [`JSON_LIMIT`], 400 for malformed JSON.
+/// Handlers then read fields one by one so that every bad field is reported at once.
+#[derive(Debug)]
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime.eq_ignore_ascii_case("application/json")
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求内容应为 JSON（Content-Type: application/json）",
+                "The body must be JSON (Content-Type: application/json)",
+            ));
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), JSON_LIMIT)
+            .await
+            .map_err(|_| {
+                Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "请求内容过大",
+                    "The request body is too large",
+                )
+                .with_detail(format!("at most {JSON_LIMIT} bytes"))
+            })?;
+        let _ = state;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "请求内容不是有效的 JSON",
+                "The body is not valid JSON",
+            )
+            .with_detail(e.to_string())
+        })
+    }
 }

@@ -1,0 +1,157 @@
+//! The eligibility function: `POST /api/eligibility` and `GET /api/deadline` (SPEC §9).
+//! The same domain code runs in the SPA; the server never trusts the browser's answer.
+
+use std::collections::HashMap;
+
+use axum::extract::Query;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::calendar::{Calendar, TimeLimit, TimeUnit};
+use domain::contract::{DeadlineAnswer, EligibilityAnswer, EligibilityRequest, FieldError};
+use domain::policy::{self, PolicyError};
+use domain::{Date, DivisionCode, Service};
+use serde::Serialize;
+
+use crate::problem::{JsonBody, Problem};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/eligibility", post(eligibility))
+        .route("/deadline", get(deadline))
+}
+
+fn policy_problem(e: &PolicyError) -> Problem {
+    Problem::unprocessable(e.code(), e.to_string())
+}
+
+async fn eligibility(JsonBody(body): JsonBody) -> Result<Json<EligibilityAnswer>, Problem> {
+    let request = EligibilityRequest::from_json(&body).map_err(|e| Problem::invalid_request(&e))?;
+    policy::check(&request)
+        .map(Json)
+        .map_err(|e| policy_problem(&e))
+}
+
+/// The single-limit form: `{"due": "YYYY-MM-DD"}`.
+#[derive(Debug, Serialize)]
+struct DueAnswer {
+    due: Date,
+}
+
+fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        code: "invalid_field".into(),
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// `GET /api/deadline?division=&service=&from=` (the legal steps) or
+/// `GET /api/deadline?from=&unit=&value=` (one limit). Every bad parameter is reported at once.
+async fn deadline(
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let mut errors = Vec::new();
+    let from = match q.get("from") {
+        None => {
+            errors.push(field_error(
+                "from",
+                "缺少受理日期 / required: from=YYYY-MM-DD",
+            ));
+            None
+        }
+        Some(s) => Date::parse(s)
+            .map_err(|e| errors.push(field_error("from", e.to_string())))
+            .ok(),
+    };
+    let known = [
+        "from",
+        "division",
+        "service",
+        "unit",
+        "value",
+        "cross_province",
+    ];
+    for key in q.keys().filter(|k| !known.contains(&k.as_str())) {
+        errors.push(FieldError {
+            code: "unknown_field".into(),
+            field: key.clone(),
+            message: "未知参数 / unknown parameter".into(),
+        });
+    }
+    let single = q.contains_key("unit") || q.contains_key("value");
+    let calendar = Calendar::official();
+    if single {
+        let unit = match q.get("unit").map(String::as_str) {
+            Some("working_days") => Some(TimeUnit::WorkingDays),
+            Some("days") => Some(TimeUnit::Days),
+            other => {
+                errors.push(field_error(
+                    "unit",
+                    format!("working_days | days, not {other:?}"),
+                ));
+                None
+            }
+        };
+        let value = match q.get("value").map(|v| v.parse::<u32>()) {
+            Some(Ok(v)) if v <= 3650 => Some(v),
+            _ => {
+                errors.push(field_error(
+                    "value",
+                    "a whole number of days from 0 to 3650",
+                ));
+                None
+            }
+        };
+        let (Some(from), Some(unit), Some(value), true) = (from, unit, value, errors.is_empty())
+        else {
+            return Err(Problem::invalid_request(&errors));
+        };
+        let due = calendar
+            .due(from, TimeLimit { unit, value })
+            .map_err(|e| Problem::unprocessable("outside_calendar", e.to_string()))?;
+        return Ok(Json(serde_json::json!(DueAnswer { due })));
+    }
+    let division = match q.get("division") {
+        None => {
+            errors.push(field_error(
+                "division",
+                "缺少受理机构区划代码 / required: division",
+            ));
+            None
+        }
+        Some(s) => DivisionCode::parse(s)
+            .map_err(|e| errors.push(field_error("division", e.to_string())))
+            .ok(),
+    };
+    let service = match q.get("service") {
+        None => {
+            errors.push(field_error("service", "缺少事项 / required: service"));
+            None
+        }
+        Some(s) => Service::from_code(s).or_else(|| {
+            errors.push(field_error(
+                "service",
+                "birth_service | rebirth | only_child_honor | marital_status_proof",
+            ));
+            None
+        }),
+    };
+    let cross_province = match q.get("cross_province").map(String::as_str) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            errors.push(field_error("cross_province", "true or false"));
+            false
+        }
+    };
+    let (Some(from), Some(division), Some(service), true) =
+        (from, division, service, errors.is_empty())
+    else {
+        return Err(Problem::invalid_request(&errors));
+    };
+    let answer: DeadlineAnswer =
+        policy::deadline(division, service, from, cross_province, calendar)
+            .map_err(|e| policy_problem(&e))?
+            .map_err(|e| Problem::unprocessable("outside_calendar", e.to_string()))?;
+    Ok(Json(serde_json::to_value(answer).unwrap_or_default()))
+}
