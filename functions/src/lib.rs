@@ -6,7 +6,9 @@
 pub mod eligibility;
 pub mod health;
 pub mod local;
+pub mod ports;
 pub mod problem;
+pub mod store;
 
 use axum::Router;
 

@@ -94,6 +94,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut test = cargo();
     test.args(["test", "--workspace", "--no-fail-fast"])
         .env("E2E_SPA_DIR", spa::dist_dir())
+        .env(
+            "MOTO_SERVER",
+            tools::cache_dir().join("jisheng-venv-moto/bin/moto_server"),
+        )
         .env("E2E_ROOT", root());
     run_test_suite(&mut test, &mut tally);
 

@@ -14,10 +14,54 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
-/// Everything: web build tools and browser test tools.
+/// Everything: web build tools, browser test tools, the DynamoDB-compatible test server.
 pub fn ensure_all() -> Result<()> {
     ensure_web()?;
-    ensure_browser()
+    ensure_browser()?;
+    ensure_moto().map(|_| ())
+}
+
+/// moto 5.2.5 (the recipe's DynamoDB-compatible server) in a venv kept under ~/.cache;
+/// returns the `moto_server` path, which the tests read from `MOTO_SERVER`.
+pub fn ensure_moto() -> Result<PathBuf> {
+    let venv = cache_dir().join("jisheng-venv-moto");
+    let server = venv.join("bin").join("moto_server");
+    let python = venv.join("bin").join("python");
+    let ready = Command::new(&python)
+        .args([
+            "-c",
+            "import moto, flask_cors; assert moto.__version__ == '5.2.5'",
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ready && server.is_file() {
+        return Ok(server);
+    }
+    println!(
+        "xtask: installing moto 5.2.5 (DynamoDB-compatible test server) in {}",
+        venv.display()
+    );
+    if !python.is_file() {
+        run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    run_checked(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "moto[dynamodb]==5.2.5",
+        "flask",
+        "flask-cors",
+    ]))?;
+    Ok(server)
+}
+
+/// `~/.cache`, where per-machine tool venvs live (kept between CI runs on one machine).
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("HOME").map_or_else(
+        || root().join("target"),
+        |h| PathBuf::from(h).join(".cache"),
+    )
 }
 
 /// What building the SPA needs: the wasm target, trunk, wasm-bindgen and npm's wasm-opt.

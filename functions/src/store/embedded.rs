@@ -1,0 +1,193 @@
+//! The embedded case store: redb, one file, every write one ACID transaction.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use domain::case::Event;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+
+use crate::ports::{CaseRecord, CaseStore, IdempotencyRecord, StoreError};
+
+const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
+/// (case number, sequence) → event, so a case's trail reads in order.
+const EVENTS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("events");
+const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
+
+#[derive(Debug, Clone)]
+pub struct EmbeddedStore {
+    db: Arc<Database>,
+}
+
+fn unavailable(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Unavailable(Box::new(e))
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store file and its tables.
+    pub fn open(path: &Path) -> Result<EmbeddedStore, StoreError> {
+        let db = Database::create(path).map_err(unavailable)?;
+        let txn = db.begin_write().map_err(unavailable)?;
+        {
+            txn.open_table(CASES).map_err(unavailable)?;
+            txn.open_table(EVENTS).map_err(unavailable)?;
+            txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
+        }
+        txn.commit().map_err(unavailable)?;
+        Ok(EmbeddedStore { db: Arc::new(db) })
+    }
+
+    /// Runs blocking redb work off the async runtime's threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || work(&db))
+            .await
+            .map_err(unavailable)?
+    }
+}
+
+fn write_events(
+    table: &mut redb::Table<(&str, u64), &[u8]>,
+    number: &str,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let next = table
+        .range((number, 0)..=(number, u64::MAX))
+        .map_err(unavailable)?
+        .next_back()
+        .transpose()
+        .map_err(unavailable)?
+        .map_or(0, |(k, _)| k.value().1 + 1);
+    for (i, event) in events.iter().enumerate() {
+        let bytes = serde_json::to_vec(event)?;
+        table
+            .insert((number, next + i as u64), bytes.as_slice())
+            .map_err(unavailable)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl CaseStore for EmbeddedStore {
+    async fn create(
+        &self,
+        record: &CaseRecord,
+        events: &[Event],
+        idempotency: Option<&IdempotencyRecord>,
+    ) -> Result<(), StoreError> {
+        let record = record.clone();
+        let events = events.to_vec();
+        let idempotency = idempotency.cloned();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut cases = txn.open_table(CASES).map_err(unavailable)?;
+                let number = record.case.number.as_str();
+                if cases.get(number).map_err(unavailable)?.is_some() {
+                    return Err(StoreError::AlreadyExists);
+                }
+                if let Some(idem) = &idempotency {
+                    let mut table = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
+                    if table.get(idem.key.as_str()).map_err(unavailable)?.is_some() {
+                        return Err(StoreError::IdempotencyKeyUsed);
+                    }
+                    let bytes = serde_json::to_vec(idem)?;
+                    table
+                        .insert(idem.key.as_str(), bytes.as_slice())
+                        .map_err(unavailable)?;
+                }
+                let bytes = serde_json::to_vec(&record)?;
+                cases
+                    .insert(number, bytes.as_slice())
+                    .map_err(unavailable)?;
+                let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
+                write_events(&mut trail, number, &events)?;
+            }
+            // Dropping an uncommitted transaction aborts it: an early return above leaves
+            // nothing half-written.
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn get(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let number = number.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let cases = txn.open_table(CASES).map_err(unavailable)?;
+            match cases.get(number.as_str()).map_err(unavailable)? {
+                None => Ok(None),
+                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+            }
+        })
+        .await
+    }
+
+    async fn update(
+        &self,
+        record: &CaseRecord,
+        expected_version: u64,
+        events: &[Event],
+    ) -> Result<(), StoreError> {
+        let record = record.clone();
+        let events = events.to_vec();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut cases = txn.open_table(CASES).map_err(unavailable)?;
+                let number = record.case.number.as_str();
+                let current: CaseRecord = match cases.get(number).map_err(unavailable)? {
+                    None => return Err(StoreError::NotFound),
+                    Some(v) => serde_json::from_slice(v.value())?,
+                };
+                if current.case.version != expected_version {
+                    return Err(StoreError::VersionConflict {
+                        current: current.case.version,
+                    });
+                }
+                let bytes = serde_json::to_vec(&record)?;
+                cases
+                    .insert(number, bytes.as_slice())
+                    .map_err(unavailable)?;
+                let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
+                write_events(&mut trail, number, &events)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn events(&self, number: &str) -> Result<Vec<Event>, StoreError> {
+        let number = number.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let trail = txn.open_table(EVENTS).map_err(unavailable)?;
+            let mut out = Vec::new();
+            for item in trail
+                .range((number.as_str(), 0)..=(number.as_str(), u64::MAX))
+                .map_err(unavailable)?
+            {
+                let (_, v) = item.map_err(unavailable)?;
+                out.push(serde_json::from_slice(v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let key = key.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
+            match table.get(key.as_str()).map_err(unavailable)? {
+                None => Ok(None),
+                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+            }
+        })
+        .await
+    }
+}

@@ -1,0 +1,255 @@
+//! One conformance suite for every CaseStore adapter: the embedded store (redb) and DynamoDB
+//! through aws-sdk-dynamodb against a real DynamoDB-compatible server (moto) on 127.0.0.1.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use domain::case::{Case, Event, Moment};
+use domain::contract::EligibilityRequest;
+use domain::{Calendar, Date, IdNumber};
+use functions::ports::{Applicant, CaseRecord, CaseStore, IdempotencyRecord, StoreError};
+use functions::store::dynamodb::DynamoStore;
+use functions::store::embedded::EmbeddedStore;
+
+fn record(number: &str) -> (CaseRecord, Vec<Event>) {
+    let situation = EligibilityRequest::from_json(&serde_json::json!({
+        "service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first"
+    }))
+    .unwrap();
+    let answer = domain::policy::check(&situation).unwrap();
+    let now = Moment::start_of(Date::parse("2024-09-27").unwrap());
+    let (case, events) = Case::open(
+        number.into(),
+        situation,
+        &answer,
+        domain::roles::Actor::Applicant,
+        now,
+        Calendar::official(),
+    )
+    .unwrap();
+    let record = CaseRecord {
+        case,
+        applicant: Applicant {
+            name: "赵先生".into(),
+            id_number: IdNumber::parse("11010519491231002X").unwrap(),
+            spouse_name: None,
+            spouse_id_number: None,
+            phone: "13800000000".into(),
+        },
+        materials: vec![],
+        access_code_hash: "h".into(),
+        id_hashes: vec!["abc".into()],
+        created_at: now,
+    };
+    (record, events)
+}
+
+fn idem(key: &str) -> IdempotencyRecord {
+    IdempotencyRecord {
+        key: key.into(),
+        request_hash: "rh".into(),
+        status: 201,
+        body: "{}".into(),
+        expires_at: 1_900_000_000,
+    }
+}
+
+/// Every behaviour the handlers rely on.
+async fn conformance(store: Arc<dyn CaseStore>) {
+    // create → get → events
+    let (rec, events) = record("JS-0001");
+    store
+        .create(&rec, &events, Some(&idem("k1")))
+        .await
+        .unwrap();
+    assert_eq!(store.get("JS-0001").await.unwrap(), Some(rec.clone()));
+    assert_eq!(store.events("JS-0001").await.unwrap(), events);
+    assert_eq!(store.idempotency("k1").await.unwrap(), Some(idem("k1")));
+    assert_eq!(store.get("JS-404").await.unwrap(), None);
+    assert!(store.events("JS-404").await.unwrap().is_empty());
+    assert_eq!(store.idempotency("nope").await.unwrap(), None);
+
+    // the same number twice: refused, nothing changed
+    let err = store.create(&rec, &events, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists), "{err}");
+    assert_eq!(store.events("JS-0001").await.unwrap().len(), events.len());
+
+    // a used idempotency key: refused atomically — the second case does not exist either
+    let (rec2, events2) = record("JS-0002");
+    let err = store
+        .create(&rec2, &events2, Some(&idem("k1")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::IdempotencyKeyUsed), "{err}");
+    assert_eq!(store.get("JS-0002").await.unwrap(), None);
+    assert!(store.events("JS-0002").await.unwrap().is_empty());
+
+    // optimistic locking: the right version wins, a stale one is told the current version
+    let mut next = rec.clone();
+    next.case.version = 2;
+    next.case.state = domain::case::CaseState::Issued;
+    let more = vec![events[0].clone()];
+    store.update(&next, 1, &more).await.unwrap();
+    assert_eq!(store.get("JS-0001").await.unwrap().unwrap().case.version, 2);
+    assert_eq!(
+        store.events("JS-0001").await.unwrap().len(),
+        events.len() + 1
+    );
+    let mut stale = rec.clone();
+    stale.case.version = 2;
+    let err = store.update(&stale, 1, &more).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::VersionConflict { current: 2 }),
+        "{err}"
+    );
+    assert_eq!(
+        store.get("JS-0001").await.unwrap().unwrap().case.state,
+        domain::case::CaseState::Issued
+    );
+    assert_eq!(
+        store.events("JS-0001").await.unwrap().len(),
+        events.len() + 1,
+        "no event from the loser"
+    );
+
+    // a missing case cannot be updated
+    let (ghost, _) = record("JS-0404");
+    assert!(matches!(
+        store.update(&ghost, 1, &[]).await.unwrap_err(),
+        StoreError::NotFound
+    ));
+
+    // two writers at once on the same version: exactly one wins
+    let (rec3, events3) = record("JS-0003");
+    store.create(&rec3, &events3, None).await.unwrap();
+    let mut a = rec3.clone();
+    a.case.version = 2;
+    let b = a.clone();
+    let (s1, s2) = (Arc::clone(&store), Arc::clone(&store));
+    let ev = events3.clone();
+    let ev2 = events3.clone();
+    let (r1, r2) = tokio::join!(
+        tokio::spawn(async move { s1.update(&a, 1, &ev).await }),
+        tokio::spawn(async move { s2.update(&b, 1, &ev2).await }),
+    );
+    let results = [r1.unwrap(), r2.unwrap()];
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert_eq!(
+        store.events("JS-0003").await.unwrap().len(),
+        events3.len() * 2
+    );
+}
+
+#[tokio::test]
+async fn embedded_store_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = EmbeddedStore::open(&dir.path().join("cases.redb")).unwrap();
+    conformance(Arc::new(store)).await;
+}
+
+#[tokio::test]
+async fn embedded_store_keeps_data_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.redb");
+    let (rec, events) = record("JS-0100");
+    EmbeddedStore::open(&path)
+        .unwrap()
+        .create(&rec, &events, None)
+        .await
+        .unwrap();
+    let reopened = EmbeddedStore::open(&path).unwrap();
+    assert_eq!(reopened.get("JS-0100").await.unwrap(), Some(rec));
+}
+
+/// moto's DynamoDB-compatible server on a free loopback port, stopped on drop.
+struct Moto {
+    child: Child,
+    endpoint: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn moto_server() -> PathBuf {
+    let path = std::env::var_os("MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var("HOME").unwrap())
+                .join(".cache/jisheng-venv-moto/bin/moto_server")
+        });
+    assert!(
+        path.is_file(),
+        "moto_server not at {}: run `cargo xtask test`, which installs it",
+        path.display()
+    );
+    path
+}
+
+async fn start_moto() -> Moto {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(moto_server())
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let moto = Moto { child, endpoint };
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return moto;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("moto did not start on {}", moto.endpoint);
+}
+
+fn dynamo_client(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(conf)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dynamodb_store_conforms() {
+    let moto = start_moto().await;
+    let store = DynamoStore::new(dynamo_client(&moto.endpoint), "jisheng-conformance");
+    store.create_table().await.unwrap();
+    conformance(Arc::new(store)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_dynamodb_is_unavailable_not_a_panic() {
+    // Nothing listens on this port: the store says Unavailable (the API maps it to 503).
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let store = DynamoStore::new(dynamo_client(&format!("http://127.0.0.1:{port}")), "t");
+    let err = store.get("JS-0001").await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
+}
