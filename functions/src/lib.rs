@@ -3,21 +3,30 @@
 //! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
 //! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
 
+pub mod blob;
+pub mod cases;
 pub mod eligibility;
+pub mod errors;
 pub mod health;
 pub mod local;
 pub mod ports;
 pub mod problem;
+pub mod state;
 pub mod store;
+pub mod uploads;
 
 use axum::Router;
 
+use crate::state::AppState;
+
 /// Every API router, mounted under `/api` by the local server. Unknown paths under `/api`
 /// answer a problem document, never the SPA's index.html.
-pub fn api_router() -> Router {
+pub fn api_router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(eligibility::router())
+        .merge(cases::router().with_state(state.clone()))
+        .merge(uploads::router().with_state(state))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
 }

@@ -2,18 +2,48 @@
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::Router;
+use domain::case::Moment;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::blob::FsBlobStore;
+use crate::ports::{CaseStore, Clock, FixedClock, NoPopulationRegistry, SystemClock};
+use crate::state::{AppState, Keys};
+use crate::store::dynamodb::DynamoStore;
+use crate::store::embedded::EmbeddedStore;
+
 /// What the local server needs to start.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LocalConfig {
-    /// Where the embedded store and uploads live.
+    /// Where the embedded store, uploads and the server's secret key live.
     pub data_dir: PathBuf,
     /// The SPA built by trunk (`index.html` + hashed assets); `None` serves the API only.
     pub spa_dir: Option<PathBuf>,
+    /// A DynamoDB(-compatible) endpoint instead of the embedded store
+    /// (`JISHENG_DYNAMODB_ENDPOINT`, table `JISHENG_DYNAMODB_TABLE`, default `jisheng`).
+    pub dynamodb: Option<DynamoConfig>,
+    /// A fixed "now" (tests and demos of deadlines); `None` is the system clock.
+    pub fixed_now: Option<Moment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DynamoConfig {
+    pub endpoint: String,
+    pub table: String,
+}
+
+impl DynamoConfig {
+    /// From `JISHENG_DYNAMODB_ENDPOINT` and `JISHENG_DYNAMODB_TABLE`, when set.
+    pub fn from_env() -> Option<DynamoConfig> {
+        let endpoint = std::env::var("JISHENG_DYNAMODB_ENDPOINT")
+            .ok()
+            .filter(|e| !e.is_empty())?;
+        let table = std::env::var("JISHENG_DYNAMODB_TABLE").unwrap_or_else(|_| "jisheng".into());
+        Some(DynamoConfig { endpoint, table })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -28,21 +58,102 @@ pub enum LocalError {
     SpaMissing(PathBuf),
     #[error("server error: {0}")]
     Serve(#[from] std::io::Error),
+    #[error("cannot open the case store: {0}")]
+    Store(#[from] crate::ports::StoreError),
+    #[error("cannot open the upload store: {0}")]
+    Blobs(#[from] crate::ports::BlobError),
+    #[error("cannot read or create the secret key {path}: {source}")]
+    Key {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Builds the whole application: `/api/*` from the routers, everything else from the SPA, with
 /// client-side routes (e.g. `/track`) answered by `index.html` so a reload or a shared link works.
-pub fn app(config: &LocalConfig) -> Result<Router, LocalError> {
+pub async fn app(config: &LocalConfig) -> Result<Router, LocalError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| LocalError::DataDir {
         path: config.data_dir.clone(),
         source,
     })?;
-    let api = crate::api_router();
+    let api = crate::api_router(state(config).await?);
     let router = Router::new().nest("/api", api);
     match &config.spa_dir {
         None => Ok(router),
         Some(dir) => Ok(router.fallback_service(spa_service(dir)?)),
     }
+}
+
+/// The ports for a local run, built once.
+pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
+    let store: Arc<dyn CaseStore> = match &config.dynamodb {
+        None => Arc::new(EmbeddedStore::open(&config.data_dir.join("cases.redb"))?),
+        Some(d) => {
+            let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone());
+            // A fresh local table is created; an existing one is used as it is.
+            if let Err(e) = store.create_table().await {
+                tracing::info!("using the existing DynamoDB table {} ({e})", d.table);
+            }
+            Arc::new(store)
+        }
+    };
+    let clock: Arc<dyn Clock> = match config.fixed_now {
+        Some(now) => Arc::new(FixedClock(now)),
+        None => Arc::new(SystemClock),
+    };
+    Ok(AppState {
+        store,
+        blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
+        clock,
+        registry: Arc::new(NoPopulationRegistry),
+        keys: Arc::new(Keys::new(secret_key(&config.data_dir)?)),
+    })
+}
+
+/// A client for a DynamoDB-compatible endpoint (local runs): credentials from the usual
+/// AWS variables, or placeholders a local server accepts.
+fn dynamo_client(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    let var = |k: &str, default: &str| std::env::var(k).unwrap_or_else(|_| default.to_string());
+    let conf = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(var("AWS_REGION", "us-east-1")))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(
+            var("AWS_ACCESS_KEY_ID", "local"),
+            var("AWS_SECRET_ACCESS_KEY", "local"),
+            None,
+            None,
+            "local",
+        ))
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(conf)
+}
+
+/// The local secret for keyed hashes: 32 random bytes in `<data>/secret.key`, made on first
+/// start and readable by the owner only. (On AWS it comes from a managed secret.)
+fn secret_key(data_dir: &Path) -> Result<Vec<u8>, LocalError> {
+    let path = data_dir.join("secret.key");
+    let err = |source| LocalError::Key {
+        path: path.clone(),
+        source,
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() >= 32 => return Ok(bytes),
+        Ok(_) => return Err(err(std::io::Error::other("shorter than 32 bytes"))),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(err(e)),
+        Err(_) => {}
+    }
+    let mut key = vec![0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| err(std::io::Error::other(e.to_string())))?;
+    std::fs::write(&path, &key).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+    }
+    Ok(key)
 }
 
 fn spa_service(dir: &Path) -> Result<ServeDir<ServeFile>, LocalError> {

@@ -57,8 +57,10 @@ async fn main() -> ExitCode {
     let config = LocalConfig {
         data_dir: args.data_dir,
         spa_dir: args.spa_dir,
+        dynamodb: local::DynamoConfig::from_env(),
+        fixed_now: None,
     };
-    let app = match local::app(&config) {
+    let app = match local::app(&config).await {
         Ok(app) => app,
         Err(e) => {
             eprintln!("local: {e}");
@@ -78,7 +80,10 @@ async fn main() -> ExitCode {
         Err(_) => format!("http://{addr}/"),
     };
     println!("计生证件网上办 is running at {url}");
-    println!("  data: {}", config.data_dir.display());
+    match &config.dynamodb {
+        None => println!("  data: {}", config.data_dir.display()),
+        Some(d) => println!("  data: DynamoDB table {} at {}", d.table, d.endpoint),
+    }
     println!("  stop: Ctrl-C");
     match local::serve(listener, app, local::shutdown_signal()).await {
         Ok(()) => {

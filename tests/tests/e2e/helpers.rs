@@ -55,8 +55,9 @@ async fn spawn(spa_dir: Option<PathBuf>) -> TestApp {
     let config = LocalConfig {
         data_dir: data_dir.path().to_path_buf(),
         spa_dir,
+        ..LocalConfig::default()
     };
-    let app = local::app(&config).expect("app builds");
+    let app = local::app(&config).await.expect("app builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");

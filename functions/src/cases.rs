@@ -1,0 +1,500 @@
+//! The cases function: `POST /api/cases` and `GET /api/cases/{number}` (SPEC §9).
+//!
+//! A submission is checked again on the server with the same domain code the SPA ran — on the
+//! server's date, never the browser's — and every problem comes back in one 422 answer.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::Calendar;
+use domain::case::{Case, CaseState, Event, Moment, StepDeadline};
+use domain::contract::{EligibilityRequest, FieldError, Marriage};
+use domain::materials::{self, MaterialCode, ProvidedMaterial};
+use domain::roles::Actor;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::errors;
+use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, StoreError};
+use crate::problem::{JsonBody, Problem};
+use crate::state::{AppState, hex, random_code};
+
+/// How long a retry with the same `Idempotency-Key` gets the first answer.
+const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
+pub const ACCESS_CODE_HEADER: &str = "x-access-code";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", post(submit))
+        .route("/cases/{number}", get(read))
+}
+
+/// The same answer for "no such case" and "wrong access code": neither reveals anything.
+pub fn case_not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "case_not_found",
+        "未找到该案件，或查询码不正确",
+        "No such case, or the access code is wrong",
+    )
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Value {
+    json!({"code": "invalid_field", "field": field, "message": message.into()})
+}
+
+struct Person {
+    name: String,
+    id_number: domain::IdNumber,
+}
+
+struct Submission {
+    situation: EligibilityRequest,
+    applicant: Person,
+    phone: String,
+    spouse: Option<Person>,
+    materials: Vec<ProvidedMaterial>,
+}
+
+fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Option<Person> {
+    let Some(obj) = v.and_then(Value::as_object) else {
+        errors.push(
+            json!({"code": "missing_field", "field": field, "message": "缺少必填项 / required"}),
+        );
+        return None;
+    };
+    for key in obj
+        .keys()
+        .filter(|k| !["name", "id_number", "phone"].contains(&k.as_str()))
+    {
+        errors.push(json!({"code": "unknown_field", "field": format!("{field}.{key}"), "message": "未知字段 / unknown field"}));
+    }
+    let name = match obj.get("name").and_then(Value::as_str).map(str::trim) {
+        Some(n) if !n.is_empty() && n.chars().count() <= 50 => Some(n.to_string()),
+        _ => {
+            errors.push(invalid(
+                &format!("{field}.name"),
+                "请填写姓名（最多50字）/ a name of at most 50 characters",
+            ));
+            None
+        }
+    };
+    let id_number = match obj.get("id_number").and_then(Value::as_str) {
+        None => {
+            errors.push(invalid(
+                &format!("{field}.id_number"),
+                "请填写身份证号码 / the ID number is required",
+            ));
+            None
+        }
+        Some(s) => match domain::IdNumber::parse(s) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errors.push(json!({"code": "invalid_field", "field": format!("{field}.id_number"), "reason": e.code(), "message": e.to_string()}));
+                None
+            }
+        },
+    };
+    Some(Person {
+        name: name?,
+        id_number: id_number?,
+    })
+}
+
+fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Option<Submission> {
+    let Some(obj) = body.as_object() else {
+        errors.push(invalid("(body)", "应为对象 / expected an object"));
+        return None;
+    };
+    let known = ["situation", "applicant", "spouse", "materials"];
+    for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+        errors.push(
+            json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}),
+        );
+    }
+    let mut field_errors: Vec<FieldError> = Vec::new();
+    let situation = match obj.get("situation") {
+        None => {
+            errors.push(json!({"code": "missing_field", "field": "situation", "message": "缺少申请情况 / required"}));
+            None
+        }
+        Some(v) => EligibilityRequest::read(v, "situation", &mut field_errors),
+    };
+    errors.extend(
+        field_errors
+            .iter()
+            .filter_map(|e| serde_json::to_value(e).ok()),
+    );
+    let applicant = read_person(obj.get("applicant"), "applicant", errors);
+    let phone = obj
+        .get("applicant")
+        .and_then(|a| a.get("phone"))
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|p| p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()));
+    if phone.is_none() {
+        errors.push(invalid(
+            "applicant.phone",
+            "请填写11位手机号码 / an 11-digit mobile number",
+        ));
+    }
+    let married = situation
+        .as_ref()
+        .is_some_and(|s| s.marriage != Marriage::Unmarried);
+    let spouse = match obj.get("spouse") {
+        None | Some(Value::Null) if married => {
+            errors.push(json!({"code": "missing_field", "field": "spouse", "message": "已婚申请须填写配偶信息 / the spouse is required for a married couple"}));
+            None
+        }
+        None | Some(Value::Null) => None,
+        Some(v) => read_person(Some(v), "spouse", errors),
+    };
+    let materials = match obj.get("materials") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(v) => match serde_json::from_value::<Vec<ProvidedMaterial>>(v.clone()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(invalid(
+                    "materials",
+                    format!("[{{code, attachments[], checked_in_person}}]: {e}"),
+                ));
+                None
+            }
+        },
+    };
+    Some(Submission {
+        situation: situation?,
+        applicant: applicant?,
+        phone: phone?.to_string(),
+        spouse,
+        materials: materials?,
+    })
+}
+
+/// The 201 answer (also kept as the idempotent replay).
+#[derive(Debug, Serialize)]
+struct Submitted<'a> {
+    number: &'a str,
+    access_code: &'a str,
+    state: CaseState,
+    deciding_division: String,
+    due: Option<domain::Date>,
+    deadlines: &'a [StepDeadline],
+    materials: &'a [domain::contract::MaterialItem],
+}
+
+fn replay(record: &IdempotencyRecord) -> Response {
+    let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::OK);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        record.body.clone(),
+    )
+        .into_response()
+}
+
+fn key_reused() -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "idempotency_key_reused",
+        "该幂等键已用于另一份申请",
+        "This Idempotency-Key was used for a different request",
+    )
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, Problem> {
+    let now = state.clock.now();
+    let idempotency_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => match v.to_str() {
+            Ok(k) if (1..=128).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => {
+                Some(k.to_string())
+            }
+            _ => {
+                return Err(Problem::invalid_request(&[invalid(
+                    "Idempotency-Key",
+                    "1 to 128 visible ASCII characters",
+                )]));
+            }
+        },
+    };
+    // serde_json's map is ordered, so equal bodies hash equally.
+    let request_hash = hex(&Sha256::digest(
+        serde_json::to_vec(&body).unwrap_or_default(),
+    ));
+    if let Some(key) = &idempotency_key
+        && let Some(first) = state
+            .store
+            .idempotency(key)
+            .await
+            .map_err(|e| errors::store(&e))?
+        && first.expires_at > now.0 / 1000
+    {
+        return if first.request_hash == request_hash {
+            Ok(replay(&first))
+        } else {
+            Err(key_reused())
+        };
+    }
+
+    let mut problems: Vec<Value> = Vec::new();
+    let submission = read_submission(&body, &mut problems);
+    let Some(mut sub) = submission else {
+        return Err(incomplete(problems));
+    };
+    // The server's date decides, not the browser's.
+    sub.situation.date = now.date();
+    let answer = domain::policy::check(&sub.situation)
+        .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+    if !answer.eligible {
+        problems.push(json!({"code": "not_eligible", "reasons": answer.reasons}));
+    }
+    let mut required = answer.materials.clone();
+    materials::confirm_from_registry(
+        &mut required,
+        &state.registry.confirmed(&sub.applicant.id_number),
+    );
+    problems.extend(
+        materials::validate(&required, &sub.materials)
+            .iter()
+            .filter_map(|p| serde_json::to_value(p).ok()),
+    );
+    for (i, m) in sub.materials.iter().enumerate() {
+        if m.checked_in_person {
+            // Only window staff see originals; staff sign-in comes with the review workflow.
+            problems.push(invalid(
+                &format!("materials[{i}].checked_in_person"),
+                "仅窗口工作人员可标记已核验原件 / only window staff may mark originals as seen",
+            ));
+        }
+        for (j, id) in m.attachments.iter().enumerate() {
+            if !state
+                .blobs
+                .exists(id)
+                .await
+                .map_err(|e| errors::unavailable(&e))?
+            {
+                problems.push(invalid(
+                    &format!("materials[{i}].attachments[{j}]"),
+                    "未找到该上传文件，请重新上传 / no such upload: upload it again",
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(incomplete(problems));
+    }
+
+    let applicant = Applicant {
+        name: sub.applicant.name,
+        id_number: sub.applicant.id_number,
+        spouse_name: sub.spouse.as_ref().map(|p| p.name.clone()),
+        spouse_id_number: sub.spouse.map(|p| p.id_number),
+        phone: sub.phone,
+    };
+    let id_hashes: Vec<String> = std::iter::once(&applicant.id_number)
+        .chain(applicant.spouse_id_number.as_ref())
+        .map(|id| state.keys.keyed_hash("id_number", id.expose()))
+        .collect();
+    let access_code = random_code(10).map_err(|_| errors::internal("random"))?;
+    for _attempt in 0..3 {
+        let number = new_case_number(now).map_err(|_| errors::internal("random"))?;
+        let (case, events) = Case::open(
+            number,
+            sub.situation.clone(),
+            &answer,
+            Actor::Applicant,
+            now,
+            Calendar::official(),
+        )
+        .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+        let body = serde_json::to_string(&Submitted {
+            number: &case.number,
+            access_code: &access_code,
+            state: case.state,
+            deciding_division: case.deciding.to_string(),
+            due: case.next_due(),
+            deadlines: &case.deadlines,
+            materials: &required,
+        })
+        .map_err(|_| errors::internal("serialise"))?;
+        let idem = idempotency_key.as_ref().map(|key| IdempotencyRecord {
+            key: key.clone(),
+            request_hash: request_hash.clone(),
+            status: 201,
+            body: body.clone(),
+            expires_at: now.0 / 1000 + IDEMPOTENCY_TTL_SECS,
+        });
+        let record = CaseRecord {
+            access_code_hash: state.keys.keyed_hash("access_code", &access_code),
+            applicant: applicant.clone(),
+            materials: sub.materials.clone(),
+            id_hashes: id_hashes.clone(),
+            created_at: now,
+            case,
+        };
+        match state.store.create(&record, &events, idem.as_ref()).await {
+            Ok(()) => {
+                tracing::info!(case = %record.case.number, applicant = %applicant.id_number, "case submitted");
+                let location = HeaderValue::from_str(&format!("/api/cases/{}", record.case.number))
+                    .map_err(|_| errors::internal("location"))?;
+                return Ok((
+                    StatusCode::CREATED,
+                    [
+                        (header::LOCATION, location),
+                        (
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/json"),
+                        ),
+                    ],
+                    body,
+                )
+                    .into_response());
+            }
+            // A number collision: draw another.
+            Err(StoreError::AlreadyExists) => continue,
+            // The same key won a race meanwhile: answer as it did, or refuse another body.
+            Err(StoreError::IdempotencyKeyUsed) => {
+                let key = idempotency_key.as_deref().unwrap_or_default();
+                return match state
+                    .store
+                    .idempotency(key)
+                    .await
+                    .map_err(|e| errors::store(&e))?
+                {
+                    Some(first) if first.request_hash == request_hash => Ok(replay(&first)),
+                    _ => Err(key_reused()),
+                };
+            }
+            Err(e) => return Err(errors::store(&e)),
+        }
+    }
+    Err(errors::internal("case number collisions"))
+}
+
+fn incomplete(problems: Vec<Value>) -> Problem {
+    let mut p = Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "application_incomplete",
+        "申请未通过校验：以下各项需补正（已一次性列出全部问题）",
+        "The application cannot be accepted yet: every problem is listed below",
+    );
+    p.errors = problems;
+    p
+}
+
+/// `JS` + acceptance date + 6 readable random characters, e.g. `JS20240927-7KQ4XM`.
+fn new_case_number(now: Moment) -> Result<String, getrandom::Error> {
+    let d = now.date();
+    Ok(format!(
+        "JS{:04}{:02}{:02}-{}",
+        d.year(),
+        d.month(),
+        d.day(),
+        random_code(6)?
+    ))
+}
+
+/// What the applicant sees when tracking a case.
+#[derive(Debug, Serialize)]
+struct CaseView {
+    number: String,
+    version: u64,
+    service: domain::Service,
+    state: CaseState,
+    processing: domain::contract::Processing,
+    accepted_on: domain::Date,
+    accepting_division: String,
+    deciding_division: String,
+    applicant: Map<String, Value>,
+    deadlines: Vec<StepDeadline>,
+    next_due: Option<domain::Date>,
+    overdue: Vec<String>,
+    missing: Vec<Value>,
+    timeline: Vec<Value>,
+    honor_certificate_cancelled_on: Option<domain::Date>,
+    deemed_issue: bool,
+}
+
+fn timeline_entry(e: &Event) -> Value {
+    let by = match &e.actor {
+        Actor::Staff { role, division, .. } => {
+            json!({"kind": "staff", "role": role, "division": division})
+        }
+        Actor::Applicant => json!({"kind": "applicant"}),
+        Actor::System => json!({"kind": "system"}),
+    };
+    json!({"at": e.at.0, "action": e.action, "from": e.from, "to": e.to, "by": by, "details": e.details})
+}
+
+async fn read(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<CaseView>, Problem> {
+    let Some(code) = headers
+        .get(ACCESS_CODE_HEADER)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "access_code_required",
+            "请提供查询码（X-Access-Code）",
+            "Send the case's access code in the X-Access-Code header",
+        ));
+    };
+    if number.len() > 40 {
+        return Err(case_not_found());
+    }
+    let record = state
+        .store
+        .get(&number)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    let Some(record) = record.filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
+    else {
+        return Err(case_not_found());
+    };
+    let events = state
+        .store
+        .events(&number)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    let case = &record.case;
+    let today = state.clock.now().date();
+    let mut applicant = Map::new();
+    applicant.insert("name".into(), json!(record.applicant.name));
+    applicant.insert(
+        "id_number".into(),
+        json!(record.applicant.id_number.masked()),
+    );
+    Ok(Json(CaseView {
+        number: case.number.clone(),
+        version: case.version,
+        service: case.service,
+        state: case.state,
+        processing: case.processing,
+        accepted_on: case.accepted_on,
+        accepting_division: case.accepting.to_string(),
+        deciding_division: case.deciding.to_string(),
+        applicant,
+        deadlines: case.deadlines.clone(),
+        next_due: case.next_due(),
+        overdue: case.overdue(today),
+        missing: case
+            .missing
+            .iter()
+            .map(|m: &MaterialCode| json!({"code": m, "name": m.name_zh(), "name_en": m.name_en()}))
+            .collect(),
+        timeline: events.iter().map(timeline_entry).collect(),
+        honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
+        deemed_issue: case.deemed_issue,
+    }))
+}

@@ -1,0 +1,118 @@
+//! What every stateful handler receives: the ports, built once (in `main` for Lambda, in the
+//! local server, or by a test) and shared.
+
+use std::sync::Arc;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::ports::{BlobStore, CaseStore, Clock, PopulationRegistry};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn CaseStore>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub clock: Arc<dyn Clock>,
+    pub registry: Arc<dyn PopulationRegistry>,
+    pub keys: Arc<Keys>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppState")
+    }
+}
+
+/// The server's secret for keyed hashes: access codes and ID numbers are stored as
+/// HMAC-SHA256 under it, so a copy of the database alone cannot brute-force them.
+pub struct Keys {
+    hmac_key: Vec<u8>,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(..)")
+    }
+}
+
+impl Keys {
+    pub fn new(hmac_key: Vec<u8>) -> Keys {
+        Keys { hmac_key }
+    }
+
+    /// A hex HMAC of `purpose` and `value` (purposes keep the hashes of different things apart).
+    pub fn keyed_hash(&self, purpose: &str, value: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.hmac_key) else {
+            return String::new();
+        };
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// Compares a presented access code with the stored hash in constant time.
+    pub fn access_code_matches(&self, code: &str, stored_hash: &str) -> bool {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.hmac_key) else {
+            return false;
+        };
+        mac.update(b"access_code\0");
+        mac.update(code.trim().to_ascii_uppercase().as_bytes());
+        let Ok(expected) = decode_hex(stored_hash) else {
+            return false;
+        };
+        mac.verify_slice(&expected).is_ok()
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(s: &str) -> Result<Vec<u8>, ()> {
+    if !s.len().is_multiple_of(2) {
+        return Err(());
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2).ok_or(())?, 16).map_err(|_| ()))
+        .collect()
+}
+
+/// Random text from an alphabet without look-alike characters (no 0/O, 1/I/L), for codes
+/// that people read out and type.
+pub fn random_code(len: usize) -> Result<String, getrandom::Error> {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = vec![0u8; len];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_codes_verify_against_their_keyed_hash_only() {
+        let keys = Keys::new(b"k".to_vec());
+        let hash = keys.keyed_hash("access_code", "ABC234");
+        assert!(
+            keys.access_code_matches("abc234 ", &hash),
+            "case and spaces forgiven"
+        );
+        assert!(!keys.access_code_matches("ABC235", &hash));
+        assert!(!Keys::new(b"other".to_vec()).access_code_matches("ABC234", &hash));
+        assert!(!keys.access_code_matches("ABC234", "zz"));
+    }
+
+    #[test]
+    fn random_codes_use_the_readable_alphabet() {
+        let code = random_code(12).unwrap();
+        assert_eq!(code.len(), 12);
+        assert!(code.chars().all(|c| !"01OIL".contains(c)));
+        assert_ne!(random_code(12).unwrap(), code);
+    }
+}
