@@ -51,12 +51,14 @@ struct Person {
     id_number: domain::IdNumber,
 }
 
+/// A submission as far as it could be read: every part that is valid, so that the checks
+/// that depend on it still run and every problem is reported in the same answer.
 struct Submission {
-    situation: EligibilityRequest,
-    applicant: Person,
-    phone: String,
+    situation: Option<EligibilityRequest>,
+    applicant: Option<Person>,
+    phone: Option<String>,
     spouse: Option<Person>,
-    materials: Vec<ProvidedMaterial>,
+    materials: Option<Vec<ProvidedMaterial>>,
 }
 
 fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Option<Person> {
@@ -104,11 +106,12 @@ fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Optio
     })
 }
 
-fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Option<Submission> {
-    let Some(obj) = body.as_object() else {
+fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Submission {
+    let empty = Map::new();
+    let obj = body.as_object().unwrap_or_else(|| {
         errors.push(invalid("(body)", "应为对象 / expected an object"));
-        return None;
-    };
+        &empty
+    });
     let known = ["situation", "applicant", "spouse", "materials"];
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
         errors.push(
@@ -134,7 +137,8 @@ fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Option<Submission> 
         .and_then(|a| a.get("phone"))
         .and_then(Value::as_str)
         .map(str::trim)
-        .filter(|p| p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()));
+        .filter(|p| p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string);
     if phone.is_none() {
         errors.push(invalid(
             "applicant.phone",
@@ -165,13 +169,13 @@ fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Option<Submission> 
             }
         },
     };
-    Some(Submission {
-        situation: situation?,
-        applicant: applicant?,
-        phone: phone?.to_string(),
+    Submission {
+        situation,
+        applicant,
+        phone,
         spouse,
-        materials: materials?,
-    })
+        materials,
+    }
 }
 
 /// The 201 answer (also kept as the idempotent replay).
@@ -245,28 +249,34 @@ async fn submit(
     }
 
     let mut problems: Vec<Value> = Vec::new();
-    let submission = read_submission(&body, &mut problems);
-    let Some(mut sub) = submission else {
-        return Err(incomplete(problems));
-    };
-    // The server's date decides, not the browser's.
-    sub.situation.date = now.date();
-    let answer = domain::policy::check(&sub.situation)
-        .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
-    if !answer.eligible {
-        problems.push(json!({"code": "not_eligible", "reasons": answer.reasons}));
+    let sub = read_submission(&body, &mut problems);
+    let mut answer = None;
+    let mut required = Vec::new();
+    if let Some(mut situation) = sub.situation.clone() {
+        // The server's date decides, not the browser's.
+        situation.date = now.date();
+        let checked = domain::policy::check(&situation)
+            .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+        if !checked.eligible {
+            problems.push(json!({"code": "not_eligible", "reasons": checked.reasons}));
+        }
+        required = checked.materials.clone();
+        if let Some(person) = &sub.applicant {
+            materials::confirm_from_registry(
+                &mut required,
+                &state.registry.confirmed(&person.id_number),
+            );
+        }
+        if let Some(provided) = &sub.materials {
+            problems.extend(
+                materials::validate(&required, provided)
+                    .iter()
+                    .filter_map(|p| serde_json::to_value(p).ok()),
+            );
+        }
+        answer = Some((situation, checked));
     }
-    let mut required = answer.materials.clone();
-    materials::confirm_from_registry(
-        &mut required,
-        &state.registry.confirmed(&sub.applicant.id_number),
-    );
-    problems.extend(
-        materials::validate(&required, &sub.materials)
-            .iter()
-            .filter_map(|p| serde_json::to_value(p).ok()),
-    );
-    for (i, m) in sub.materials.iter().enumerate() {
+    for (i, m) in sub.materials.iter().flatten().enumerate() {
         if m.checked_in_person {
             // Only window staff see originals; staff sign-in comes with the review workflow.
             problems.push(invalid(
@@ -288,16 +298,22 @@ async fn submit(
             }
         }
     }
-    if !problems.is_empty() {
+    let (Some((situation, answer)), Some(person), Some(phone), Some(provided), true) = (
+        answer,
+        sub.applicant,
+        sub.phone,
+        sub.materials,
+        problems.is_empty(),
+    ) else {
         return Err(incomplete(problems));
-    }
+    };
 
     let applicant = Applicant {
-        name: sub.applicant.name,
-        id_number: sub.applicant.id_number,
+        name: person.name,
+        id_number: person.id_number,
         spouse_name: sub.spouse.as_ref().map(|p| p.name.clone()),
         spouse_id_number: sub.spouse.map(|p| p.id_number),
-        phone: sub.phone,
+        phone,
     };
     let id_hashes: Vec<String> = std::iter::once(&applicant.id_number)
         .chain(applicant.spouse_id_number.as_ref())
@@ -308,7 +324,7 @@ async fn submit(
         let number = new_case_number(now).map_err(|_| errors::internal("random"))?;
         let (case, events) = Case::open(
             number,
-            sub.situation.clone(),
+            situation.clone(),
             &answer,
             Actor::Applicant,
             now,
@@ -335,7 +351,7 @@ async fn submit(
         let record = CaseRecord {
             access_code_hash: state.keys.keyed_hash("access_code", &access_code),
             applicant: applicant.clone(),
-            materials: sub.materials.clone(),
+            materials: provided.clone(),
             id_hashes: id_hashes.clone(),
             created_at: now,
             case,

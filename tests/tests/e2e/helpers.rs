@@ -42,19 +42,27 @@ pub fn spa_dir() -> PathBuf {
 
 /// Starts the API only.
 pub async fn spawn_app() -> TestApp {
-    spawn(None).await
+    spawn(None, None).await
+}
+
+/// Starts the API with the clock fixed at 10:00 China time on `day` (deadlines, red lights).
+pub async fn spawn_app_on(day: &str) -> TestApp {
+    let date = domain::Date::parse(day).expect("a YYYY-MM-DD day");
+    let ten = domain::case::Moment(domain::case::Moment::start_of(date).0 + 10 * 3600 * 1000);
+    spawn(None, Some(ten)).await
 }
 
 /// Starts the API and the built SPA, as `cargo xtask run` does.
 pub async fn spawn_app_with_spa() -> TestApp {
-    spawn(Some(spa_dir())).await
+    spawn(Some(spa_dir()), None).await
 }
 
-async fn spawn(spa_dir: Option<PathBuf>) -> TestApp {
+async fn spawn(spa_dir: Option<PathBuf>, fixed_now: Option<domain::case::Moment>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp data dir");
     let config = LocalConfig {
         data_dir: data_dir.path().to_path_buf(),
         spa_dir,
+        fixed_now,
         ..LocalConfig::default()
     };
     let app = local::app(&config).await.expect("app builds");

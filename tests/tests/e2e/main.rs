@@ -8,5 +8,6 @@
 
 mod api;
 mod browser;
+mod cases;
 mod eligibility;
 mod helpers;

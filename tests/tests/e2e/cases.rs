@@ -1,0 +1,317 @@
+//! `POST /api/uploads`, `POST /api/cases`, `GET /api/cases/{no}` end to end.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app_on};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-test-bytes";
+const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+const PDF: &[u8] = b"%PDF-1.4\n% test\n";
+
+// Valid GB 11643 numbers (check characters computed): a Hubei husband, a Chongqing wife.
+const ZHAO_ID: &str = "420704199001011231";
+const WIFE_ID: &str = "500116199203040025";
+
+async fn upload(app: &TestApp, content_type: &str, bytes: &[u8]) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/uploads"))
+        .header("content-type", content_type)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn upload_id(app: &TestApp, content_type: &str, bytes: &[u8]) -> String {
+    let res = upload(app, content_type, bytes).await;
+    assert_eq!(res.status(), 201);
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// SPEC §8: Mr Zhao (hukou in 鄂城区) applies for a 生育服务证 at his wife's community.
+fn zhao(materials: Value) -> Value {
+    json!({
+        "situation": {
+            "service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first",
+            "hukou": {"husband": "420704", "wife": "500116001"}
+        },
+        "applicant": {"name": "赵先生", "id_number": ZHAO_ID, "phone": "13800138000"},
+        "spouse": {"name": "钱女士", "id_number": WIFE_ID},
+        "materials": materials
+    })
+}
+
+async fn post_case(app: &TestApp, body: &Value, key: Option<&str>) -> reqwest::Response {
+    let mut req = app.client.post(app.url("/api/cases")).json(body);
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn spec_8_one_missing_item_is_named_and_the_complete_set_is_accepted() {
+    // Arrange: the checklist up front says what to bring; he uploads all but the hukou book.
+    let app = spawn_app_on("2024-09-27").await;
+    let checklist: Value = app
+        .client
+        .post(app.url("/api/eligibility"))
+        .json(&zhao(json!([]))["situation"])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<&str> = checklist["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "id_cards",
+            "hukou_book",
+            "marriage_cert",
+            "marital_status_proof"
+        ]
+    );
+    let ids = upload_id(&app, "image/jpeg", JPEG).await;
+    let marriage = upload_id(&app, "application/pdf", PDF).await;
+
+    // Act 1: submit without the hukou book.
+    let first = post_case(
+        &app,
+        &zhao(json!([
+            {"code": "id_cards", "attachments": [ids]},
+            {"code": "marriage_cert", "attachments": [marriage]}
+        ])),
+        None,
+    )
+    .await;
+
+    // Assert 1: exactly what is missing, nothing else (the window issues the status proof).
+    assert_eq!(first.status(), 422);
+    let problem: Value = first.json().await.unwrap();
+    assert_eq!(problem["code"], "application_incomplete");
+    assert_eq!(
+        problem["errors"],
+        json!([{"code": "material_missing", "material": "hukou_book"}])
+    );
+
+    // Act 2: add it and submit again.
+    let hukou = upload_id(&app, "image/png", PNG).await;
+    let second = post_case(
+        &app,
+        &zhao(json!([
+            {"code": "id_cards", "attachments": [ids]},
+            {"code": "hukou_book", "attachments": [hukou]},
+            {"code": "marriage_cert", "attachments": [marriage]}
+        ])),
+        None,
+    )
+    .await;
+
+    // Assert 2: accepted, with a number and a private access code.
+    assert_eq!(second.status(), 201);
+    let location = second.headers()["location"].to_str().unwrap().to_string();
+    let body: Value = second.json().await.unwrap();
+    let number = body["number"].as_str().unwrap();
+    assert!(number.starts_with("JS20240927-"), "{number}");
+    assert_eq!(location, format!("/api/cases/{number}"));
+    assert_eq!(body["state"], "submitted");
+    assert_eq!(
+        body["due"], "2024-09-27",
+        "an instant item is due the same day"
+    );
+    let proof = body["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["code"] == "marital_status_proof")
+        .unwrap();
+    assert_eq!(proof["provided_by"], "window");
+    let code = body["access_code"].as_str().unwrap();
+    assert_eq!(code.len(), 10);
+    let tracked: Value = app
+        .client
+        .get(app.url(&location))
+        .header("x-access-code", code)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tracked["state"], "submitted");
+    assert_eq!(
+        tracked["applicant"]["id_number"], "420704*********231",
+        "masked"
+    );
+    assert_eq!(tracked["timeline"][0]["action"], "submit");
+}
+
+#[tokio::test]
+async fn every_problem_with_a_submission_comes_back_in_one_answer() {
+    let app = spawn_app_on("2024-09-27").await;
+    let mut body = zhao(
+        json!([{"code": "id_cards", "attachments": ["up_doesnotexist"]}, {"code": "bank_statement", "attachments": []}]),
+    );
+    body["applicant"]["id_number"] = json!("420704199001011238"); // check character mistyped
+    body["applicant"]["phone"] = json!("12345");
+    body["spouse"] = Value::Null;
+
+    let res = post_case(&app, &body, None).await;
+
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    let errors = problem["errors"].as_array().unwrap();
+    let has = |pred: &dyn Fn(&Value) -> bool| errors.iter().any(pred);
+    assert!(
+        has(&|e| e["field"] == "applicant.id_number" && e["reason"] == "id_check_digit"),
+        "{errors:?}"
+    );
+    assert!(has(&|e| e["field"] == "applicant.phone"));
+    assert!(has(
+        &|e| e["field"] == "spouse" && e["code"] == "missing_field"
+    ));
+    assert!(has(
+        &|e| e["code"] == "material_unknown" && e["material"] == "bank_statement"
+    ));
+    assert!(has(
+        &|e| e["code"] == "material_missing" && e["material"] == "hukou_book"
+    ));
+    assert!(has(
+        &|e| e["code"] == "material_missing" && e["material"] == "marriage_cert"
+    ));
+    assert!(has(&|e| e["field"] == "materials[0].attachments[0]"));
+}
+
+#[tokio::test]
+async fn an_ineligible_situation_is_refused_with_its_reasons() {
+    let app = spawn_app_on("2024-09-27").await;
+    let mut body = zhao(json!([]));
+    body["situation"]["children"] = json!([
+        {"born": "2018-01-01", "of": "joint", "disability": "none"},
+        {"born": "2020-01-01", "of": "joint", "disability": "none"}
+    ]);
+
+    let problem: Value = post_case(&app, &body, None).await.json().await.unwrap();
+
+    let not_eligible = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "not_eligible")
+        .unwrap();
+    assert_eq!(not_eligible["reasons"][0]["code"], "two_children_limit");
+    assert_eq!(not_eligible["reasons"][0]["source"], "001 一(一)");
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_creates_nothing() {
+    let app = spawn_app_on("2024-09-27").await;
+    let files = json!([
+        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+    ]);
+    let body = zhao(files);
+
+    let first = post_case(&app, &body, Some("retry-1")).await;
+    let again = post_case(&app, &body, Some("retry-1")).await;
+    let mut other = body.clone();
+    other["applicant"]["phone"] = json!("13900139000");
+    let conflict = post_case(&app, &other, Some("retry-1")).await;
+
+    assert_eq!(
+        (first.status().as_u16(), again.status().as_u16()),
+        (201, 201)
+    );
+    let (a, b): (Value, Value) = (first.json().await.unwrap(), again.json().await.unwrap());
+    assert_eq!(a, b, "the same number and access code");
+    assert_eq!(conflict.status(), 409);
+    assert_eq!(
+        conflict.json::<Value>().await.unwrap()["code"],
+        "idempotency_key_reused"
+    );
+}
+
+#[tokio::test]
+async fn tracking_needs_the_right_access_code_and_reveals_nothing_otherwise() {
+    let app = spawn_app_on("2024-09-27").await;
+    let files = json!([
+        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+    ]);
+    let created: Value = post_case(&app, &zhao(files), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = app.url(&format!(
+        "/api/cases/{}",
+        created["number"].as_str().unwrap()
+    ));
+
+    let none = app.client.get(&url).send().await.unwrap();
+    let wrong = app
+        .client
+        .get(&url)
+        .header("x-access-code", "WRONGCODE2")
+        .send()
+        .await
+        .unwrap();
+    let unknown = app
+        .client
+        .get(app.url("/api/cases/JS20240927-XXXXXX"))
+        .header("x-access-code", "WRONGCODE2")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(none.status(), 401);
+    assert_eq!(wrong.status(), 404);
+    assert_eq!(unknown.status(), 404);
+    let (w, u): (Value, Value) = (wrong.json().await.unwrap(), unknown.json().await.unwrap());
+    assert_eq!(w, u, "a wrong code and an unknown case look the same");
+}
+
+#[tokio::test]
+async fn uploads_are_capped_sniffed_and_must_match_their_declared_type() {
+    let app = spawn_app_on("2024-09-27").await;
+
+    let ok = upload(&app, "image/png", PNG).await;
+    let gif = upload(&app, "image/png", b"GIF89a....").await;
+    let mismatch = upload(&app, "image/jpeg", PNG).await;
+    let html = upload(&app, "text/html", b"<html>").await;
+    let huge = upload(
+        &app,
+        "image/jpeg",
+        &[JPEG, &vec![0u8; 10 * 1024 * 1024]].concat(),
+    )
+    .await;
+
+    assert_eq!(ok.status(), 201);
+    let body: Value = ok.json().await.unwrap();
+    assert!(body["id"].as_str().unwrap().starts_with("up_"));
+    assert_eq!(body["content_type"], "image/png");
+    for res in [gif, mismatch, html] {
+        assert_eq!(res.status(), 415);
+        assert_eq!(
+            res.json::<Value>().await.unwrap()["code"],
+            "unsupported_upload_type"
+        );
+    }
+    assert_eq!(huge.status(), 413);
+    assert_eq!(
+        huge.json::<Value>().await.unwrap()["code"],
+        "upload_too_large"
+    );
+}
