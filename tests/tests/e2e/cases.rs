@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_on};
+use crate::helpers::{TestApp, closed_port, spawn_app_on, spawn_app_on_dynamodb, start_moto};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-test-bytes";
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
@@ -314,4 +314,71 @@ async fn uploads_are_capped_sniffed_and_must_match_their_declared_type() {
         huge.json::<Value>().await.unwrap()["code"],
         "upload_too_large"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_flow_works_on_dynamodb() {
+    // Arrange: the API on a real DynamoDB-compatible server on loopback.
+    let moto = start_moto().await;
+    let app = spawn_app_on_dynamodb(&moto.endpoint, "jisheng-e2e", "2024-09-27").await;
+    let files = json!([
+        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+    ]);
+
+    // Act
+    let first = post_case(&app, &zhao(files.clone()), Some("dyn-1")).await;
+    let retry = post_case(&app, &zhao(files), Some("dyn-1")).await;
+
+    // Assert
+    assert_eq!(first.status(), 201);
+    let created: Value = first.json().await.unwrap();
+    assert_eq!(retry.json::<Value>().await.unwrap(), created);
+    let url = app.url(&format!(
+        "/api/cases/{}",
+        created["number"].as_str().unwrap()
+    ));
+    let tracked: Value = app
+        .client
+        .get(&url)
+        .header("x-access-code", created["access_code"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tracked["state"], "submitted");
+    assert_eq!(tracked["timeline"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_store_answers_503_and_saves_nothing() {
+    let app = spawn_app_on_dynamodb(
+        &format!("http://127.0.0.1:{}", closed_port()),
+        "t",
+        "2024-09-27",
+    )
+    .await;
+    let files = json!([
+        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+    ]);
+
+    let res = post_case(&app, &zhao(files), Some("down-1")).await;
+    let read = app
+        .client
+        .get(app.url("/api/cases/JS20240927-AAAAAA"))
+        .header("x-access-code", "X")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 503);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["code"], "service_unavailable");
+    assert!(problem["title"].as_str().unwrap().contains("未保存"));
+    assert_eq!(read.status(), 503);
 }
