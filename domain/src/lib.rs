@@ -8,6 +8,7 @@ pub mod case;
 pub mod contract;
 pub mod date;
 pub mod division;
+pub mod guide;
 pub mod id_number;
 pub mod materials;
 pub mod policy;

@@ -7,6 +7,7 @@ pub mod blob;
 pub mod cases;
 pub mod eligibility;
 pub mod errors;
+pub mod guides;
 pub mod health;
 pub mod local;
 pub mod ports;
@@ -26,6 +27,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(health::router())
         .merge(eligibility::router())
         .merge(cases::router().with_state(state.clone()))
+        .merge(guides::router().with_state(state.clone()))
         .merge(uploads::router().with_state(state))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)

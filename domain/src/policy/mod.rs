@@ -546,6 +546,14 @@ fn check_honor(req: &EligibilityRequest, reasons: &mut Vec<Reason>) -> bool {
     ok
 }
 
+/// Instant or promise, the limit and its source, for a situation under a rule set.
+pub fn processing_of(
+    req: &EligibilityRequest,
+    rules: &RuleSet,
+) -> (Processing, TimeLimit, &'static str) {
+    processing(req, rules)
+}
+
 /// Instant or promise, the limit and its source.
 fn processing(req: &EligibilityRequest, rules: &RuleSet) -> (Processing, TimeLimit, &'static str) {
     match req.service {

@@ -302,3 +302,48 @@ async fn deadline_errors_are_400_for_bad_parameters_and_422_outside_the_calendar
         "from, division and service"
     );
 }
+
+#[tokio::test]
+async fn the_service_guide_has_conditions_materials_limit_fee_place_and_hotline() {
+    let app = crate::helpers::spawn_app_on("2024-09-27").await;
+
+    let res = app
+        .client
+        .get(app.url("/api/guides?division=500116001005&service=rebirth"))
+        .send()
+        .await
+        .unwrap();
+    let bad = app
+        .client
+        .get(app.url("/api/guides?division=x"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 200);
+    let g: Value = res.json().await.unwrap();
+    assert_eq!(g["office"], "重庆市江津区几江街道四牌坊社区居民委员会");
+    assert_eq!(
+        g["time_limit"],
+        json!({"unit": "working_days", "value": 20})
+    );
+    assert_eq!(g["due_if_accepted_today"], "2024-10-30");
+    assert!(g["fee"]["text"].as_str().unwrap().contains("免费"));
+    assert_eq!(g["hotline"]["text"], "023-47292152");
+    assert!(!g["conditions"].as_array().unwrap().is_empty());
+    assert!(
+        g["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| !m["source"].as_str().unwrap().is_empty())
+    );
+    assert_eq!(bad.status(), 400);
+    assert_eq!(
+        bad.json::<Value>().await.unwrap()["errors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

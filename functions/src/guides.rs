@@ -1,0 +1,65 @@
+//! The guides function: `GET /api/guides?division=&service=` — the public service guide.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::contract::FieldError;
+use domain::guide::{self, Guide};
+use domain::{Calendar, DivisionCode, Gazetteer, Service};
+use serde::Serialize;
+
+use crate::problem::Problem;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/guides", get(guides))
+}
+
+#[derive(Debug, Serialize)]
+struct GuideAnswer {
+    #[serde(flatten)]
+    guide: Guide,
+    /// The office's name where the division data knows it.
+    office: Option<String>,
+}
+
+fn field(field: &str, message: &str) -> FieldError {
+    FieldError {
+        code: "invalid_field".into(),
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+async fn guides(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<GuideAnswer>, Problem> {
+    let mut errors = Vec::new();
+    let division = q.get("division").and_then(|d| DivisionCode::parse(d).ok());
+    if division.is_none() {
+        errors.push(field(
+            "division",
+            "受理机构区划代码（6、9或12位）/ the office's division code",
+        ));
+    }
+    let service = q.get("service").and_then(|s| Service::from_code(s));
+    if service.is_none() {
+        errors.push(field(
+            "service",
+            "birth_service | rebirth | only_child_honor | marital_status_proof",
+        ));
+    }
+    let (Some(division), Some(service)) = (division, service) else {
+        return Err(Problem::invalid_request(&errors));
+    };
+    let today = state.clock.now().date();
+    let guide = guide::guide(division, service, today, Calendar::official())
+        .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+    Ok(Json(GuideAnswer {
+        office: Gazetteer::seed().full_name(division),
+        guide,
+    }))
+}
