@@ -382,3 +382,46 @@ async fn an_unreachable_store_answers_503_and_saves_nothing() {
     assert!(problem["title"].as_str().unwrap().contains("未保存"));
     assert_eq!(read.status(), 503);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_retries_with_one_key_create_one_case() {
+    // Arrange
+    let app = spawn_app_on("2024-09-27").await;
+    let files = json!([
+        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+    ]);
+    let body = zhao(files);
+
+    // Act: twenty clients retry the same submission at the same moment.
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (client, url, body) = (app.client.clone(), app.url("/api/cases"), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .header("idempotency-key", "storm-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+
+    // Assert: all got the one answer, with one number.
+    assert!(
+        answers.iter().all(|(status, _)| *status == 201),
+        "{answers:?}"
+    );
+    let numbers: std::collections::BTreeSet<&str> = answers
+        .iter()
+        .map(|(_, b)| b["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 1, "{numbers:?}");
+}
