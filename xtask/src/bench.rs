@@ -16,6 +16,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut report = String::from("# Benchmark report\n\n");
     report.push_str(&first_load_section(&dist)?);
     report.push_str(&domain_section()?);
+    report.push_str(&load_section()?);
 
     let dir = root().join("target").join("bench");
     std::fs::create_dir_all(&dir).map_err(|source| XtaskError::Io {
@@ -49,6 +50,33 @@ fn domain_section() -> Result<String> {
          Target: ≤ 20 µs per call (issue 3). Criterion, [low estimate mean high]:\n\n\
          | benchmark | time |\n|---|---|\n| eligibility_and_materials | {figures} |\n\n"
     ))
+}
+
+/// The load generator's table (tests/benches/load.rs), between its markers.
+fn load_section() -> Result<String> {
+    let mut cmd = crate::cargo();
+    cmd.args(["bench", "--package", "e2e", "--bench", "load"]);
+    let program = crate::describe(&cmd);
+    let out = cmd.output().map_err(|source| XtaskError::Spawn {
+        program: program.clone(),
+        source,
+    })?;
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        return Err(XtaskError::Failed(program));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    Ok(between(&stdout, "LOAD-REPORT-BEGIN", "LOAD-REPORT-END")
+        .map(|s| format!("{}\n", s.trim()))
+        .unwrap_or_else(|| {
+            "## Local server under load\n\n(no figures: see the bench output)\n".into()
+        }))
+}
+
+fn between<'a>(text: &'a str, begin: &str, end: &str) -> Option<&'a str> {
+    let (_, rest) = text.split_once(begin)?;
+    let (inner, _) = rest.split_once(end)?;
+    Some(inner)
 }
 
 /// The `time: [a b c]` of criterion's output.
