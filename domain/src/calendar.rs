@@ -18,6 +18,7 @@ const OFFICIAL: &str = include_str!("../data/holidays.txt");
 
 /// How a legal time limit is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
     /// 工作日: rest days skipped.
@@ -28,6 +29,7 @@ pub enum TimeUnit {
 
 /// A legal time limit, e.g. 20 working days. `value` 0 means "on the spot" (即办).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TimeLimit {
     pub unit: TimeUnit,
     pub value: u32,

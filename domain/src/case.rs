@@ -36,6 +36,7 @@ impl Moment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     Submitted,
@@ -86,6 +87,7 @@ impl CaseState {
 
 /// One legal step's deadline, stored with the case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct StepDeadline {
     pub step: String,
     pub limit: TimeLimit,

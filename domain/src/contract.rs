@@ -15,6 +15,7 @@ use crate::service::Service;
 
 /// Marital situation of the applying couple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Marriage {
     First,
@@ -26,6 +27,7 @@ pub enum Marriage {
 
 /// Whose child: the couple's, or one spouse's from before this marriage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChildOf {
     Joint,
@@ -34,6 +36,7 @@ pub enum ChildOf {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Disability {
     None,
@@ -43,6 +46,7 @@ pub enum Disability {
 
 /// One child: twins are two entries ("两孩" counts children, not births; 001 一(一)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Child {
     pub born: Date,
@@ -51,6 +55,7 @@ pub struct Child {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Hukou {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +65,7 @@ pub struct Hukou {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Residence {
     pub division: DivisionCode,
@@ -68,6 +74,7 @@ pub struct Residence {
 
 /// `POST /api/eligibility` — the applicant's situation (also `situation` in `POST /api/cases`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EligibilityRequest {
     pub service: Service,
@@ -103,6 +110,7 @@ fn is_false(b: &bool) -> bool {
 
 /// How a decision bears on the answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// The rule that allows it.
@@ -115,6 +123,7 @@ pub enum Effect {
 
 /// One reason, always with the seed article it rests on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Reason {
     pub code: String,
     pub text: String,
@@ -129,6 +138,7 @@ pub struct Reason {
 /// Who produces a material: the applicant brings it, or the window/database provides it
 /// (SPEC §3: 婚育情况证明 is issued by the window; data the population database holds is not asked).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProvidedBy {
     Applicant,
@@ -139,6 +149,7 @@ pub enum ProvidedBy {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MaterialItem {
     pub code: MaterialCode,
     pub name: String,
@@ -154,6 +165,7 @@ pub struct MaterialItem {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Processing {
     /// 即办件: issued on the spot when materials are complete.
@@ -164,6 +176,7 @@ pub enum Processing {
 
 /// `POST /api/eligibility` 200 answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct EligibilityAnswer {
     pub eligible: bool,
     pub service: Service,
@@ -178,6 +191,7 @@ pub struct EligibilityAnswer {
 
 /// One step of a legal procedure with its limit and due date (`GET /api/deadline`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DeadlineStep {
     pub step: String,
     pub unit: crate::calendar::TimeUnit,
@@ -189,6 +203,7 @@ pub struct DeadlineStep {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DeadlineAnswer {
     pub steps: Vec<DeadlineStep>,
     pub due: Date,
@@ -196,6 +211,7 @@ pub struct DeadlineAnswer {
 
 /// One problem with one field of a request, in a problem document's `errors`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldError {
     /// `invalid_field` (or `unknown_field`, `missing_field`).
     pub code: String,

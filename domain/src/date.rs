@@ -245,3 +245,14 @@ mod tests {
         assert!(serde_json::from_str::<Date>("\"2016-02-30\"").is_err());
     }
 }
+
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "date", "examples": ["2024-09-27"]})
+    }
+}

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// 省级 (2 digits).
@@ -211,6 +212,22 @@ impl<'de> Deserialize<'de> for DivisionCode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         DivisionCode::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for DivisionCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "DivisionCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "GB/T 2260 division code: 2 (province), 4 (city), 6 (county), 9 (township) or 12 (village) digits",
+            "pattern": "^[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{3}([0-9]{3})?)?)?)?$",
+            "examples": ["500116", "500116001005"]
+        })
     }
 }
 

@@ -14,12 +14,14 @@ use crate::policy::{self, PolicyError};
 use crate::service::Service;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Cited {
     pub text: String,
     pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct GuideMaterial {
     pub code: MaterialCode,
     pub name: String,
@@ -32,6 +34,7 @@ pub struct GuideMaterial {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Guide {
     pub service: Service,
     pub name: String,

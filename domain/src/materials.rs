@@ -8,6 +8,7 @@ use crate::contract::{MaterialItem, ProvidedBy};
 
 /// Stable material codes (SPEC §3): part of the API, never renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MaterialCode {
     IdCards,
@@ -136,6 +137,7 @@ pub fn confirm_from_registry(items: &mut [MaterialItem], confirmed: &[MaterialCo
 
 /// What an application brings for one material.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProvidedMaterial {
     pub code: String,
@@ -148,6 +150,7 @@ pub struct ProvidedMaterial {
 
 /// One problem with the materials, in the `errors` of a 422 answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum MaterialProblem {
     /// A required material is not there.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A service an applicant can ask for. The serde names are the stable codes of SPEC §1:
 /// they are part of the public API and never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
     /// 生育服务证 / 生育服务卡 / 生育登记 — registration, not approval (001 二(一)).

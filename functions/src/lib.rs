@@ -10,6 +10,7 @@ pub mod errors;
 pub mod guides;
 pub mod health;
 pub mod local;
+pub mod openapi;
 pub mod ports;
 pub mod problem;
 pub mod state;
@@ -26,6 +27,7 @@ pub fn api_router(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(eligibility::router())
+        .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))
         .merge(guides::router().with_state(state.clone()))
         .merge(uploads::router().with_state(state))

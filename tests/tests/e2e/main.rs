@@ -11,3 +11,4 @@ mod browser;
 mod cases;
 mod eligibility;
 mod helpers;
+mod openapi;
