@@ -190,6 +190,17 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "date", "examples": ["2024-09-27"]})
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,16 +254,5 @@ mod tests {
         let back: Date = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d("2016-01-01"));
         assert!(serde_json::from_str::<Date>("\"2016-02-30\"").is_err());
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl schemars::JsonSchema for Date {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "string", "format": "date", "examples": ["2024-09-27"]})
     }
 }

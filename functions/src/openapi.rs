@@ -36,9 +36,15 @@ pub fn document() -> Value {
     let deadline_answer = generator.subschema_for::<DeadlineAnswer>().to_value();
     let guide = generator.subschema_for::<Guide>().to_value();
     let provided = generator.subschema_for::<ProvidedMaterial>().to_value();
-    let step = generator.subschema_for::<domain::case::StepDeadline>().to_value();
-    let material_item = generator.subschema_for::<domain::contract::MaterialItem>().to_value();
-    let case_state = generator.subschema_for::<domain::case::CaseState>().to_value();
+    let step = generator
+        .subschema_for::<domain::case::StepDeadline>()
+        .to_value();
+    let material_item = generator
+        .subschema_for::<domain::contract::MaterialItem>()
+        .to_value();
+    let case_state = generator
+        .subschema_for::<domain::case::CaseState>()
+        .to_value();
     let mut schemas = generator.take_definitions(true);
     schemas.insert("Problem".into(), json!({
         "type": "object",

@@ -7,13 +7,41 @@
 fn the_eligibility_request_schema_matches_the_contract() {
     let doc = functions::openapi::document();
     let req = &doc["components"]["schemas"]["EligibilityRequest"];
-    let required: Vec<&str> = req["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let required: Vec<&str> = req["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(required, ["service", "division", "date", "marriage"]);
-    assert_eq!(req["additionalProperties"], false, "unknown fields are rejected");
+    assert_eq!(
+        req["additionalProperties"], false,
+        "unknown fields are rejected"
+    );
     let service = &doc["components"]["schemas"]["Service"];
     let codes: Vec<&str> = service["oneOf"].as_array().map_or_else(
-        || service["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect(),
-        |variants| variants.iter().map(|v| v["const"].as_str().unwrap()).collect(),
+        || {
+            service["enum"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect()
+        },
+        |variants| {
+            variants
+                .iter()
+                .map(|v| v["const"].as_str().unwrap())
+                .collect()
+        },
     );
-    assert_eq!(codes, ["birth_service", "rebirth", "only_child_honor", "marital_status_proof"]);
+    assert_eq!(
+        codes,
+        [
+            "birth_service",
+            "rebirth",
+            "only_child_honor",
+            "marital_status_proof"
+        ]
+    );
 }
