@@ -11,9 +11,12 @@ use domain::{Calendar, DivisionCode, Gazetteer, Service};
 use serde::Serialize;
 
 use crate::problem::Problem;
-use crate::state::AppState;
+use std::sync::Arc;
 
-pub fn router() -> Router<AppState> {
+use crate::ports::Clock;
+
+/// Guides need only the clock (for the due date if accepted today).
+pub fn router() -> Router<Arc<dyn Clock>> {
     Router::new().route("/guides", get(guides))
 }
 
@@ -34,7 +37,7 @@ fn field(field: &str, message: &str) -> FieldError {
 }
 
 async fn guides(
-    State(state): State<AppState>,
+    State(clock): State<Arc<dyn Clock>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<GuideAnswer>, Problem> {
     let mut errors = Vec::new();
@@ -55,7 +58,7 @@ async fn guides(
     let (Some(division), Some(service)) = (division, service) else {
         return Err(Problem::invalid_request(&errors));
     };
-    let today = state.clock.now().date();
+    let today = clock.now().date();
     let guide = guide::guide(division, service, today, Calendar::official())
         .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
     Ok(Json(GuideAnswer {

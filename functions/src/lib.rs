@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod errors;
 pub mod guides;
 pub mod health;
+pub mod lambda;
 pub mod local;
 pub mod openapi;
 pub mod ports;
@@ -29,7 +30,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(eligibility::router())
         .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))
-        .merge(guides::router().with_state(state.clone()))
+        .merge(guides::router().with_state(state.clock.clone()))
         .merge(uploads::router().with_state(state))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)

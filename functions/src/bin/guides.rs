@@ -1,0 +1,11 @@
+//! The `guides` function on AWS Lambda (see `functions::lambda`).
+
+use std::sync::Arc;
+
+use functions::ports::{Clock, SystemClock};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    functions::lambda::serve(functions::guides::router().with_state(clock)).await
+}

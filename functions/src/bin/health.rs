@@ -1,0 +1,6 @@
+//! The `health` function on AWS Lambda (see `functions::lambda`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    functions::lambda::serve(functions::health::router()).await
+}
