@@ -21,6 +21,7 @@ use crate::errors;
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
+use crate::uploads::{UploadCheck, check_upload};
 
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -285,16 +286,17 @@ async fn submit(
             ));
         }
         for (j, id) in m.attachments.iter().enumerate() {
-            if !state
-                .blobs
-                .exists(id)
+            let field = format!("materials[{i}].attachments[{j}]");
+            match check_upload(state.blobs.as_ref(), id)
                 .await
                 .map_err(|e| errors::unavailable(&e))?
             {
-                problems.push(invalid(
-                    &format!("materials[{i}].attachments[{j}]"),
+                UploadCheck::Usable => {}
+                UploadCheck::Missing => problems.push(invalid(
+                    &field,
                     "未找到该上传文件，请重新上传 / no such upload: upload it again",
-                ));
+                )),
+                UploadCheck::Invalid(why) => problems.push(invalid(&field, why)),
             }
         }
     }

@@ -17,3 +17,36 @@ pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
         .fallback(crate::problem::not_found);
     lambda_http::run(app).await
 }
+
+/// What a stateful function needs on AWS, built once per cold start from its environment:
+/// `JISHENG_TABLE` (DynamoDB), `JISHENG_UPLOADS_BUCKET` (S3) and `JISHENG_HMAC_KEY` (base64,
+/// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template).
+pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Error> {
+    use std::sync::Arc;
+
+    use base64::Engine;
+
+    let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
+    let table = var("JISHENG_TABLE")?;
+    let bucket = var("JISHENG_UPLOADS_BUCKET")?;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(var("JISHENG_HMAC_KEY")?.trim())
+        .map_err(|e| format!("JISHENG_HMAC_KEY is not base64: {e}"))?;
+    if key.len() < 32 {
+        return Err("JISHENG_HMAC_KEY must hold at least 32 bytes".into());
+    }
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    Ok(crate::state::AppState {
+        store: Arc::new(crate::store::dynamodb::DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&aws),
+            table,
+        )),
+        blobs: Arc::new(crate::blob::S3BlobStore::new(
+            aws_sdk_s3::Client::new(&aws),
+            bucket,
+        )),
+        clock: Arc::new(crate::ports::SystemClock),
+        registry: Arc::new(crate::ports::NoPopulationRegistry),
+        keys: Arc::new(crate::state::Keys::new(key)),
+    })
+}

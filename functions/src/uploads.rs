@@ -6,7 +6,9 @@ use axum::http::{StatusCode, header};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
+use serde_json::{Value, json};
 
+use crate::ports::{BlobError, BlobStore};
 use crate::problem::Problem;
 use crate::state::{AppState, random_code};
 
@@ -36,6 +38,30 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether an upload may be used by a case: it exists, is at most 10 MB, and its bytes are
+/// what its stored type says (checked again because presigned uploads bypass the server).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadCheck {
+    Usable,
+    Missing,
+    Invalid(&'static str),
+}
+
+pub async fn check_upload(blobs: &dyn BlobStore, id: &str) -> Result<UploadCheck, BlobError> {
+    let Some(info) = blobs.inspect(id).await? else {
+        return Ok(UploadCheck::Missing);
+    };
+    if info.size > UPLOAD_LIMIT as u64 {
+        return Ok(UploadCheck::Invalid("文件超过10MB / over 10 MB"));
+    }
+    if sniff(&info.head) != Some(info.content_type.as_str()) {
+        return Ok(UploadCheck::Invalid(
+            "文件内容不是所声明的 JPEG、PNG 或 PDF / the content is not the declared JPEG, PNG or PDF",
+        ));
+    }
+    Ok(UploadCheck::Usable)
+}
+
 fn unsupported(detail: String) -> Problem {
     Problem::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -46,10 +72,75 @@ fn unsupported(detail: String) -> Problem {
     .with_detail(detail)
 }
 
+/// `{"content_type", "size"}` → a presigned PUT URL (S3): the browser sends the file
+/// straight to the object store; the case submission checks it afterwards.
+async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<Value>), Problem> {
+    let body = axum::body::to_bytes(req.into_body(), 4096)
+        .await
+        .unwrap_or_default();
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "请求内容不是有效的 JSON",
+            "The body is not valid JSON",
+        )
+        .with_detail(e.to_string())
+    })?;
+    let content_type = value["content_type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !matches!(
+        content_type.as_str(),
+        "image/jpeg" | "image/png" | "application/pdf"
+    ) {
+        return Err(unsupported(format!("declared type {content_type:?}")));
+    }
+    match value["size"].as_u64() {
+        Some(size) if size > 0 && size <= UPLOAD_LIMIT as u64 => {}
+        Some(size) if size > UPLOAD_LIMIT as u64 => return Err(too_large()),
+        _ => {
+            return Err(Problem::invalid_request(&[json!({
+                "code": "invalid_field", "field": "size", "message": "文件大小（字节）/ the file size in bytes"
+            })]));
+        }
+    }
+    let id = new_id().map_err(|_| crate::errors::internal("random"))?;
+    match state
+        .blobs
+        .presign_put(&id, &content_type)
+        .await
+        .map_err(|e| crate::errors::unavailable(&e))?
+    {
+        Some(put) => Ok((StatusCode::CREATED, Json(json!({"id": id, "upload": put})))),
+        None => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "presign_unavailable",
+            "此处请直接上传文件内容",
+            "This server takes the file itself: POST it with its image/jpeg, image/png or application/pdf type",
+        )),
+    }
+}
+
+fn too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload_too_large",
+        "文件不能超过10MB，请压缩或分页拍摄后重试",
+        "Files may be at most 10 MB: compress or photograph page by page",
+    )
+}
+
+/// A fresh upload id (server-made, so it is safe as a file name or object key).
+fn new_id() -> Result<String, getrandom::Error> {
+    random_code(20).map(|c| format!("up_{}", c.to_ascii_lowercase()))
+}
+
 async fn upload(
     State(state): State<AppState>,
     req: Request,
-) -> Result<(StatusCode, Json<Uploaded>), Problem> {
+) -> Result<(StatusCode, Json<Value>), Problem> {
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -62,20 +153,15 @@ async fn upload(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
+    if declared == "application/json" {
+        return presign(&state, req).await;
+    }
     if !matches!(
         declared.as_str(),
         "image/jpeg" | "image/png" | "application/pdf"
     ) {
         return Err(unsupported(format!("declared type {declared:?}")));
     }
-    let too_large = || {
-        Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "upload_too_large",
-            "文件不能超过10MB，请压缩或分页拍摄后重试",
-            "Files may be at most 10 MB: compress or photograph page by page",
-        )
-    };
     if let Some(len) = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -98,21 +184,20 @@ async fn upload(
             "declared {declared}, content is {actual}"
         )));
     }
-    let id = random_code(20)
-        .map(|c| format!("up_{}", c.to_ascii_lowercase()))
-        .map_err(|_| crate::errors::internal("random"))?;
+    let id = new_id().map_err(|_| crate::errors::internal("random"))?;
     state
         .blobs
         .put(&id, actual, &bytes)
         .await
         .map_err(|e| crate::errors::unavailable(&e))?;
+    let answer = Uploaded {
+        id,
+        content_type: actual,
+        size: bytes.len(),
+    };
     Ok((
         StatusCode::CREATED,
-        Json(Uploaded {
-            id,
-            content_type: actual,
-            size: bytes.len(),
-        }),
+        Json(serde_json::to_value(answer).unwrap_or_default()),
     ))
 }
 
@@ -127,5 +212,31 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7"), Some("application/pdf"));
         assert_eq!(sniff(b"GIF89a"), None);
         assert_eq!(sniff(b"<html>"), None);
+    }
+
+    #[tokio::test]
+    async fn a_stored_file_is_usable_only_if_its_bytes_match_its_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = crate::blob::FsBlobStore::open(dir.path().to_path_buf()).unwrap();
+        blobs
+            .put("up_ok", "image/png", b"\x89PNG\r\n\x1a\n..")
+            .await
+            .unwrap();
+        blobs
+            .put("up_gif", "image/png", b"GIF89a....")
+            .await
+            .unwrap();
+        assert_eq!(
+            check_upload(&blobs, "up_ok").await.unwrap(),
+            UploadCheck::Usable
+        );
+        assert!(matches!(
+            check_upload(&blobs, "up_gif").await.unwrap(),
+            UploadCheck::Invalid(_)
+        ));
+        assert_eq!(
+            check_upload(&blobs, "up_none").await.unwrap(),
+            UploadCheck::Missing
+        );
     }
 }

@@ -253,3 +253,89 @@ async fn an_unreachable_dynamodb_is_unavailable_not_a_panic() {
     let err = store.get("JS-0001").await.unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
 }
+
+fn s3_client(endpoint: &str) -> aws_sdk_s3::Client {
+    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .force_path_style(true)
+        .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_blob_store_stores_inspects_and_presigns_uploads() {
+    use functions::blob::S3BlobStore;
+    use functions::ports::BlobStore;
+    use functions::uploads::{UploadCheck, check_upload};
+
+    // Arrange
+    let moto = start_moto().await;
+    let client = s3_client(&moto.endpoint);
+    client
+        .create_bucket()
+        .bucket("uploads-test")
+        .send()
+        .await
+        .unwrap();
+    let store = S3BlobStore::new(client, "uploads-test");
+
+    // Act + assert: a server-side put.
+    store
+        .put("up_direct", "image/png", b"\x89PNG\r\n\x1a\nrest")
+        .await
+        .unwrap();
+    let info = store.inspect("up_direct").await.unwrap().unwrap();
+    assert_eq!((info.content_type.as_str(), info.size), ("image/png", 12));
+    assert!(info.head.starts_with(b"\x89PNG"));
+    assert_eq!(
+        store.get("up_direct").await.unwrap().unwrap().1,
+        b"\x89PNG\r\n\x1a\nrest"
+    );
+    assert_eq!(store.inspect("up_missing").await.unwrap(), None);
+    assert_eq!(store.get("up_missing").await.unwrap(), None);
+
+    // A browser upload through a presigned URL, then the check a case submission makes.
+    let put = store
+        .presign_put("up_browser", "image/jpeg")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(put.method, "PUT");
+    let res = reqwest::Client::new()
+        .put(&put.url)
+        .header("content-type", "image/jpeg")
+        .body(vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(
+        check_upload(&store, "up_browser").await.unwrap(),
+        UploadCheck::Usable
+    );
+    // A presigned upload whose bytes are not what was declared cannot be used.
+    let fake = store
+        .presign_put("up_fake", "image/jpeg")
+        .await
+        .unwrap()
+        .unwrap();
+    reqwest::Client::new()
+        .put(&fake.url)
+        .header("content-type", "image/jpeg")
+        .body("<html>")
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(
+        check_upload(&store, "up_fake").await.unwrap(),
+        UploadCheck::Invalid(_)
+    ));
+    assert_eq!(
+        check_upload(&store, "up_never").await.unwrap(),
+        UploadCheck::Missing
+    );
+}

@@ -21,7 +21,7 @@ pub fn ensure_all() -> Result<()> {
     ensure_moto().map(|_| ())
 }
 
-/// moto 5.2.5 (the recipe's DynamoDB-compatible server) in a venv kept under ~/.cache;
+/// moto 5.2.5 (the recipe's DynamoDB-compatible server, also S3-compatible) in a venv kept under ~/.cache;
 /// returns the `moto_server` path, which the tests read from `MOTO_SERVER`.
 pub fn ensure_moto() -> Result<PathBuf> {
     let venv = cache_dir().join("jisheng-venv-moto");
@@ -49,7 +49,7 @@ pub fn ensure_moto() -> Result<PathBuf> {
         "pip",
         "install",
         "--quiet",
-        "moto[dynamodb]==5.2.5",
+        "moto[dynamodb,s3]==5.2.5",
         "flask",
         "flask-cors",
     ]))?;

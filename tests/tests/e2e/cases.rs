@@ -425,3 +425,30 @@ async fn twenty_concurrent_retries_with_one_key_create_one_case() {
         .collect();
     assert_eq!(numbers.len(), 1, "{numbers:?}");
 }
+
+#[tokio::test]
+async fn the_local_file_store_takes_files_directly_not_presigned() {
+    let app = spawn_app_on("2024-09-27").await;
+
+    let res = app
+        .client
+        .post(app.url("/api/uploads"))
+        .json(&json!({"content_type": "image/jpeg", "size": 1000}))
+        .send()
+        .await
+        .unwrap();
+    let big = app
+        .client
+        .post(app.url("/api/uploads"))
+        .json(&json!({"content_type": "image/jpeg", "size": 20_000_000}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["code"],
+        "presign_unavailable"
+    );
+    assert_eq!(big.status(), 413);
+}

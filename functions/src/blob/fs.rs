@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 
-use crate::ports::{BlobError, BlobStore};
+use tokio::io::AsyncReadExt;
+
+use crate::ports::{BlobError, BlobInfo, BlobStore};
 
 #[derive(Debug, Clone)]
 pub struct FsBlobStore {
@@ -45,11 +47,25 @@ impl BlobStore for FsBlobStore {
         Ok(())
     }
 
-    async fn exists(&self, id: &str) -> Result<bool, BlobError> {
-        match self.paths(id) {
-            None => Ok(false),
-            Some((data, _)) => Ok(tokio::fs::try_exists(data).await?),
-        }
+    async fn inspect(&self, id: &str) -> Result<Option<BlobInfo>, BlobError> {
+        let Some((data, kind)) = self.paths(id) else {
+            return Ok(None);
+        };
+        let mut file = match tokio::fs::File::open(&data).await {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let size = file.metadata().await?.len();
+        let mut head = vec![0u8; 16];
+        let n = file.read(&mut head).await?;
+        head.truncate(n);
+        let content_type = tokio::fs::read_to_string(&kind).await?;
+        Ok(Some(BlobInfo {
+            content_type,
+            size,
+            head,
+        }))
     }
 
     async fn get(&self, id: &str) -> Result<Option<(String, Vec<u8>)>, BlobError> {
@@ -76,12 +92,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = FsBlobStore::open(dir.path().join("uploads")).unwrap();
         store.put("up_abc", "image/png", b"\x89PNG").await.unwrap();
-        assert!(store.exists("up_abc").await.unwrap());
+        let info = store.inspect("up_abc").await.unwrap().unwrap();
+        assert_eq!(
+            (info.content_type.as_str(), info.size, info.head.as_slice()),
+            ("image/png", 4, &b"\x89PNG"[..])
+        );
         assert_eq!(
             store.get("up_abc").await.unwrap(),
             Some(("image/png".into(), b"\x89PNG".to_vec()))
         );
-        assert!(!store.exists("../etc/passwd").await.unwrap());
+        assert_eq!(store.inspect("../etc/passwd").await.unwrap(), None);
+        assert_eq!(store.inspect("up_missing").await.unwrap(), None);
         assert_eq!(store.get("nope").await.unwrap(), None);
         assert!(store.put("../x", "image/png", b"").await.is_err());
     }
