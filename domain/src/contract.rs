@@ -104,6 +104,27 @@ pub struct EligibilityRequest {
     pub retroactive: bool,
 }
 
+impl EligibilityRequest {
+    /// A first-married couple with no children and no special facts: the situation a
+    /// service guide or a deadline table describes.
+    pub fn typical(service: Service, division: DivisionCode, date: Date) -> EligibilityRequest {
+        EligibilityRequest {
+            service,
+            division,
+            date,
+            marriage: Marriage::First,
+            children: Vec::new(),
+            hukou: None,
+            residence: None,
+            honor_certificate: false,
+            dishonest: false,
+            other_province_rebirth_card: false,
+            delegated: false,
+            retroactive: false,
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, TimeLimit};
-use crate::contract::{Marriage, Processing, ProvidedBy};
+use crate::contract::{EligibilityRequest, Processing, ProvidedBy};
 use crate::date::Date;
 use crate::division::DivisionCode;
 use crate::materials::MaterialCode;
@@ -76,20 +76,7 @@ pub fn guide(
 ) -> Result<Guide, PolicyError> {
     let rules = policy::rule_set(division, today)?;
     // A typical applicant (first marriage, no special facts) for processing and the limit.
-    let typical = crate::contract::EligibilityRequest {
-        service,
-        division,
-        date: today,
-        marriage: Marriage::First,
-        children: Vec::new(),
-        hukou: None,
-        residence: None,
-        honor_certificate: false,
-        dishonest: false,
-        other_province_rebirth_card: false,
-        delegated: false,
-        retroactive: false,
-    };
+    let typical = EligibilityRequest::typical(service, division, today);
     let (processing, time_limit, time_limit_source) = policy::processing_of(&typical, rules);
     let due = calendar.due(today, time_limit).ok();
     let conditions = match service {

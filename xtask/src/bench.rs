@@ -30,10 +30,10 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Criterion's figure for one eligibility + materials check (domain/benches/check.rs).
-fn domain_section() -> Result<String> {
+/// Runs one `cargo bench` target and returns what it printed.
+fn bench_output(package: &str, bench: &str) -> Result<String> {
     let mut cmd = crate::cargo();
-    cmd.args(["bench", "--package", "domain", "--bench", "check"]);
+    cmd.args(["bench", "--package", package, "--bench", bench]);
     let program = crate::describe(&cmd);
     let out = cmd.output().map_err(|source| XtaskError::Spawn {
         program: program.clone(),
@@ -43,7 +43,12 @@ fn domain_section() -> Result<String> {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
         return Err(XtaskError::Failed(program));
     }
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Criterion's figure for one eligibility + materials check (domain/benches/check.rs).
+fn domain_section() -> Result<String> {
+    let stdout = bench_output("domain", "check")?;
     let figures = criterion_time(&stdout).unwrap_or_else(|| "(no figure found)".into());
     Ok(format!(
         "## Domain: one eligibility check + material validation (native)\n\n\
@@ -54,18 +59,7 @@ fn domain_section() -> Result<String> {
 
 /// The load generator's table (tests/benches/load.rs), between its markers.
 fn load_section() -> Result<String> {
-    let mut cmd = crate::cargo();
-    cmd.args(["bench", "--package", "e2e", "--bench", "load"]);
-    let program = crate::describe(&cmd);
-    let out = cmd.output().map_err(|source| XtaskError::Spawn {
-        program: program.clone(),
-        source,
-    })?;
-    if !out.status.success() {
-        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-        return Err(XtaskError::Failed(program));
-    }
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = bench_output("e2e", "load")?;
     Ok(between(&stdout, "LOAD-REPORT-BEGIN", "LOAD-REPORT-END")
         .map(|s| format!("{}\n", s.trim()))
         .unwrap_or_else(|| {

@@ -735,20 +735,7 @@ pub fn deadline(
                 )?],
             },
             _ => {
-                let req_like = EligibilityRequest {
-                    service,
-                    division,
-                    date: from,
-                    marriage: Marriage::First,
-                    children: Vec::new(),
-                    hukou: None,
-                    residence: None,
-                    honor_certificate: false,
-                    dishonest: false,
-                    other_province_rebirth_card: false,
-                    delegated: false,
-                    retroactive: false,
-                };
+                let req_like = EligibilityRequest::typical(service, division, from);
                 let (processing, limit, source) = processing(&req_like, rules);
                 let name = match processing {
                     Processing::Instant => "issue_on_the_spot",
