@@ -39,10 +39,16 @@ pub enum XtaskError {
 
 pub type Result<T> = std::result::Result<T, XtaskError>;
 
-/// The workspace root (this crate lives in `<root>/xtask`).
+/// The workspace root (this crate lives in `<root>/xtask`). `cargo run` sets
+/// `CARGO_MANIFEST_DIR` at run time too, and that one wins: with a target dir shared between
+/// checkouts (CI's cache), the binary cargo runs may have been linked in another checkout.
 pub fn root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf());
+    manifest
+        .parent()
+        .map_or_else(|| manifest.clone(), Path::to_path_buf)
 }
 
 /// The cargo that started us (so the toolchain pinned in rust-toolchain.toml is used).
