@@ -268,7 +268,8 @@ async fn submit(
                 &state.registry.confirmed(&person.id_number),
             );
         }
-        if let Some(provided) = &sub.materials {
+        // An ineligible situation has no list to check against: its reasons say it all.
+        if let (true, Some(provided)) = (checked.eligible, &sub.materials) {
             problems.extend(
                 materials::validate(&required, provided)
                     .iter()

@@ -195,7 +195,9 @@ async fn every_problem_with_a_submission_comes_back_in_one_answer() {
 #[tokio::test]
 async fn an_ineligible_situation_is_refused_with_its_reasons() {
     let app = spawn_app_on("2024-09-27").await;
-    let mut body = zhao(json!([]));
+    let mut body = zhao(
+        json!([{"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]}]),
+    );
     body["situation"]["children"] = json!([
         {"born": "2018-01-01", "of": "joint", "disability": "none"},
         {"born": "2020-01-01", "of": "joint", "disability": "none"}
@@ -211,6 +213,11 @@ async fn an_ineligible_situation_is_refused_with_its_reasons() {
         .unwrap();
     assert_eq!(not_eligible["reasons"][0]["code"], "two_children_limit");
     assert_eq!(not_eligible["reasons"][0]["source"], "001 一(一)");
+    assert_eq!(
+        problem["errors"].as_array().unwrap().len(),
+        1,
+        "only the refusal, no material noise: {problem}"
+    );
 }
 
 #[tokio::test]
