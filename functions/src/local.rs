@@ -93,7 +93,10 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
             let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone());
             // A fresh local table is created; an existing one is used as it is.
             if let Err(e) = store.create_table().await {
-                tracing::info!("using the existing DynamoDB table {} ({e})", d.table);
+                tracing::info!(
+                    "did not create DynamoDB table {} (it may already exist): {e}",
+                    d.table
+                );
             }
             Arc::new(store)
         }
