@@ -165,6 +165,12 @@ pub struct Case {
     /// Issued because the office could not show ineligibility in time (000 二(二)5).
     #[serde(default)]
     pub deemed_issue: bool,
+    /// The day the case was decided (approved, refused, or issued), for processing times.
+    #[serde(default)]
+    pub decided_on: Option<Date>,
+    /// Overdue steps already recorded as red lights (000 三(四)), so each is recorded once.
+    #[serde(default)]
+    pub red_lights: Vec<String>,
 }
 
 /// The payload of an action.
@@ -374,6 +380,8 @@ impl Case {
                 delivery: None,
                 honor_certificate_cancelled_on: honor_cancelled,
                 deemed_issue: false,
+                decided_on: None,
+                red_lights: Vec::new(),
                 situation,
             },
             events,
@@ -423,6 +431,52 @@ impl Case {
                 .map(|v| format!("verification:{}", v.id)),
         );
         out
+    }
+
+    /// Records the steps that went overdue since the last sweep as red lights (000 三(四)):
+    /// `None` when there is nothing new, so a sweep run twice writes nothing the second time.
+    pub fn flag_overdue(&self, now: Moment) -> Option<(Case, Vec<Event>)> {
+        let fresh: Vec<String> = self
+            .overdue(now.date())
+            .into_iter()
+            .filter(|s| !self.red_lights.contains(s))
+            .collect();
+        if fresh.is_empty() {
+            return None;
+        }
+        let mut next = self.clone();
+        next.version = self.version + 1;
+        next.red_lights.extend(fresh.iter().cloned());
+        let details = fresh
+            .iter()
+            .map(|step| {
+                let due = self
+                    .deadlines
+                    .iter()
+                    .find(|d| &d.step == step)
+                    .map(|d| (d.due, d.source.clone()))
+                    .or_else(|| {
+                        let id = step.strip_prefix("verification:")?.parse::<u32>().ok()?;
+                        let v = self.verifications.iter().find(|v| v.id == id)?;
+                        Some((v.due, VERIFICATION_SOURCE.to_string()))
+                    });
+                match due {
+                    Some((due, source)) => {
+                        format!("亮红灯：{step} 应于{due}前完成，已逾期（{source}；000 三(四)）")
+                    }
+                    None => format!("亮红灯：{step} 已逾期（000 三(四)）"),
+                }
+            })
+            .collect();
+        let event = Event {
+            at: now,
+            actor: Actor::System,
+            action: "red_light".into(),
+            from: Some(self.state),
+            to: self.state,
+            details,
+        };
+        Some((next, vec![event]))
     }
 
     fn complete_step(&mut self, step: &str, on: Date) {
@@ -516,6 +570,7 @@ pub fn apply(
             }
             next.state = S::Approved;
             next.complete_all(today);
+            next.decided_on = Some(today);
         }
         Action::Refuse { reasons } => {
             if !matches!(state, S::Submitted | S::PreReviewed | S::TownshipReviewed) {
@@ -525,6 +580,7 @@ pub fn apply(
             details.extend(reasons);
             next.state = S::Refused;
             next.complete_all(today);
+            next.decided_on = Some(today);
         }
         Action::Seal => {
             if matches!(
@@ -606,6 +662,7 @@ pub fn apply(
             }
             next.state = S::Issued;
             next.complete_all(today);
+            next.decided_on.get_or_insert(today);
         }
         Action::DeemedIssue => {
             // 000 二(二)5: 对在规定时限内不能证实申请人不符合生育条件的，受理单位必须按时办理并发放.
@@ -633,6 +690,7 @@ pub fn apply(
             next.state = S::Issued;
             next.deemed_issue = true;
             next.complete_all(today);
+            next.decided_on = Some(today);
         }
         Action::Deliver { delivery } => {
             if state != S::Issued {
@@ -713,8 +771,9 @@ fn staff_identity(actor: &Actor) -> (String, Option<DivisionCode>) {
     }
 }
 
-/// Role × action, then scope: where in SPEC §4 the acting office stands.
-fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), TransitionError> {
+/// Role × action, then scope: where in SPEC §4 the acting office stands. Public so the
+/// server can refuse before it looks at versions, and the console can show what is allowed.
+pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), TransitionError> {
     match actor {
         Actor::Applicant => {
             if matches!(kind, ActionKind::Resubmit | ActionKind::Withdraw) {

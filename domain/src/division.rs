@@ -165,6 +165,22 @@ impl DivisionCode {
         u8::try_from(self.province().value).unwrap_or(0)
     }
 
+    /// Itself and every enclosing division, from the province down.
+    pub fn lineage(self) -> Vec<DivisionCode> {
+        LEVELS
+            .iter()
+            .filter_map(|l| self.ancestor(*l))
+            .collect()
+    }
+
+    /// Every province-level division (the sweep walks them).
+    pub fn provinces() -> impl Iterator<Item = DivisionCode> {
+        PROVINCES.iter().map(|p| DivisionCode {
+            value: u64::from(*p),
+            level: Level::Province,
+        })
+    }
+
     /// `self` is `other` or one of its ancestors.
     pub fn contains(self, other: DivisionCode) -> bool {
         other.ancestor(self.level) == Some(self)

@@ -12,11 +12,12 @@ use domain::Calendar;
 use domain::case::{Case, CaseState, Event, Moment, StepDeadline};
 use domain::contract::{EligibilityRequest, FieldError, Marriage};
 use domain::materials::{self, MaterialCode, ProvidedMaterial};
-use domain::roles::Actor;
+use domain::roles::{ActionKind, Actor};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::auth::MaybeStaff;
 use crate::errors;
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, StoreError};
 use crate::problem::{JsonBody, Problem};
@@ -423,7 +424,7 @@ fn new_case_number(now: Moment) -> Result<String, getrandom::Error> {
 
 /// What the applicant sees when tracking a case.
 #[derive(Debug, Serialize)]
-struct CaseView {
+pub struct CaseView {
     number: String,
     version: u64,
     service: domain::Service,
@@ -456,8 +457,12 @@ fn timeline_entry(e: &Event) -> Value {
 async fn read(
     State(state): State<AppState>,
     Path(number): Path<String>,
+    MaybeStaff(staff): MaybeStaff,
     headers: HeaderMap,
-) -> Result<Json<CaseView>, Problem> {
+) -> Result<Json<Value>, Problem> {
+    if let Some(claims) = staff {
+        return read_as_staff(&state, &number, &claims.actor()).await.map(Json);
+    }
     let Some(code) = headers
         .get(ACCESS_CODE_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -465,36 +470,51 @@ async fn read(
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
             "access_code_required",
-            "请提供查询码（X-Access-Code）",
-            "Send the case's access code in the X-Access-Code header",
+            "请提供查询码（X-Access-Code），工作人员请登录",
+            "Send the case's access code in the X-Access-Code header (staff: sign in)",
         ));
     };
-    if number.len() > 40 {
-        return Err(case_not_found());
-    }
-    let record = state
-        .store
-        .get(&number)
-        .await
-        .map_err(|e| errors::store(&e))?;
-    let Some(record) = record.filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
-    else {
-        return Err(case_not_found());
-    };
+    let record = applicant_record(&state, &number, code).await?;
     let events = state
         .store
         .events(&number)
         .await
         .map_err(|e| errors::store(&e))?;
+    let view = applicant_view(&record, &events, state.clock.now().date());
+    serde_json::to_value(view)
+        .map(Json)
+        .map_err(|_| errors::internal("serialise"))
+}
+
+/// The case, when `code` is its access code; otherwise the same 404 as for no case.
+pub async fn applicant_record(
+    state: &AppState,
+    number: &str,
+    code: &str,
+) -> Result<CaseRecord, Problem> {
+    if number.len() > 40 {
+        return Err(case_not_found());
+    }
+    let record = state
+        .store
+        .get(number)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    record
+        .filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
+        .ok_or_else(case_not_found)
+}
+
+/// What the applicant sees: their case with the ID masked and no staff reads in the timeline.
+pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date) -> CaseView {
     let case = &record.case;
-    let today = state.clock.now().date();
     let mut applicant = Map::new();
     applicant.insert("name".into(), json!(record.applicant.name));
     applicant.insert(
         "id_number".into(),
         json!(record.applicant.id_number.masked()),
     );
-    Ok(Json(CaseView {
+    CaseView {
         number: case.number.clone(),
         version: case.version,
         service: case.service,
@@ -507,13 +527,150 @@ async fn read(
         deadlines: case.deadlines.clone(),
         next_due: case.next_due(),
         overdue: case.overdue(today),
-        missing: case
-            .missing
+        missing: missing_list(case),
+        timeline: events
             .iter()
-            .map(|m: &MaterialCode| json!({"code": m, "name": m.name_zh(), "name_en": m.name_en()}))
+            .filter(|e| e.action != READ_ACTION)
+            .map(timeline_entry)
             .collect(),
-        timeline: events.iter().map(timeline_entry).collect(),
         honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
         deemed_issue: case.deemed_issue,
-    }))
+    }
+}
+
+fn missing_list(case: &Case) -> Vec<Value> {
+    case.missing
+        .iter()
+        .map(|m: &MaterialCode| json!({"code": m, "name": m.name_zh(), "name_en": m.name_en()}))
+        .collect()
+}
+
+/// The audit action recorded when staff read a case (吉林 art. 13: every read is logged).
+pub const READ_ACTION: &str = "read";
+
+/// Staff in scope get the whole record — full ID numbers, materials, seals, verifications,
+/// the timeline and the audit trail — and the read itself is audited before it is answered.
+pub async fn read_as_staff(
+    state: &AppState,
+    number: &str,
+    actor: &Actor,
+) -> Result<Value, Problem> {
+    let Actor::Staff {
+        division: Some(division),
+        role,
+        ..
+    } = actor
+    else {
+        return Err(errors::forbidden_role());
+    };
+    if *role == domain::roles::Role::Admin {
+        return Err(errors::forbidden_role());
+    }
+    if number.len() > 40 {
+        return Err(case_not_found());
+    }
+    let record = state
+        .store
+        .get(number)
+        .await
+        .map_err(|e| errors::store(&e))?
+        .ok_or_else(case_not_found)?;
+    if !domain::roles::in_scope(*division, &record.case.offices()) {
+        return Err(errors::transition(
+            &domain::case::TransitionError::OutOfScope,
+        ));
+    }
+    let now = state.clock.now();
+    let read = Event {
+        at: now,
+        actor: actor.clone(),
+        action: READ_ACTION.into(),
+        from: Some(record.case.state),
+        to: record.case.state,
+        details: Vec::new(),
+    };
+    state
+        .store
+        .append_events(number, std::slice::from_ref(&read))
+        .await
+        .map_err(|e| errors::store(&e))?;
+    tracing::info!(case = %number, by = ?actor_name(actor), "case read");
+    let events = state
+        .store
+        .events(number)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    Ok(staff_view(&record, &events, now.date(), actor))
+}
+
+fn actor_name(actor: &Actor) -> &str {
+    match actor {
+        Actor::Staff { username, .. } => username,
+        Actor::Applicant => "applicant",
+        Actor::System => "system",
+    }
+}
+
+/// The full record for staff in scope.
+pub fn staff_view(record: &CaseRecord, events: &[Event], today: domain::Date, actor: &Actor) -> Value {
+    use domain::roles::ActionKind as A;
+    let case = &record.case;
+    let a = &record.applicant;
+    let permitted: Vec<ActionKind> = [
+        A::PreReview,
+        A::Return,
+        A::TownshipOpinion,
+        A::Approve,
+        A::Refuse,
+        A::Seal,
+        A::RequestVerification,
+        A::AnswerVerification,
+        A::Issue,
+        A::Deliver,
+        A::Revoke,
+        A::Void,
+    ]
+    .into_iter()
+    .filter(|k| domain::case::authorise(case, *k, actor).is_ok())
+    .collect();
+    json!({
+        "number": case.number,
+        "version": case.version,
+        "service": case.service,
+        "state": case.state,
+        "processing": case.processing,
+        "accepted_on": case.accepted_on,
+        "accepting_division": case.accepting.to_string(),
+        "deciding_division": case.deciding.to_string(),
+        "situation": case.situation,
+        "applicant": {
+            "name": a.name, "id_number": a.id_number.expose(), "phone": a.phone,
+            "spouse_name": a.spouse_name,
+            "spouse_id_number": a.spouse_id_number.as_ref().map(domain::IdNumber::expose),
+        },
+        "materials": record.materials,
+        "deadlines": case.deadlines,
+        "next_due": case.next_due(),
+        "overdue": case.overdue(today),
+        "red_lights": case.red_lights,
+        "seals": case.seals,
+        "verifications": case.verifications,
+        "missing": missing_list(case),
+        "delivery": case.delivery,
+        "decided_on": case.decided_on,
+        "deemed_issue": case.deemed_issue,
+        "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,
+        "permitted_actions": permitted,
+        "timeline": events.iter().filter(|e| e.action != READ_ACTION).map(timeline_entry).collect::<Vec<_>>(),
+        "audit": events.iter().map(audit_entry).collect::<Vec<_>>(),
+    })
+}
+
+/// An audit row names the person (staff see who did what); the applicant's timeline does not.
+fn audit_entry(e: &Event) -> Value {
+    let mut v = timeline_entry(e);
+    if let Actor::Staff { username, .. } = &e.actor {
+        v["by"]["username"] = json!(username);
+    }
+    v
 }

@@ -2,6 +2,8 @@
 
 use axum::http::StatusCode;
 
+use domain::case::TransitionError;
+
 use crate::ports::StoreError;
 use crate::problem::Problem;
 
@@ -37,7 +39,8 @@ pub fn store(e: &StoreError) -> Problem {
             "案件已被他人更新，请刷新后重试",
             "Someone else changed the case first: reload it",
         )
-        .with_detail(format!("current version {current}")),
+        .with_detail(format!("current version {current}"))
+        .with_current_version(*current),
         StoreError::AlreadyExists | StoreError::IdempotencyKeyUsed => Problem::new(
             StatusCode::CONFLICT,
             "conflict",
@@ -46,4 +49,82 @@ pub fn store(e: &StoreError) -> Problem {
         ),
         StoreError::Corrupt(_) => internal(&e.to_string()),
     }
+}
+
+/// A workflow rule said no (SPEC §5): who may act, where, in which state, with what reasons.
+pub fn transition(e: &TransitionError) -> Problem {
+    use TransitionError as T;
+    let (status, zh, en) = match e {
+        T::NotPermitted { .. } => (
+            StatusCode::FORBIDDEN,
+            "您的角色无权执行此操作",
+            "Your role may not take this action",
+        ),
+        T::OutOfScope => (
+            StatusCode::FORBIDDEN,
+            "该案件不在您的辖区内",
+            "The case is outside your division",
+        ),
+        T::InvalidState { .. } => (
+            StatusCode::CONFLICT,
+            "案件当前状态不能执行此操作",
+            "The case's state does not allow this action",
+        ),
+        T::ReasonsRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "必须写明理由",
+            "Written reasons are required",
+        ),
+        T::MissingListRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "退回时必须一次列明所有缺少的材料",
+            "A return must list every missing material",
+        ),
+        T::AlreadySealed => (
+            StatusCode::CONFLICT,
+            "本级已加盖电子印章",
+            "This level has already sealed the case",
+        ),
+        T::NoSuchVerification => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "协查请求不存在或已回复",
+            "No open verification with that id",
+        ),
+        T::AddressRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "快递送达须填写地址",
+            "An express delivery needs an address",
+        ),
+        T::NotYetDue => (
+            StatusCode::CONFLICT,
+            "期限未届满",
+            "The deadline has not passed",
+        ),
+        T::NoDeemedIssue => (
+            StatusCode::CONFLICT,
+            "本地规则没有视为准予的规定",
+            "These rules have no deemed issue",
+        ),
+        T::Calendar(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "日期超出节假日数据范围",
+            "The date is outside the holiday calendar data",
+        ),
+        T::Policy(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "政策规则无法处理该案件",
+            "The rules cannot handle this case",
+        ),
+    };
+    Problem::new(status, e.code(), zh, en).with_detail(e.to_string())
+}
+
+/// 403 for a role that has no business here (e.g. an admin reading cases).
+pub fn forbidden_role() -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "forbidden_role",
+        "您的角色无权访问此功能",
+        "Your role has no access to this",
+    )
 }

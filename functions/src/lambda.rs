@@ -36,11 +36,13 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         return Err("JISHENG_HMAC_KEY must hold at least 32 bytes".into());
     }
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = Arc::new(crate::store::dynamodb::DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&aws),
+        table,
+    ));
     Ok(crate::state::AppState {
-        store: Arc::new(crate::store::dynamodb::DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&aws),
-            table,
-        )),
+        store: store.clone(),
+        staff: store,
         blobs: Arc::new(crate::blob::S3BlobStore::new(
             aws_sdk_s3::Client::new(&aws),
             bucket,

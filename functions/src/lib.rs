@@ -3,6 +3,7 @@
 //! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
 //! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
 
+pub mod auth;
 pub mod blob;
 pub mod cases;
 pub mod eligibility;
@@ -14,8 +15,11 @@ pub mod local;
 pub mod openapi;
 pub mod ports;
 pub mod problem;
+pub mod review;
 pub mod state;
 pub mod store;
+pub mod supervision;
+pub mod sweep;
 pub mod uploads;
 
 use axum::Router;
@@ -30,6 +34,9 @@ pub fn api_router(state: AppState) -> Router {
         .merge(eligibility::router())
         .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))
+        .merge(auth::router().with_state(state.clone()))
+        .merge(review::router().with_state(state.clone()))
+        .merge(supervision::router().with_state(state.clone()))
         .merge(guides::router().with_state(state.clock.clone()))
         .merge(uploads::router().with_state(state))
         .fallback(problem::not_found)

@@ -10,7 +10,9 @@ use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::blob::FsBlobStore;
-use crate::ports::{CaseStore, Clock, FixedClock, NoPopulationRegistry, SystemClock};
+use crate::ports::{
+    CaseStore, Clock, FixedClock, NoPopulationRegistry, StaffStore, SystemClock,
+};
 use crate::state::{AppState, Keys};
 use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
@@ -27,6 +29,10 @@ pub struct LocalConfig {
     pub dynamodb: Option<DynamoConfig>,
     /// A fixed "now" (tests and demos of deadlines); `None` is the system clock.
     pub fixed_now: Option<Moment>,
+    /// A clock moved by hand (tests of deadlines passing); overrides `fixed_now`.
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Creates the demo staff accounts (password `demo`), for local runs only.
+    pub demo_accounts: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +68,8 @@ pub enum LocalError {
     Store(#[from] crate::ports::StoreError),
     #[error("cannot open the upload store: {0}")]
     Blobs(#[from] crate::ports::BlobError),
+    #[error("cannot create the demo accounts: {0}")]
+    Demo(#[from] crate::auth::DemoError),
     #[error("cannot read or create the secret key {path}: {source}")]
     Key {
         path: PathBuf,
@@ -73,22 +81,33 @@ pub enum LocalError {
 /// Builds the whole application: `/api/*` from the routers, everything else from the SPA, with
 /// client-side routes (e.g. `/track`) answered by `index.html` so a reload or a shared link works.
 pub async fn app(config: &LocalConfig) -> Result<Router, LocalError> {
+    Ok(app_and_state(config).await?.0)
+}
+
+/// [`app`], and the ports it runs on (tests run the deadline sweep on them).
+pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), LocalError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| LocalError::DataDir {
         path: config.data_dir.clone(),
         source,
     })?;
-    let api = crate::api_router(state(config).await?);
-    let router = Router::new().nest("/api", api);
+    let state = state(config).await?;
+    if config.demo_accounts {
+        crate::auth::create_demo_accounts(state.staff.as_ref()).await?;
+    }
+    let router = Router::new().nest("/api", crate::api_router(state.clone()));
     match &config.spa_dir {
-        None => Ok(router),
-        Some(dir) => Ok(router.fallback_service(spa_service(dir)?)),
+        None => Ok((router, state)),
+        Some(dir) => Ok((router.fallback_service(spa_service(dir)?), state)),
     }
 }
 
 /// The ports for a local run, built once.
 pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
-    let store: Arc<dyn CaseStore> = match &config.dynamodb {
-        None => Arc::new(EmbeddedStore::open(&config.data_dir.join("cases.redb"))?),
+    let (store, staff): (Arc<dyn CaseStore>, Arc<dyn StaffStore>) = match &config.dynamodb {
+        None => {
+            let store = Arc::new(EmbeddedStore::open(&config.data_dir.join("cases.redb"))?);
+            (store.clone(), store)
+        }
         Some(d) => {
             let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone());
             // A fresh local table is created; an existing one is used as it is.
@@ -98,15 +117,18 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
                     d.table
                 );
             }
-            Arc::new(store)
+            let store = Arc::new(store);
+            (store.clone(), store)
         }
     };
-    let clock: Arc<dyn Clock> = match config.fixed_now {
-        Some(now) => Arc::new(FixedClock(now)),
-        None => Arc::new(SystemClock),
+    let clock: Arc<dyn Clock> = match (&config.clock, config.fixed_now) {
+        (Some(clock), _) => clock.clone(),
+        (None, Some(now)) => Arc::new(FixedClock(now)),
+        (None, None) => Arc::new(SystemClock),
     };
     Ok(AppState {
         store,
+        staff,
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
         registry: Arc::new(NoPopulationRegistry),

@@ -3,8 +3,11 @@
 //! store and the same test on DynamoDB.
 
 use async_trait::async_trait;
-use domain::case::{Case, Event, Moment};
+use domain::case::{Case, CaseState, Event, Moment};
+use domain::contract::Processing;
 use domain::materials::{MaterialCode, ProvidedMaterial};
+use domain::roles::Role;
+use domain::{Date, DivisionCode, Service};
 use serde::{Deserialize, Serialize};
 
 /// The people on an application. ID numbers are sensitive (吉林 art. 13): they are stored in
@@ -87,11 +90,185 @@ pub trait CaseStore: Send + Sync {
     /// The audit trail, oldest first.
     async fn events(&self, number: &str) -> Result<Vec<Event>, StoreError>;
 
+    /// Appends audit events that change nothing (a staff member read the case), keeping the
+    /// version, so reading never makes someone else's action stale.
+    async fn append_events(&self, number: &str, events: &[Event]) -> Result<(), StoreError>;
+
+    /// One page of an office's work queue, ordered by the next deadline (red lights first,
+    /// finished cases last). Served from an index, never a scan.
+    async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError>;
+
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
 }
 
+/// What a work-queue row shows: enough to sort, filter and pick a case, with the ID masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub number: String,
+    pub version: u64,
+    pub service: Service,
+    pub state: CaseState,
+    pub processing: Processing,
+    pub accepting_division: DivisionCode,
+    pub deciding_division: DivisionCode,
+    pub accepted_on: Date,
+    pub next_due: Option<Date>,
+    /// Open steps and verifications with their due dates (red lights are computed on read).
+    pub open_steps: Vec<(String, Date)>,
+    pub applicant_name: String,
+    /// Masked (吉林 art. 13).
+    pub applicant_id_number: String,
+    pub deemed_issue: bool,
+    pub decided_on: Option<Date>,
+}
+
+impl QueueItem {
+    pub fn of(record: &CaseRecord) -> QueueItem {
+        let case = &record.case;
+        let open_steps = if case.state.is_pending() {
+            case.deadlines
+                .iter()
+                .filter(|d| d.done_on.is_none())
+                .map(|d| (d.step.clone(), d.due))
+                .chain(
+                    case.verifications
+                        .iter()
+                        .filter(|v| v.answered_on.is_none())
+                        .map(|v| (format!("verification:{}", v.id), v.due)),
+                )
+                .collect()
+        } else {
+            Vec::new()
+        };
+        QueueItem {
+            number: case.number.clone(),
+            version: case.version,
+            service: case.service,
+            state: case.state,
+            processing: case.processing,
+            accepting_division: case.accepting,
+            deciding_division: case.deciding,
+            accepted_on: case.accepted_on,
+            next_due: case.next_due(),
+            open_steps,
+            applicant_name: record.applicant.name.clone(),
+            applicant_id_number: record.applicant.id_number.masked(),
+            deemed_issue: case.deemed_issue,
+            decided_on: case.decided_on,
+        }
+    }
+
+    /// Steps past due on `today` (亮红灯, 000 三(四)).
+    pub fn overdue(&self, today: Date) -> Vec<String> {
+        self.open_steps
+            .iter()
+            .filter(|(_, due)| *due < today)
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+
+    /// The queue order: next due date, then case number. Finished cases sort last.
+    pub fn sort_key(&self) -> String {
+        queue_sort_key(self.next_due, &self.number)
+    }
+}
+
+pub fn queue_sort_key(due: Option<Date>, number: &str) -> String {
+    match due {
+        Some(d) => format!("{d}#{number}"),
+        None => format!("9999-12-31#{number}"),
+    }
+}
+
+/// The queue entries of a case: `(slot, partition)`. Every office that sees the case (SPEC §5:
+/// accepting, deciding, asked to verify) and each division enclosing it gets two partitions —
+/// all its cases, and its cases in this state — so "my division's cases", optionally in one
+/// state, optionally overdue, is one range read. A slot names an entry stably across changes
+/// of state, so an update overwrites entries in place.
+pub fn queue_entries(case: &Case) -> Vec<(String, String)> {
+    let mut offices: Vec<DivisionCode> = case
+        .offices()
+        .into_iter()
+        .flat_map(DivisionCode::lineage)
+        .collect();
+    offices.sort();
+    offices.dedup();
+    offices
+        .into_iter()
+        .flat_map(|o| {
+            [
+                (format!("Q#{o}"), format!("Q#{o}")),
+                (format!("QS#{o}"), format!("Q#{o}#{}", case.state.code())),
+            ]
+        })
+        .collect()
+}
+
+/// A page of an office's queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    /// Every case seen by this division or one inside it.
+    pub office: DivisionCode,
+    pub state: Option<CaseState>,
+    pub service: Option<Service>,
+    /// Only cases with a step due before this day (red lights on that day).
+    pub overdue_on: Option<Date>,
+    pub limit: usize,
+    /// The sort key of the last row of the previous page.
+    pub after: Option<String>,
+}
+
+impl QueueQuery {
+    pub fn partition(&self) -> String {
+        match self.state {
+            Some(s) => format!("Q#{}#{}", self.office, s.code()),
+            None => format!("Q#{}", self.office),
+        }
+    }
+
+    /// The exclusive upper bound of sort keys: a key before `overdue_on` has a step past due.
+    pub fn upper_bound(&self) -> Option<String> {
+        self.overdue_on.map(|d| d.to_string())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    /// Pass back as `after` for the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
+/// A staff account (SPEC §5): one role, bound to one division (admins: none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub division: Option<DivisionCode>,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    #[serde(default)]
+    pub failed_logins: u32,
+    #[serde(default)]
+    pub last_failure: Option<Moment>,
+    #[serde(default)]
+    pub locked_until: Option<Moment>,
+}
+
+/// Staff accounts and revoked tokens. In production the accounts live in a Cognito user pool;
+/// this port serves local runs and the logout list either way.
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
+    async fn put_account(&self, account: &StaffAccount) -> Result<(), StoreError>;
+    /// Remembers a logged-out token until it would have expired anyway (Unix seconds).
+    async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError>;
+    async fn token_revoked(&self, token_id: &str) -> Result<bool, StoreError>;
+}
+
 /// Time, so deadlines and red lights are testable.
-pub trait Clock: Send + Sync {
+pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> Moment;
 }
 
@@ -115,6 +292,26 @@ pub struct FixedClock(pub Moment);
 impl Clock for FixedClock {
     fn now(&self) -> Moment {
         self.0
+    }
+}
+
+/// A clock a test or a demo moves by hand (deadlines passing, deemed issue).
+#[derive(Debug, Default)]
+pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+impl ManualClock {
+    pub fn new(now: Moment) -> ManualClock {
+        ManualClock(std::sync::atomic::AtomicI64::new(now.0))
+    }
+
+    pub fn set(&self, now: Moment) {
+        self.0.store(now.0, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Moment {
+        Moment(self.0.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 

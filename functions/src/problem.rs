@@ -23,6 +23,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Value>,
+    /// On a 409 version conflict: the case's version now, to reload and retry against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<u64>,
 }
 
 impl Problem {
@@ -40,11 +43,17 @@ impl Problem {
             title_en,
             detail: None,
             errors: Vec::new(),
+            current_version: None,
         }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn with_current_version(mut self, version: u64) -> Self {
+        self.current_version = Some(version);
         self
     }
 

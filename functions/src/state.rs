@@ -6,11 +6,12 @@ use std::sync::Arc;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::ports::{BlobStore, CaseStore, Clock, PopulationRegistry};
+use crate::ports::{BlobStore, CaseStore, Clock, PopulationRegistry, StaffStore};
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn CaseStore>,
+    pub staff: Arc<dyn StaffStore>,
     pub blobs: Arc<dyn BlobStore>,
     pub clock: Arc<dyn Clock>,
     pub registry: Arc<dyn PopulationRegistry>,

@@ -344,6 +344,37 @@ fn steps_past_due_show_a_red_light_000_3_4() {
 }
 
 #[test]
+fn the_sweep_records_each_red_light_once_000_3_4() {
+    // Arrange: the township opinion was due 2024-10-08.
+    let case = rebirth_hb("2024-09-27");
+
+    // Act
+    let quiet = case.flag_overdue(at("2024-10-08"));
+    let (flagged, events) = case.flag_overdue(at("2024-10-09")).unwrap();
+    let again = flagged.flag_overdue(at("2024-10-10"));
+
+    // Assert
+    assert!(quiet.is_none(), "nothing is late on the due day");
+    assert_eq!(flagged.red_lights, vec!["township_opinion".to_string()]);
+    assert_eq!(flagged.version, case.version + 1);
+    assert_eq!(events[0].action, "red_light");
+    assert_eq!(events[0].actor, Actor::System);
+    assert!(events[0].details[0].contains("2024-10-08"), "{:?}", events[0].details);
+    assert!(again.is_none(), "a red light is recorded once");
+}
+
+#[test]
+fn decisions_record_the_day_they_were_made() {
+    let case = rebirth_cq("2024-09-27");
+    let pre = step(&case, Action::PreReview, &village(), "2024-09-27");
+    assert_eq!(pre.decided_on, None);
+    let approved = step(&pre, Action::Approve, &county(), "2024-10-09");
+    assert_eq!(approved.decided_on, Some(d("2024-10-09")));
+    let issued = step(&approved, Action::Issue, &county(), "2024-10-10");
+    assert_eq!(issued.decided_on, Some(d("2024-10-09")), "issuing keeps the decision day");
+}
+
+#[test]
 fn hubei_deems_the_certificate_issued_when_the_deadline_passes_000_2_2_5() {
     let case = rebirth_hb("2024-09-27");
     assert_eq!(

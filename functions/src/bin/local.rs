@@ -59,8 +59,10 @@ async fn main() -> ExitCode {
         spa_dir: args.spa_dir,
         dynamodb: local::DynamoConfig::from_env(),
         fixed_now: None,
+        clock: None,
+        demo_accounts: true,
     };
-    let app = match local::app(&config).await {
+    let (app, state) = match local::app_and_state(&config).await {
         Ok(app) => app,
         Err(e) => {
             eprintln!("local: {e}");
@@ -84,7 +86,25 @@ async fn main() -> ExitCode {
         None => println!("  data: {}", config.data_dir.display()),
         Some(d) => println!("  data: DynamoDB table {} at {}", d.table, d.endpoint),
     }
+    println!("  demo staff accounts (local runs only), password `demo`:");
+    for (username, name, role, division) in functions::auth::DEMO_ACCOUNTS {
+        println!(
+            "    {username:<16} {:<17} {:<13} {name}",
+            role.code(),
+            division.unwrap_or("-")
+        );
+    }
     println!("  stop: Ctrl-C");
+    // The scheduled sweep of AWS (EventBridge → `sweep`), here every hour from the start.
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = functions::sweep::run(&state).await {
+                tracing::error!("deadline sweep failed: {e}");
+            }
+        }
+    });
     match local::serve(listener, app, local::shutdown_signal()).await {
         Ok(()) => {
             println!("stopped");

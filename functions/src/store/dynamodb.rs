@@ -2,8 +2,12 @@
 //!
 //! | pk | sk | what |
 //! |---|---|---|
-//! | `CASE#<no>` | `META` | the case record (`data`), `version`, queue keys `gsi1pk`/`gsi1sk` |
+//! | `CASE#<no>` | `META` | the case record (`data`), `version` |
 //! | `CASE#<no>` | `EVT#<version>#<i>` | audit events, written in the same transaction |
+//! | `CASE#<no>` | `EVT#<version>#r<ms><rand>` | audit of a read (no change, no new version) |
+//! | `CASE#<no>` | `Q#<office>`, `QS#<office>` | queue rows: GSI `queue` on `gsi1pk` = `Q#<office>` or `Q#<office>#<state>`, `gsi1sk` = `<next due>#<no>` |
+//! | `STAFF#<username>` | `ACCOUNT` | a local staff account |
+//! | `TOKEN#<id>` | `REVOKED` | a logged-out token, expiring through TTL |
 //! | `IDEM#<key>` | `IDEM` | idempotency record, expiring through TTL on `expires_at` |
 //! | `IDH#<keyed hash>` | `CASE#<no>` | lookup by a keyed hash of an ID number |
 //!
@@ -18,15 +22,18 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, Put, ScalarAttributeType, TimeToLiveSpecification,
-    TransactWriteItem,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, ScalarAttributeType,
+    TimeToLiveSpecification, TransactWriteItem,
 };
 use domain::case::Event;
 
-use crate::ports::{CaseRecord, CaseStore, IdempotencyRecord, StoreError};
+use crate::ports::{
+    CaseRecord, CaseStore, IdempotencyRecord, QueueItem, QueuePage, QueueQuery, StaffAccount,
+    StaffStore, StoreError, queue_entries,
+};
 
-/// The staff work queue: deciding office → cases by next due date.
+/// The staff work queue: office (and office + state) → cases by next due date.
 pub const QUEUE_INDEX: &str = "queue";
 
 #[derive(Debug, Clone)]
@@ -79,7 +86,8 @@ impl DynamoStore {
             .key_schema(key("gsi1sk", KeyType::Range)?)
             .projection(
                 Projection::builder()
-                    .projection_type(ProjectionType::KeysOnly)
+                    // Rows are small and a page is read in one query, with no item fetches.
+                    .projection_type(ProjectionType::All)
                     .build(),
             )
             .build()
@@ -119,9 +127,6 @@ impl DynamoStore {
         record: &CaseRecord,
     ) -> Result<HashMap<String, AttributeValue>, StoreError> {
         let case = &record.case;
-        let due = case
-            .next_due()
-            .map_or_else(|| "9999-12-31".to_string(), |d| d.to_string());
         Ok(HashMap::from([
             ("pk".into(), s(case_pk(&case.number))),
             ("sk".into(), s("META")),
@@ -130,10 +135,30 @@ impl DynamoStore {
                 AttributeValue::N(case.version.to_string()),
             ),
             ("state".into(), s(case.state.code())),
-            ("gsi1pk".into(), s(format!("OFFICE#{}", case.deciding))),
-            ("gsi1sk".into(), s(format!("{due}#{}", case.number))),
             ("data".into(), s(serde_json::to_string(record)?)),
         ]))
+    }
+
+    /// The queue rows of a case. Their keys are stable (a case's offices only ever grow), so
+    /// each change overwrites them in the same transaction as the case itself.
+    fn queue_items(&self, record: &CaseRecord) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let row = QueueItem::of(record);
+        let data = serde_json::to_string(&row)?;
+        let sort = row.sort_key();
+        queue_entries(&record.case)
+            .into_iter()
+            .map(|(slot, partition)| {
+                let item = HashMap::from([
+                    ("pk".into(), s(case_pk(&row.number))),
+                    ("sk".into(), s(slot)),
+                    ("gsi1pk".into(), s(partition)),
+                    ("gsi1sk".into(), s(sort.clone())),
+                    ("service".into(), s(row.service.code())),
+                    ("data".into(), s(data.clone())),
+                ]);
+                self.put(item, None)
+            })
+            .collect()
     }
 
     fn put(
@@ -253,6 +278,7 @@ impl CaseStore for DynamoStore {
             items.push(self.put(item, None)?);
         }
         items.extend(self.event_items(number, record.case.version, events)?);
+        items.extend(self.queue_items(record)?);
         match self.transact(items).await? {
             Ok(()) => Ok(()),
             Err(failed) if idem_index.is_some_and(|i| failed.contains(&i)) => {
@@ -284,6 +310,7 @@ impl CaseStore for DynamoStore {
             )),
         )?];
         items.extend(self.event_items(number, record.case.version, events)?);
+        items.extend(self.queue_items(record)?);
         match self.transact(items).await? {
             Ok(()) => Ok(()),
             Err(_) => match self.get(number).await? {
@@ -329,5 +356,137 @@ impl CaseStore for DynamoStore {
             None => Ok(None),
             Some(data) => Ok(Some(serde_json::from_str(&data)?)),
         }
+    }
+
+    async fn append_events(&self, number: &str, events: &[Event]) -> Result<(), StoreError> {
+        let Some(current) = self.get(number).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let version = current.case.version;
+        let exists = ConditionCheck::builder()
+            .table_name(&self.table)
+            .key("pk", s(case_pk(number)))
+            .key("sk", s("META"))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .map_err(unavailable)?;
+        let mut items = vec![TransactWriteItem::builder().condition_check(exists).build()];
+        // Read audits sort after the change that made this version ('r' > digits).
+        let tag = crate::state::random_code(6)
+            .map_err(|e| StoreError::Unavailable(e.to_string().into()))?;
+        for (i, e) in events.iter().enumerate() {
+            let item = HashMap::from([
+                ("pk".into(), s(case_pk(number))),
+                (
+                    "sk".into(),
+                    s(format!("EVT#{version:010}#r{:013}{tag}{i:03}", e.at.0)),
+                ),
+                ("data".into(), s(serde_json::to_string(e)?)),
+            ]);
+            items.push(self.put(item, Some(("attribute_not_exists(pk)", None)))?);
+        }
+        match self.transact(items).await? {
+            Ok(()) => Ok(()),
+            Err(_) => Err(StoreError::NotFound),
+        }
+    }
+
+    async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
+        let partition = query.partition();
+        let mut page = QueuePage::default();
+        let mut start: Option<HashMap<String, AttributeValue>> = query.after.as_ref().map(|after| {
+            let number = after.split_once('#').map_or("", |(_, n)| n);
+            let slot = match query.state {
+                Some(_) => format!("QS#{}", query.office),
+                None => format!("Q#{}", query.office),
+            };
+            HashMap::from([
+                ("gsi1pk".into(), s(partition.clone())),
+                ("gsi1sk".into(), s(after.clone())),
+                ("pk".into(), s(case_pk(number))),
+                ("sk".into(), s(slot)),
+            ])
+        });
+        let limit = i32::try_from(query.limit.clamp(1, 500) + 1).unwrap_or(501);
+        loop {
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(QUEUE_INDEX)
+                .expression_attribute_values(":p", s(partition.clone()))
+                .limit(limit)
+                .set_exclusive_start_key(start.take());
+            request = match query.upper_bound() {
+                Some(upper) => request
+                    .key_condition_expression("gsi1pk = :p AND gsi1sk < :upper")
+                    .expression_attribute_values(":upper", s(upper)),
+                None => request.key_condition_expression("gsi1pk = :p"),
+            };
+            if let Some(service) = query.service {
+                request = request
+                    .filter_expression("service = :svc")
+                    .expression_attribute_values(":svc", s(service.code()));
+            }
+            let out = request.send().await.map_err(unavailable)?;
+            for item in out.items() {
+                let Some(data) = item.get("data").and_then(|v| v.as_s().ok()) else {
+                    continue;
+                };
+                if page.items.len() == query.limit {
+                    page.next = page.items.last().map(QueueItem::sort_key);
+                    return Ok(page);
+                }
+                page.items.push(serde_json::from_str(data)?);
+            }
+            match out.last_evaluated_key() {
+                Some(k) if !k.is_empty() => start = Some(k.clone()),
+                _ => return Ok(page),
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl StaffStore for DynamoStore {
+    async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
+        match self.get_item(format!("STAFF#{username}"), "ACCOUNT").await? {
+            None => Ok(None),
+            Some(data) => Ok(Some(serde_json::from_str(&data)?)),
+        }
+    }
+
+    async fn put_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("STAFF#{}", account.username)))
+            .item("sk", s("ACCOUNT"))
+            .item("data", s(serde_json::to_string(account)?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("TOKEN#{token_id}")))
+            .item("sk", s("REVOKED"))
+            .item("expires_at", AttributeValue::N(expires_at.to_string()))
+            .item("data", s("{}"))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn token_revoked(&self, token_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .get_item(format!("TOKEN#{token_id}"), "REVOKED")
+            .await?
+            .is_some())
     }
 }

@@ -7,12 +7,22 @@ use async_trait::async_trait;
 use domain::case::Event;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 
-use crate::ports::{CaseRecord, CaseStore, IdempotencyRecord, StoreError};
+use std::ops::Bound;
+
+use crate::ports::{
+    CaseRecord, CaseStore, IdempotencyRecord, QueueItem, QueuePage, QueueQuery, StaffAccount,
+    StaffStore, StoreError, queue_entries,
+};
 
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// (case number, sequence) → event, so a case's trail reads in order.
 const EVENTS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("events");
 const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
+/// (partition, sort key) → queue row: the same index the DynamoDB store keeps as a GSI.
+const QUEUE: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("queue");
+const STAFF: TableDefinition<&str, &[u8]> = TableDefinition::new("staff");
+/// Logged-out token id → Unix seconds when it expires anyway.
+const REVOKED: TableDefinition<&str, i64> = TableDefinition::new("revoked_tokens");
 
 #[derive(Debug, Clone)]
 pub struct EmbeddedStore {
@@ -32,6 +42,9 @@ impl EmbeddedStore {
             txn.open_table(CASES).map_err(unavailable)?;
             txn.open_table(EVENTS).map_err(unavailable)?;
             txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
+            txn.open_table(QUEUE).map_err(unavailable)?;
+            txn.open_table(STAFF).map_err(unavailable)?;
+            txn.open_table(REVOKED).map_err(unavailable)?;
         }
         txn.commit().map_err(unavailable)?;
         Ok(EmbeddedStore { db: Arc::new(db) })
@@ -65,6 +78,31 @@ fn write_events(
         let bytes = serde_json::to_vec(event)?;
         table
             .insert((number, next + i as u64), bytes.as_slice())
+            .map_err(unavailable)?;
+    }
+    Ok(())
+}
+
+/// Replaces a case's queue rows: removes those of `old` (if any), writes those of `new`.
+fn index_queue(
+    table: &mut redb::Table<(&str, &str), &[u8]>,
+    old: Option<&CaseRecord>,
+    new: &CaseRecord,
+) -> Result<(), StoreError> {
+    if let Some(old) = old {
+        let key = QueueItem::of(old).sort_key();
+        for (_, partition) in queue_entries(&old.case) {
+            table
+                .remove((partition.as_str(), key.as_str()))
+                .map_err(unavailable)?;
+        }
+    }
+    let row = QueueItem::of(new);
+    let key = row.sort_key();
+    let bytes = serde_json::to_vec(&row)?;
+    for (_, partition) in queue_entries(&new.case) {
+        table
+            .insert((partition.as_str(), key.as_str()), bytes.as_slice())
             .map_err(unavailable)?;
     }
     Ok(())
@@ -105,6 +143,8 @@ impl CaseStore for EmbeddedStore {
                     .map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
                 write_events(&mut trail, number, &events)?;
+                let mut queue = txn.open_table(QUEUE).map_err(unavailable)?;
+                index_queue(&mut queue, None, &record)?;
             }
             // Dropping an uncommitted transaction aborts it: an early return above leaves
             // nothing half-written.
@@ -154,8 +194,62 @@ impl CaseStore for EmbeddedStore {
                     .map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
                 write_events(&mut trail, number, &events)?;
+                let mut queue = txn.open_table(QUEUE).map_err(unavailable)?;
+                index_queue(&mut queue, Some(&current), &record)?;
             }
             txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn append_events(&self, number: &str, events: &[Event]) -> Result<(), StoreError> {
+        let number = number.to_string();
+        let events = events.to_vec();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let cases = txn.open_table(CASES).map_err(unavailable)?;
+                if cases.get(number.as_str()).map_err(unavailable)?.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
+                write_events(&mut trail, &number, &events)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
+        let query = query.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(QUEUE).map_err(unavailable)?;
+            let partition = query.partition();
+            let upper = query.upper_bound();
+            let lower = match &query.after {
+                Some(after) => Bound::Excluded((partition.as_str(), after.as_str())),
+                None => Bound::Included((partition.as_str(), "")),
+            };
+            let upper = match &upper {
+                Some(u) => Bound::Excluded((partition.as_str(), u.as_str())),
+                // Sort keys are ASCII dates and case numbers; '~' sorts after all of them.
+                None => Bound::Included((partition.as_str(), "~")),
+            };
+            let mut page = QueuePage::default();
+            for item in table.range::<(&str, &str)>((lower, upper)).map_err(unavailable)? {
+                let (_, v) = item.map_err(unavailable)?;
+                let row: QueueItem = serde_json::from_slice(v.value())?;
+                if query.service.is_some_and(|s| s != row.service) {
+                    continue;
+                }
+                if page.items.len() == query.limit {
+                    page.next = page.items.last().map(QueueItem::sort_key);
+                    break;
+                }
+                page.items.push(row);
+            }
+            Ok(page)
         })
         .await
     }
@@ -187,6 +281,63 @@ impl CaseStore for EmbeddedStore {
                 None => Ok(None),
                 Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
             }
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl StaffStore for EmbeddedStore {
+    async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
+        let username = username.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(STAFF).map_err(unavailable)?;
+            match table.get(username.as_str()).map_err(unavailable)? {
+                None => Ok(None),
+                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+            }
+        })
+        .await
+    }
+
+    async fn put_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
+        let account = account.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(STAFF).map_err(unavailable)?;
+                let bytes = serde_json::to_vec(&account)?;
+                table
+                    .insert(account.username.as_str(), bytes.as_slice())
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError> {
+        let token_id = token_id.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(REVOKED).map_err(unavailable)?;
+                table
+                    .insert(token_id.as_str(), expires_at)
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn token_revoked(&self, token_id: &str) -> Result<bool, StoreError> {
+        let token_id = token_id.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(REVOKED).map_err(unavailable)?;
+            Ok(table.get(token_id.as_str()).map_err(unavailable)?.is_some())
         })
         .await
     }

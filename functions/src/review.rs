@@ -1,0 +1,439 @@
+//! The review function (SPEC §4–§5): `POST /api/cases/{no}/actions` and the staff work queue
+//! `GET /api/staff/cases`.
+//!
+//! The domain's `apply` decides every transition (role, division, state, reasons, deadlines);
+//! this module authenticates the actor, checks the version the client saw, and stores the new
+//! case with its audit events in one conditional write.
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use domain::case::{self, Action, CaseState};
+use domain::materials::ProvidedMaterial;
+use domain::roles::{ActionKind, Actor, Role};
+use domain::{Calendar, DivisionCode, Service};
+use serde_json::{Map, Value, json};
+
+use crate::auth::{MaybeStaff, Staff, unauthenticated};
+use crate::cases::{ACCESS_CODE_HEADER, applicant_record, applicant_view, staff_view};
+use crate::errors;
+use crate::ports::{QueueItem, QueueQuery, StoreError};
+use crate::problem::{JsonBody, Problem};
+use crate::state::AppState;
+use crate::uploads::{UploadCheck, check_upload};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases/{number}/actions", post(act))
+        .route("/staff/cases", get(queue))
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Value {
+    json!({"code": "invalid_field", "field": field, "message": message.into()})
+}
+
+/// `{"version": N, "action": "...", ...payload, "materials": [...] (resubmit only)}`.
+struct ActionRequest {
+    version: u64,
+    action: Action,
+    materials: Vec<ProvidedMaterial>,
+}
+
+fn read_action(body: &Value) -> Result<ActionRequest, Problem> {
+    let mut errors = Vec::new();
+    let Some(obj) = body.as_object() else {
+        return Err(Problem::invalid_request(&[invalid(
+            "(body)",
+            "应为对象 / expected an object",
+        )]));
+    };
+    let version = obj.get("version").and_then(Value::as_u64);
+    if version.is_none() {
+        errors.push(invalid(
+            "version",
+            "须提供您所看到的案件版本号 / the case version you saw is required",
+        ));
+    }
+    let materials = match obj.get("materials") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(v) => match serde_json::from_value::<Vec<ProvidedMaterial>>(v.clone()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(invalid("materials", e.to_string()));
+                None
+            }
+        },
+    };
+    let mut rest: Map<String, Value> = obj.clone();
+    rest.remove("version");
+    rest.remove("materials");
+    let action = match serde_json::from_value::<Action>(Value::Object(rest)) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            errors.push(invalid("action", e.to_string()));
+            None
+        }
+    };
+    match (version, action, materials) {
+        (Some(version), Some(action), Some(materials)) if errors.is_empty() => {
+            if !materials.is_empty() && !matches!(action, Action::Resubmit) {
+                return Err(Problem::invalid_request(&[invalid(
+                    "materials",
+                    "只有补正重新提交时可附材料 / materials come only with a resubmission",
+                )]));
+            }
+            Ok(ActionRequest {
+                version,
+                action,
+                materials,
+            })
+        }
+        _ => Err(Problem::invalid_request(&errors)),
+    }
+}
+
+async fn act(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    MaybeStaff(staff): MaybeStaff,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, Problem> {
+    let request = read_action(&body)?;
+    let (actor, mut record) = match staff {
+        Some(claims) => {
+            let record = state
+                .store
+                .get(&number)
+                .await
+                .map_err(|e| errors::store(&e))?
+                .ok_or_else(crate::cases::case_not_found)?;
+            (claims.actor(), record)
+        }
+        None => {
+            let code = headers
+                .get(ACCESS_CODE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(unauthenticated)?;
+            (
+                Actor::Applicant,
+                applicant_record(&state, &number, code).await?,
+            )
+        }
+    };
+    // Who may act comes before anything about the case is revealed (its version, its state).
+    case::authorise(&record.case, request.action.kind(), &actor)
+        .map_err(|e| errors::transition(&e))?;
+    if request.version != record.case.version {
+        return Err(errors::store(&StoreError::VersionConflict {
+            current: record.case.version,
+        }));
+    }
+    if let Action::Resubmit = request.action {
+        add_materials(&state, &mut record, request.materials).await?;
+    }
+    let now = state.clock.now();
+    let (next, events) = case::apply(
+        &record.case,
+        &request.action,
+        &actor,
+        now,
+        Calendar::official(),
+    )
+    .map_err(|e| errors::transition(&e))?;
+    let expected = record.case.version;
+    record.case = next;
+    state
+        .store
+        .update(&record, expected, &events)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    tracing::info!(
+        case = %number,
+        action = ?request.action.kind(),
+        version = record.case.version,
+        "case changed"
+    );
+    let trail = state
+        .store
+        .events(&number)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    let today = now.date();
+    match actor {
+        Actor::Applicant => serde_json::to_value(applicant_view(&record, &trail, today))
+            .map(Json)
+            .map_err(|_| errors::internal("serialise")),
+        _ => Ok(Json(staff_view(&record, &trail, today, &actor))),
+    }
+}
+
+/// A resubmission brings what the return asked for: every listed material must now be there,
+/// and every problem is answered at once.
+async fn add_materials(
+    state: &AppState,
+    record: &mut crate::ports::CaseRecord,
+    added: Vec<ProvidedMaterial>,
+) -> Result<(), Problem> {
+    let mut problems = Vec::new();
+    for (i, m) in added.iter().enumerate() {
+        if m.checked_in_person {
+            problems.push(invalid(
+                &format!("materials[{i}].checked_in_person"),
+                "仅窗口工作人员可标记已核验原件 / only window staff may mark originals as seen",
+            ));
+        }
+        for (j, id) in m.attachments.iter().enumerate() {
+            let field = format!("materials[{i}].attachments[{j}]");
+            match check_upload(state.blobs.as_ref(), id)
+                .await
+                .map_err(|e| errors::unavailable(&e))?
+            {
+                UploadCheck::Usable => {}
+                UploadCheck::Missing => problems.push(invalid(
+                    &field,
+                    "未找到该上传文件，请重新上传 / no such upload: upload it again",
+                )),
+                UploadCheck::Invalid(why) => problems.push(invalid(&field, why)),
+            }
+        }
+    }
+    for m in added {
+        record.materials.retain(|old| old.code != m.code);
+        record.materials.push(m);
+    }
+    for code in &record.case.missing {
+        let provided = record
+            .materials
+            .iter()
+            .any(|m| m.code == code.code() && (!m.attachments.is_empty() || m.checked_in_person));
+        if !provided {
+            problems.push(json!({"code": "material_missing", "material": code, "name": code.name_zh()}));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let mut p = Problem::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "application_incomplete",
+            "补正材料仍不完整：以下各项需补正（已一次性列出全部问题）",
+            "The resubmission is still incomplete: every problem is listed below",
+        );
+        p.errors = problems;
+        Err(p)
+    }
+}
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 200;
+
+/// The caller's division (or one inside it) and the filters, every bad parameter at once.
+fn read_queue_query(
+    params: &std::collections::HashMap<String, String>,
+    own: DivisionCode,
+    today: domain::Date,
+) -> Result<QueueQuery, Problem> {
+    let mut errors = Vec::new();
+    let mut scope_error = false;
+    let office = match params.get("division") {
+        None => own,
+        Some(d) => match DivisionCode::parse(d) {
+            Ok(d) if own.contains(d) => d,
+            Ok(_) => {
+                scope_error = true;
+                own
+            }
+            Err(e) => {
+                errors.push(invalid("division", e.to_string()));
+                own
+            }
+        },
+    };
+    let state = match params.get("state").map(String::as_str) {
+        None | Some("") => None,
+        Some(s) => match serde_json::from_value::<CaseState>(json!(s)) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                errors.push(invalid("state", "未知状态 / unknown state"));
+                None
+            }
+        },
+    };
+    let service = match params.get("service").map(String::as_str) {
+        None | Some("") => None,
+        Some(s) => match serde_json::from_value::<Service>(json!(s)) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                errors.push(invalid("service", "未知事项 / unknown service"));
+                None
+            }
+        },
+    };
+    let overdue = match params.get("overdue").map(String::as_str) {
+        None | Some("" | "false") => false,
+        Some("true") => true,
+        Some(_) => {
+            errors.push(invalid("overdue", "true | false"));
+            false
+        }
+    };
+    let limit = match params.get("limit") {
+        None => DEFAULT_PAGE,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+            _ => {
+                errors.push(invalid("limit", format!("1 to {MAX_PAGE}")));
+                DEFAULT_PAGE
+            }
+        },
+    };
+    let after = match params.get("cursor").map(String::as_str) {
+        None | Some("") => None,
+        Some(c) => match B64
+            .decode(c)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .filter(|s| s.len() <= 80 && s.is_ascii())
+        {
+            Some(s) => Some(s),
+            None => {
+                errors.push(invalid("cursor", "无效的翻页标记 / not a cursor from this API"));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(Problem::invalid_request(&errors));
+    }
+    if scope_error {
+        return Err(errors::transition(&case::TransitionError::OutOfScope));
+    }
+    Ok(QueueQuery {
+        office,
+        state,
+        service,
+        overdue_on: overdue.then_some(today),
+        limit,
+        after,
+    })
+}
+
+fn queue_row(item: &QueueItem, today: domain::Date) -> Value {
+    let overdue = item.overdue(today);
+    json!({
+        "number": item.number,
+        "version": item.version,
+        "service": item.service,
+        "state": item.state,
+        "processing": item.processing,
+        "accepting_division": item.accepting_division.to_string(),
+        "deciding_division": item.deciding_division.to_string(),
+        "accepted_on": item.accepted_on,
+        "next_due": item.next_due,
+        "red_light": !overdue.is_empty(),
+        "overdue": overdue,
+        "applicant": {"name": item.applicant_name, "id_number": item.applicant_id_number},
+        "deemed_issue": item.deemed_issue,
+    })
+}
+
+/// The staff member's division, or 403 for roles without cases (admins).
+pub fn staff_division(actor: &Actor) -> Result<DivisionCode, Problem> {
+    match actor {
+        Actor::Staff {
+            role,
+            division: Some(d),
+            ..
+        } if *role != Role::Admin => Ok(*d),
+        _ => Err(errors::forbidden_role()),
+    }
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Result<Json<Value>, Problem> {
+    let own = staff_division(&claims.actor())?;
+    let today = state.clock.now().date();
+    let query = read_queue_query(&params, own, today)?;
+    let page = state
+        .store
+        .queue(&query)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    Ok(Json(json!({
+        "division": query.office.to_string(),
+        "today": today,
+        "items": page.items.iter().map(|i| queue_row(i, today)).collect::<Vec<_>>(),
+        "next_cursor": page.next.map(|n| B64.encode(n)),
+    })))
+}
+
+/// The action kinds, for documentation and the console.
+pub const ACTIONS: [ActionKind; 12] = [
+    ActionKind::PreReview,
+    ActionKind::Return,
+    ActionKind::TownshipOpinion,
+    ActionKind::Approve,
+    ActionKind::Refuse,
+    ActionKind::Seal,
+    ActionKind::RequestVerification,
+    ActionKind::AnswerVerification,
+    ActionKind::Issue,
+    ActionKind::Deliver,
+    ActionKind::Revoke,
+    ActionKind::Void,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_action_body_reports_every_bad_field() {
+        let p = read_action(&json!({"action": "teleport", "materials": 3})).unwrap_err();
+        let fields: Vec<&str> = p.errors.iter().filter_map(|e| e["field"].as_str()).collect();
+        assert_eq!(p.status, 400);
+        assert!(fields.contains(&"version"), "{fields:?}");
+        assert!(fields.contains(&"materials"), "{fields:?}");
+        assert!(fields.contains(&"action"), "{fields:?}");
+    }
+
+    #[test]
+    fn an_action_body_reads_its_payload() {
+        let r = read_action(&json!({"version": 3, "action": "refuse", "reasons": ["超过两个子女"]}))
+            .unwrap();
+        assert_eq!(r.version, 3);
+        assert_eq!(r.action.kind(), ActionKind::Refuse);
+    }
+
+    #[test]
+    fn a_queue_query_stays_inside_the_callers_division() {
+        let own = DivisionCode::parse("500116001").unwrap();
+        let today = domain::Date::parse("2024-10-01").unwrap();
+        let p = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        let q = read_queue_query(&p(&[("division", "500116001005"), ("overdue", "true")]), own, today)
+            .unwrap();
+        assert_eq!(q.office.to_string(), "500116001005");
+        assert_eq!(q.overdue_on, Some(today));
+        let e = read_queue_query(&p(&[("division", "500116")]), own, today).unwrap_err();
+        assert_eq!(e.code, "out_of_scope");
+        let e = read_queue_query(
+            &p(&[("state", "x"), ("limit", "0"), ("cursor", "!!"), ("overdue", "maybe")]),
+            own,
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(e.errors.len(), 4, "{:?}", e.errors);
+    }
+}
