@@ -167,10 +167,7 @@ impl DivisionCode {
 
     /// Itself and every enclosing division, from the province down.
     pub fn lineage(self) -> Vec<DivisionCode> {
-        LEVELS
-            .iter()
-            .filter_map(|l| self.ancestor(*l))
-            .collect()
+        LEVELS.iter().filter_map(|l| self.ancestor(*l)).collect()
     }
 
     /// Every province-level division (the sweep walks them).

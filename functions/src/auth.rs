@@ -8,8 +8,8 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -99,7 +99,8 @@ pub fn sign(keys: &Keys, claims: &Claims) -> Option<String> {
 /// Checks signature, algorithm, issuer and expiry (revocation is checked by the caller).
 pub fn verify(keys: &Keys, token: &str, now: Moment) -> Result<Claims, TokenError> {
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(TokenError::Malformed);
     };
@@ -144,8 +145,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 }
 
 fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the username is unknown, so the answer takes as long as for
@@ -193,11 +197,14 @@ async fn claims_from(parts: &Parts, state: &AppState) -> Result<Option<Claims>, 
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .ok_or_else(|| invalid_token("expected `Bearer <token>`"))?;
-    let claims = verify(&state.keys, token, state.clock.now())
-        .map_err(|e| invalid_token(&e.to_string()))?;
+    let claims =
+        verify(&state.keys, token, state.clock.now()).map_err(|e| invalid_token(&e.to_string()))?;
     if state
         .staff
         .token_revoked(&claims.jti)
@@ -284,7 +291,10 @@ fn read_login(body: &Value) -> Result<(String, String), Problem> {
     let username = text("username", &mut errors);
     let password = text("password", &mut errors);
     if let Some(obj) = body.as_object() {
-        for key in obj.keys().filter(|k| !["username", "password"].contains(&k.as_str())) {
+        for key in obj
+            .keys()
+            .filter(|k| !["username", "password"].contains(&k.as_str()))
+        {
             errors.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
         }
     }
@@ -300,11 +310,18 @@ async fn verify_blocking(password: String, phc: String) -> bool {
         .unwrap_or(false)
 }
 
-async fn login(State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Response, Problem> {
+async fn login(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, Problem> {
     let (username, password) = read_login(&body)?;
     let now = state.clock.now();
     let store = state.staff.as_ref();
-    let Some(mut account) = store.account(&username).await.map_err(|e| errors::store(&e))? else {
+    let Some(mut account) = store
+        .account(&username)
+        .await
+        .map_err(|e| errors::store(&e))?
+    else {
         let _ = verify_blocking(password, decoy_hash().to_string()).await;
         tracing::info!(user = %username, "login failed: unknown user");
         return Err(invalid_credentials());
@@ -372,7 +389,10 @@ async fn login(State(state): State<AppState>, JsonBody(body): JsonBody) -> Resul
     .into_response())
 }
 
-async fn logout(State(state): State<AppState>, Staff(claims): Staff) -> Result<StatusCode, Problem> {
+async fn logout(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+) -> Result<StatusCode, Problem> {
     state
         .staff
         .revoke_token(&claims.jti, claims.exp)
@@ -404,12 +424,37 @@ pub fn rfc3339(unix_secs: i64) -> String {
 
 /// The demo accounts of a local run (issue 5; never created on AWS), all with password `demo`.
 pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 6] = [
-    ("demo-village", "四牌坊社区 村(居)专干", Role::VillageClerk, Some("500116001005")),
-    ("demo-township", "几江街道 计生办", Role::TownshipOfficer, Some("500116001")),
-    ("demo-county", "江津区卫生健康委", Role::CountyApprover, Some("500116")),
-    ("demo-supervisor", "江津区 监督", Role::Supervisor, Some("500116")),
+    (
+        "demo-village",
+        "四牌坊社区 村(居)专干",
+        Role::VillageClerk,
+        Some("500116001005"),
+    ),
+    (
+        "demo-township",
+        "几江街道 计生办",
+        Role::TownshipOfficer,
+        Some("500116001"),
+    ),
+    (
+        "demo-county",
+        "江津区卫生健康委",
+        Role::CountyApprover,
+        Some("500116"),
+    ),
+    (
+        "demo-supervisor",
+        "江津区 监督",
+        Role::Supervisor,
+        Some("500116"),
+    ),
     ("demo-admin", "系统管理员", Role::Admin, None),
-    ("demo-ezhou", "鄂城区卫生健康局", Role::CountyApprover, Some("420704")),
+    (
+        "demo-ezhou",
+        "鄂城区卫生健康局",
+        Role::CountyApprover,
+        Some("420704"),
+    ),
 ];
 
 /// Creates (or resets) the demo accounts. One hash of `demo` serves them all: these accounts
@@ -484,12 +529,18 @@ mod tests {
         let none_alg = format!("{}.{}.", B64.encode(br#"{"alg":"none"}"#), forged_payload);
 
         // Act + assert
-        assert_eq!(verify(&keys, &token, Moment(0)).unwrap(), claims(2_000_000_000));
+        assert_eq!(
+            verify(&keys, &token, Moment(0)).unwrap(),
+            claims(2_000_000_000)
+        );
         assert_eq!(
             verify(&keys, &format!("{head}.{forged_payload}.{sig}"), Moment(0)),
             Err(TokenError::Signature)
         );
-        assert_eq!(verify(&keys, &none_alg, Moment(0)), Err(TokenError::Malformed));
+        assert_eq!(
+            verify(&keys, &none_alg, Moment(0)),
+            Err(TokenError::Malformed)
+        );
         assert_eq!(
             verify(&Keys::new(vec![8; 32]), &token, Moment(0)),
             Err(TokenError::Signature)
@@ -501,7 +552,10 @@ mod tests {
     fn an_expired_token_is_refused() {
         let keys = Keys::new(vec![7; 32]);
         let token = sign(&keys, &claims(100)).unwrap();
-        assert_eq!(verify(&keys, &token, Moment(100_000)), Err(TokenError::Expired));
+        assert_eq!(
+            verify(&keys, &token, Moment(100_000)),
+            Err(TokenError::Expired)
+        );
         assert!(verify(&keys, &token, Moment(99_000)).is_ok());
     }
 
@@ -537,12 +591,20 @@ mod tests {
             last_failure: Some(Moment(1_000_000)),
             locked_until: None,
         };
-        assert_eq!(wait_secs(&a, Moment(1_000_000)), None, "three failures are free");
+        assert_eq!(
+            wait_secs(&a, Moment(1_000_000)),
+            None,
+            "three failures are free"
+        );
         a.failed_logins = 4;
         assert_eq!(wait_secs(&a, Moment(1_000_500)), Some((false, 2)));
         assert_eq!(wait_secs(&a, Moment(1_002_000)), None);
         a.failed_logins = 9;
-        assert_eq!(wait_secs(&a, Moment(1_000_000)), Some((false, 60)), "capped at a minute");
+        assert_eq!(
+            wait_secs(&a, Moment(1_000_000)),
+            Some((false, 60)),
+            "capped at a minute"
+        );
         a.locked_until = Some(Moment(1_000_000 + 1_800_000));
         assert_eq!(wait_secs(&a, Moment(1_000_000)), Some((true, 1800)));
     }

@@ -461,7 +461,9 @@ async fn read(
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
     if let Some(claims) = staff {
-        return read_as_staff(&state, &number, &claims.actor()).await.map(Json);
+        return read_as_staff(&state, &number, &claims.actor())
+            .await
+            .map(Json);
     }
     let Some(code) = headers
         .get(ACCESS_CODE_HEADER)
@@ -612,7 +614,12 @@ fn actor_name(actor: &Actor) -> &str {
 }
 
 /// The full record for staff in scope.
-pub fn staff_view(record: &CaseRecord, events: &[Event], today: domain::Date, actor: &Actor) -> Value {
+pub fn staff_view(
+    record: &CaseRecord,
+    events: &[Event],
+    today: domain::Date,
+    actor: &Actor,
+) -> Value {
     use domain::roles::ActionKind as A;
     let case = &record.case;
     let a = &record.applicant;

@@ -10,9 +10,7 @@ use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::blob::FsBlobStore;
-use crate::ports::{
-    CaseStore, Clock, FixedClock, NoPopulationRegistry, StaffStore, SystemClock,
-};
+use crate::ports::{CaseStore, Clock, FixedClock, NoPopulationRegistry, StaffStore, SystemClock};
 use crate::state::{AppState, Keys};
 use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;

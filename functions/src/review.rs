@@ -36,6 +36,7 @@ fn invalid(field: &str, message: impl Into<String>) -> Value {
 }
 
 /// `{"version": N, "action": "...", ...payload, "materials": [...] (resubmit only)}`.
+#[derive(Debug)]
 struct ActionRequest {
     version: u64,
     action: Action,
@@ -180,6 +181,9 @@ async fn add_materials(
 ) -> Result<(), Problem> {
     let mut problems = Vec::new();
     for (i, m) in added.iter().enumerate() {
+        if domain::materials::MaterialCode::from_code(&m.code).is_none() {
+            problems.push(json!({"code": "material_unknown", "material": m.code}));
+        }
         if m.checked_in_person {
             problems.push(invalid(
                 &format!("materials[{i}].checked_in_person"),
@@ -201,20 +205,22 @@ async fn add_materials(
             }
         }
     }
-    for m in added {
-        record.materials.retain(|old| old.code != m.code);
-        record.materials.push(m);
-    }
+    // What was returned was judged insufficient, so each item must come anew.
     for code in &record.case.missing {
-        let provided = record
-            .materials
+        let provided = added
             .iter()
-            .any(|m| m.code == code.code() && (!m.attachments.is_empty() || m.checked_in_person));
+            .any(|m| m.code == code.code() && !m.attachments.is_empty());
         if !provided {
-            problems.push(json!({"code": "material_missing", "material": code, "name": code.name_zh()}));
+            problems.push(
+                json!({"code": "material_missing", "material": code, "name": code.name_zh()}),
+            );
         }
     }
     if problems.is_empty() {
+        for m in added {
+            record.materials.retain(|old| old.code != m.code);
+            record.materials.push(m);
+        }
         Ok(())
     } else {
         let mut p = Problem::new(
@@ -301,7 +307,10 @@ fn read_queue_query(
         {
             Some(s) => Some(s),
             None => {
-                errors.push(invalid("cursor", "无效的翻页标记 / not a cursor from this API"));
+                errors.push(invalid(
+                    "cursor",
+                    "无效的翻页标记 / not a cursor from this API",
+                ));
                 None
             }
         },
@@ -397,7 +406,11 @@ mod tests {
     #[test]
     fn an_action_body_reports_every_bad_field() {
         let p = read_action(&json!({"action": "teleport", "materials": 3})).unwrap_err();
-        let fields: Vec<&str> = p.errors.iter().filter_map(|e| e["field"].as_str()).collect();
+        let fields: Vec<&str> = p
+            .errors
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
         assert_eq!(p.status, 400);
         assert!(fields.contains(&"version"), "{fields:?}");
         assert!(fields.contains(&"materials"), "{fields:?}");
@@ -406,8 +419,9 @@ mod tests {
 
     #[test]
     fn an_action_body_reads_its_payload() {
-        let r = read_action(&json!({"version": 3, "action": "refuse", "reasons": ["超过两个子女"]}))
-            .unwrap();
+        let r =
+            read_action(&json!({"version": 3, "action": "refuse", "reasons": ["超过两个子女"]}))
+                .unwrap();
         assert_eq!(r.version, 3);
         assert_eq!(r.action.kind(), ActionKind::Refuse);
     }
@@ -422,14 +436,23 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<std::collections::HashMap<_, _>>()
         };
-        let q = read_queue_query(&p(&[("division", "500116001005"), ("overdue", "true")]), own, today)
-            .unwrap();
+        let q = read_queue_query(
+            &p(&[("division", "500116001005"), ("overdue", "true")]),
+            own,
+            today,
+        )
+        .unwrap();
         assert_eq!(q.office.to_string(), "500116001005");
         assert_eq!(q.overdue_on, Some(today));
         let e = read_queue_query(&p(&[("division", "500116")]), own, today).unwrap_err();
         assert_eq!(e.code, "out_of_scope");
         let e = read_queue_query(
-            &p(&[("state", "x"), ("limit", "0"), ("cursor", "!!"), ("overdue", "maybe")]),
+            &p(&[
+                ("state", "x"),
+                ("limit", "0"),
+                ("cursor", "!!"),
+                ("overdue", "maybe"),
+            ]),
             own,
             today,
         )

@@ -109,7 +109,10 @@ fn csv(offices: &[OfficeSummary]) -> String {
         let name = o.name.clone().unwrap_or_default().replace('"', "\"\"");
         out.push_str(&format!("{},\"{}\",{}", o.office, name, o.total));
         for s in STATES {
-            out.push_str(&format!(",{}", o.by_state.get(s.code()).copied().unwrap_or(0)));
+            out.push_str(&format!(
+                ",{}",
+                o.by_state.get(s.code()).copied().unwrap_or(0)
+            ));
         }
         out.push_str(&format!(
             ",{},{},{},{},{}\r\n",
@@ -134,18 +137,20 @@ async fn summary(
     let mut bad = Vec::new();
     let division = match params.get("division") {
         None => own,
-        Some(d) => match DivisionCode::parse(d) {
-            Ok(d) if own.contains(d) => d,
-            Ok(_) => {
-                return Err(errors::transition(
-                    &domain::case::TransitionError::OutOfScope,
-                ));
+        Some(d) => {
+            match DivisionCode::parse(d) {
+                Ok(d) if own.contains(d) => d,
+                Ok(_) => {
+                    return Err(errors::transition(
+                        &domain::case::TransitionError::OutOfScope,
+                    ));
+                }
+                Err(e) => {
+                    bad.push(json!({"code": "invalid_field", "field": "division", "message": e.to_string()}));
+                    own
+                }
             }
-            Err(e) => {
-                bad.push(json!({"code": "invalid_field", "field": "division", "message": e.to_string()}));
-                own
-            }
-        },
+        }
     };
     let as_csv = match params.get("format").map(String::as_str) {
         None | Some("json") => false,

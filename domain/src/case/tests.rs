@@ -359,7 +359,11 @@ fn the_sweep_records_each_red_light_once_000_3_4() {
     assert_eq!(flagged.version, case.version + 1);
     assert_eq!(events[0].action, "red_light");
     assert_eq!(events[0].actor, Actor::System);
-    assert!(events[0].details[0].contains("2024-10-08"), "{:?}", events[0].details);
+    assert!(
+        events[0].details[0].contains("2024-10-08"),
+        "{:?}",
+        events[0].details
+    );
     assert!(again.is_none(), "a red light is recorded once");
 }
 
@@ -371,7 +375,11 @@ fn decisions_record_the_day_they_were_made() {
     let approved = step(&pre, Action::Approve, &county(), "2024-10-09");
     assert_eq!(approved.decided_on, Some(d("2024-10-09")));
     let issued = step(&approved, Action::Issue, &county(), "2024-10-10");
-    assert_eq!(issued.decided_on, Some(d("2024-10-09")), "issuing keeps the decision day");
+    assert_eq!(
+        issued.decided_on,
+        Some(d("2024-10-09")),
+        "issuing keeps the decision day"
+    );
 }
 
 #[test]

@@ -394,19 +394,20 @@ impl CaseStore for DynamoStore {
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
         let partition = query.partition();
         let mut page = QueuePage::default();
-        let mut start: Option<HashMap<String, AttributeValue>> = query.after.as_ref().map(|after| {
-            let number = after.split_once('#').map_or("", |(_, n)| n);
-            let slot = match query.state {
-                Some(_) => format!("QS#{}", query.office),
-                None => format!("Q#{}", query.office),
-            };
-            HashMap::from([
-                ("gsi1pk".into(), s(partition.clone())),
-                ("gsi1sk".into(), s(after.clone())),
-                ("pk".into(), s(case_pk(number))),
-                ("sk".into(), s(slot)),
-            ])
-        });
+        let mut start: Option<HashMap<String, AttributeValue>> =
+            query.after.as_ref().map(|after| {
+                let number = after.split_once('#').map_or("", |(_, n)| n);
+                let slot = match query.state {
+                    Some(_) => format!("QS#{}", query.office),
+                    None => format!("Q#{}", query.office),
+                };
+                HashMap::from([
+                    ("gsi1pk".into(), s(partition.clone())),
+                    ("gsi1sk".into(), s(after.clone())),
+                    ("pk".into(), s(case_pk(number))),
+                    ("sk".into(), s(slot)),
+                ])
+            });
         let limit = i32::try_from(query.limit.clamp(1, 500) + 1).unwrap_or(501);
         loop {
             let mut request = self
@@ -450,7 +451,10 @@ impl CaseStore for DynamoStore {
 #[async_trait]
 impl StaffStore for DynamoStore {
     async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
-        match self.get_item(format!("STAFF#{username}"), "ACCOUNT").await? {
+        match self
+            .get_item(format!("STAFF#{username}"), "ACCOUNT")
+            .await?
+        {
             None => Ok(None),
             Some(data) => Ok(Some(serde_json::from_str(&data)?)),
         }

@@ -237,7 +237,10 @@ impl CaseStore for EmbeddedStore {
                 None => Bound::Included((partition.as_str(), "~")),
             };
             let mut page = QueuePage::default();
-            for item in table.range::<(&str, &str)>((lower, upper)).map_err(unavailable)? {
+            for item in table
+                .range::<(&str, &str)>((lower, upper))
+                .map_err(unavailable)?
+            {
                 let (_, v) = item.map_err(unavailable)?;
                 let row: QueueItem = serde_json::from_slice(v.value())?;
                 if query.service.is_some_and(|s| s != row.service) {

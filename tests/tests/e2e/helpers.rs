@@ -1,13 +1,22 @@
 //! `spawn_app`: the local server's exact router on 127.0.0.1 with a fresh data dir.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use domain::case::Moment;
 use functions::local::{self, LocalConfig};
+use functions::ports::{Clock, ManualClock, SystemClock};
+use functions::state::AppState;
+use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 pub struct TestApp {
     pub base_url: String,
     pub client: reqwest::Client,
+    /// The ports the server runs on (the deadline sweep is run on them).
+    pub state: AppState,
+    /// The server's clock, moved by `set_day`.
+    pub clock: Arc<ManualClock>,
     _data_dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -78,13 +87,18 @@ async fn spawn_with(
     dynamodb: Option<local::DynamoConfig>,
 ) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp data dir");
+    let clock = Arc::new(ManualClock::new(
+        fixed_now.unwrap_or_else(|| SystemClock.now()),
+    ));
     let config = LocalConfig {
         data_dir: data_dir.path().to_path_buf(),
         spa_dir,
         fixed_now,
         dynamodb,
+        clock: Some(clock.clone()),
+        demo_accounts: true,
     };
-    let app = local::app(&config).await.expect("app builds");
+    let (app, state) = local::app_and_state(&config).await.expect("app builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
@@ -99,6 +113,8 @@ async fn spawn_with(
     TestApp {
         base_url: format!("http://{addr}"),
         client: reqwest::Client::new(),
+        state,
+        clock,
         _data_dir: data_dir,
         shutdown: Some(tx),
     }
@@ -162,8 +178,126 @@ pub fn closed_port() -> u16 {
         .port()
 }
 
+/// 10:00 China time on `day`.
+pub fn ten_am(day: &str) -> Moment {
+    let date = domain::Date::parse(day).expect("a YYYY-MM-DD day");
+    Moment(Moment::start_of(date).0 + 10 * 3600 * 1000)
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// Moves the server's clock to 10:00 China time on `day`.
+    pub fn set_day(&self, day: &str) {
+        self.clock.set(ten_am(day));
+    }
+
+    /// Signs in a demo account (password `demo`) and answers its bearer token.
+    pub async fn login(&self, username: &str) -> String {
+        let res = self
+            .client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({"username": username, "password": "demo"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "login {username}");
+        let body: Value = res.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Submits `situation` for 赵先生 and 钱女士 with a PDF for every material the applicant
+    /// provides (learnt from `/api/eligibility`); answers (number, access code).
+    pub async fn submit(&self, situation: Value) -> (String, String) {
+        let check: Value = self
+            .client
+            .post(self.url("/api/eligibility"))
+            .json(&situation)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(check["eligible"], true, "{check}");
+        let mut materials = Vec::new();
+        for m in check["materials"].as_array().unwrap() {
+            if m["provided_by"] != "applicant" {
+                continue;
+            }
+            let res = self
+                .client
+                .post(self.url("/api/uploads"))
+                .header("content-type", "application/pdf")
+                .body(b"%PDF-1.4\n% test\n".to_vec())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201);
+            let id = res.json::<Value>().await.unwrap()["id"].clone();
+            materials.push(json!({"code": m["code"], "attachments": [id]}));
+        }
+        let body = json!({
+            "situation": situation,
+            "applicant": {"name": "赵先生", "id_number": "420704199001011231", "phone": "13800138000"},
+            "spouse": {"name": "钱女士", "id_number": "500116199203040025"},
+            "materials": materials
+        });
+        let res = self
+            .client
+            .post(self.url("/api/cases"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let answer: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "{answer}");
+        (
+            answer["number"].as_str().unwrap().to_string(),
+            answer["access_code"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// Posts an action as the holder of `token`; answers (status, body).
+    pub async fn act(&self, token: &str, number: &str, body: Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(self.url(&format!("/api/cases/{number}/actions")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Reads a case as staff (audited); answers (status, body).
+    pub async fn read_as(&self, token: &str, number: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(self.url(&format!("/api/cases/{number}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs `path` with a bearer token; answers (status, body).
+    pub async fn get_as(&self, token: &str, path: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
     }
 }

@@ -12,3 +12,4 @@ mod cases;
 mod eligibility;
 mod helpers;
 mod openapi;
+mod workflow;

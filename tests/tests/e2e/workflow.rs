@@ -1,0 +1,1030 @@
+//! The staff side end to end (SPEC §4–§5), each scenario on the embedded store and on DynamoDB
+//! (moto on loopback): sign-in, the authorisation matrix, every path of a case, the queue,
+//! the deadline sweep and supervision.
+
+use std::collections::BTreeSet;
+
+use domain::roles::Role;
+use functions::ports::StaffAccount;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app_on, spawn_app_on_dynamodb, start_moto};
+
+const DAY: &str = "2024-09-27";
+
+/// A re-birth application at 四牌坊社区 (江津区 decides): a promise item.
+fn rebirth_cq() -> Value {
+    json!({"service": "rebirth", "division": "500116001005", "date": DAY, "marriage": "first",
+           "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                        {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]})
+}
+
+/// A 生育服务登记 at the same community: an instant item (004 三(三)).
+fn birth_cq() -> Value {
+    json!({"service": "birth_service", "division": "500116001005", "date": DAY, "marriage": "first"})
+}
+
+/// A re-birth application at a township of 鄂城区 (Hubei: township opinion, county decision,
+/// deemed issue).
+fn rebirth_hb() -> Value {
+    json!({"service": "rebirth", "division": "420704001", "date": DAY, "marriage": "first",
+           "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                        {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]})
+}
+
+/// Runs a scenario on the embedded store and on DynamoDB.
+macro_rules! on_both_stores {
+    ($scenario:ident, $embedded:ident, $dynamodb:ident) => {
+        #[tokio::test]
+        async fn $embedded() {
+            let app = spawn_app_on(DAY).await;
+            $scenario(&app).await;
+        }
+
+        #[tokio::test]
+        async fn $dynamodb() {
+            let moto = start_moto().await;
+            let app = spawn_app_on_dynamodb(&moto.endpoint, stringify!($dynamodb), DAY).await;
+            $scenario(&app).await;
+        }
+    };
+}
+
+async fn version(app: &TestApp, token: &str, number: &str) -> u64 {
+    let (status, case) = app.read_as(token, number).await;
+    assert_eq!(status, 200, "{case}");
+    case["version"].as_u64().unwrap()
+}
+
+/// Acts and insists on success; answers the case after the step.
+async fn ok(app: &TestApp, token: &str, number: &str, mut body: Value) -> Value {
+    body["version"] = json!(version(app, token, number).await);
+    let (status, case) = app.act(token, number, body.clone()).await;
+    assert_eq!(status, 200, "{body} -> {case}");
+    case
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+async fn sign_in(app: &TestApp) {
+    // Arrange
+    let login = |user: &str, password: &str| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"username": user, "password": password}))
+            .send()
+    };
+
+    // Act + assert: the right password gives a token with the account's role and division.
+    let res = login("demo-township", "demo").await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["role"], "township_officer");
+    assert_eq!(body["division"], "500116001");
+    assert_eq!(
+        body["expires_at"], "2024-09-27T10:00:00Z",
+        "8 h after 10:00 CST"
+    );
+    let token = body["token"].as_str().unwrap().to_string();
+    let (status, me) = app.get_as(&token, "/api/auth/me").await;
+    assert_eq!(
+        (status, me["username"].as_str()),
+        (200, Some("demo-township"))
+    );
+
+    // A wrong password and an unknown user get the same answer.
+    let wrong: Value = login("demo-county", "nope")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unknown: Value = login("nobody", "demo").await.unwrap().json().await.unwrap();
+    assert_eq!(wrong["code"], "invalid_credentials");
+    assert_eq!(unknown["code"], wrong["code"]);
+    assert_eq!(unknown["title"], wrong["title"]);
+
+    // A malformed body lists every bad field.
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"user": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"].as_array().unwrap().len(), 3, "{p}");
+
+    // Logout revokes the token.
+    let res = app
+        .client
+        .post(app.url("/api/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let (status, p) = app.get_as(&token, "/api/auth/me").await;
+    assert_eq!((status, p["code"].as_str()), (401, Some("invalid_token")));
+    let (status, p) = app.get_as("not.a.token", "/api/staff/cases").await;
+    assert_eq!((status, p["code"].as_str()), (401, Some("invalid_token")));
+}
+on_both_stores!(
+    sign_in,
+    sign_in_gives_a_token_and_logout_revokes_it,
+    sign_in_gives_a_token_and_logout_revokes_it_on_dynamodb
+);
+
+async fn lockout(app: &TestApp) {
+    // Arrange: the clock moves two minutes between attempts, past any backoff.
+    let start = crate::helpers::ten_am(DAY);
+    let attempt = |n: i64, password: &'static str| {
+        app.clock.set(domain::case::Moment(start.0 + n * 120_000));
+        app.client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"username": "demo-village", "password": password}))
+            .send()
+    };
+
+    // Act + assert: three failures are free; a fourth at once must wait.
+    for n in 0..3 {
+        assert_eq!(attempt(n, "bad").await.unwrap().status(), 401);
+    }
+    assert_eq!(attempt(3, "bad").await.unwrap().status(), 401);
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": "demo-village", "password": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "even the right password waits");
+    assert!(res.headers().contains_key("retry-after"));
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "login_throttled");
+
+    // Ten failures lock the account for half an hour.
+    for n in 4..10 {
+        assert_eq!(attempt(n, "bad").await.unwrap().status(), 401);
+    }
+    let res = attempt(10, "demo").await.unwrap();
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "account_locked");
+    let res = attempt(10 + 16, "demo").await.unwrap();
+    assert_eq!(res.status(), 200, "unlocked after 30 minutes");
+}
+on_both_stores!(
+    lockout,
+    repeated_failures_back_off_then_lock_the_account,
+    repeated_failures_back_off_then_lock_the_account_on_dynamodb
+);
+
+// ---------------------------------------------------------------------------------------------
+// The authorisation matrix
+
+/// Everyone who might try, inside and outside the divisions of a 四牌坊社区 case.
+const ACTORS: [&str; 10] = [
+    "demo-village",
+    "demo-township",
+    "demo-county",
+    "demo-supervisor",
+    "demo-admin",
+    "demo-ezhou",
+    "out-village",
+    "out-township",
+    "out-supervisor",
+    "anonymous",
+];
+
+/// SPEC §5 and §4, written out by hand: who may take each step on a 江津 re-birth case
+/// (accepted at 四牌坊社区, decided by 江津区) whose 协查 went to 鄂城区. Every other actor
+/// must be refused.
+fn allowed(action: &str) -> &'static [&'static str] {
+    match action {
+        "pre_review" => &["demo-village", "demo-township"],
+        "return" | "seal" | "deliver" => &["demo-village", "demo-township", "demo-county"],
+        "township_opinion" => &["demo-township"],
+        "request_verification" => &["demo-township", "demo-county"],
+        // Only the office asked answers its 协查.
+        "answer_verification" => &["demo-ezhou"],
+        // The deciding office decides, issues a promise item, revokes and voids.
+        "approve" | "refuse" | "issue" | "revoke" | "void" => &["demo-county"],
+        other => panic!("no expectation for {other}"),
+    }
+}
+
+fn payload(action: &str) -> Value {
+    match action {
+        "return" => json!({"action": "return", "missing": ["hukou_book"], "note": "户口簿页不清"}),
+        "township_opinion" => {
+            json!({"action": "township_opinion", "agree": true, "opinion": "情况属实"})
+        }
+        "refuse" | "revoke" | "void" => json!({"action": action, "reasons": ["经核实不符合条件"]}),
+        "request_verification" => {
+            json!({"action": "request_verification", "to": "420704", "question": "请核实男方婚育情况"})
+        }
+        "answer_verification" => {
+            json!({"action": "answer_verification", "id": 1, "answer": "属实"})
+        }
+        "deliver" => json!({"action": "deliver", "delivery": {"method": "self_print"}}),
+        other => json!({"action": other}),
+    }
+}
+
+/// Extra accounts outside the case's divisions, for every role that has one.
+async fn add_outsiders(app: &TestApp) {
+    let hash = functions::auth::hash_password("demo").unwrap();
+    for (username, role, division) in [
+        ("out-village", Role::VillageClerk, "500116001006"),
+        ("out-township", Role::TownshipOfficer, "500116002"),
+        ("out-supervisor", Role::Supervisor, "420704"),
+    ] {
+        app.state
+            .staff
+            .put_account(&StaffAccount {
+                username: username.into(),
+                display_name: username.into(),
+                role,
+                division: Some(domain::DivisionCode::parse(division).unwrap()),
+                password_hash: hash.clone(),
+                failed_logins: 0,
+                last_failure: None,
+                locked_until: None,
+            })
+            .await
+            .unwrap();
+    }
+}
+
+struct Tokens(Vec<(&'static str, Option<String>)>);
+
+impl Tokens {
+    async fn all(app: &TestApp) -> Tokens {
+        let mut out = Vec::new();
+        for a in ACTORS {
+            let token = if a == "anonymous" {
+                None
+            } else {
+                Some(app.login(a).await)
+            };
+            out.push((a, token));
+        }
+        Tokens(out)
+    }
+
+    fn of(&self, who: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(a, _)| *a == who)
+            .and_then(|(_, t)| t.as_deref())
+            .unwrap()
+    }
+}
+
+/// A fresh case in a state where `action` is possible.
+async fn prepared(app: &TestApp, t: &Tokens, action: &str) -> String {
+    let (number, _) = app.submit(rebirth_cq()).await;
+    let village = t.of("demo-village");
+    let county = t.of("demo-county");
+    match action {
+        "approve" => {
+            ok(app, village, &number, json!({"action": "pre_review"})).await;
+        }
+        "answer_verification" => {
+            ok(app, county, &number, payload("request_verification")).await;
+        }
+        "issue" | "deliver" | "revoke" | "void" => {
+            ok(app, village, &number, json!({"action": "pre_review"})).await;
+            ok(app, county, &number, json!({"action": "approve"})).await;
+            if action != "issue" {
+                ok(app, county, &number, json!({"action": "issue"})).await;
+            }
+        }
+        _ => {}
+    }
+    number
+}
+
+async fn matrix(app: &TestApp) {
+    // Arrange
+    add_outsiders(app).await;
+    let tokens = Tokens::all(app).await;
+    let county = tokens.of("demo-county").to_string();
+    let mut wrongful = Vec::new();
+    let mut checked = 0;
+
+    for action in [
+        "pre_review",
+        "return",
+        "township_opinion",
+        "approve",
+        "refuse",
+        "seal",
+        "request_verification",
+        "answer_verification",
+        "issue",
+        "deliver",
+        "revoke",
+        "void",
+    ] {
+        let refused_case = prepared(app, &tokens, action).await;
+        let before = version(app, &county, &refused_case).await;
+        for (who, token) in &tokens.0 {
+            // Act: the allowed try on a case of their own, the others on the shared one.
+            let may = allowed(action).contains(who);
+            let number = if may {
+                prepared(app, &tokens, action).await
+            } else {
+                refused_case.clone()
+            };
+            let mut body = payload(action);
+            body["version"] = json!(version(app, &county, &number).await);
+            let url = app.url(&format!("/api/cases/{number}/actions"));
+            let mut req = app.client.post(url).json(&body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let answer: Value = res.json().await.unwrap_or(Value::Null);
+
+            // Assert
+            checked += 1;
+            let expected = match (may, *who) {
+                (true, _) => 200,
+                (false, "anonymous") => 401,
+                (false, _) => 403,
+            };
+            if status != expected {
+                wrongful.push(format!(
+                    "{who} {action}: {status} (expected {expected}) {answer}"
+                ));
+            }
+            if !may && status == 403 {
+                let code = answer["code"].as_str().unwrap_or("");
+                assert!(
+                    ["forbidden_action", "out_of_scope", "forbidden_role"].contains(&code),
+                    "{who} {action}: {answer}"
+                );
+            }
+        }
+        assert_eq!(
+            version(app, &county, &refused_case).await,
+            before,
+            "refused attempts at {action} changed nothing"
+        );
+    }
+    assert!(wrongful.is_empty(), "{}", wrongful.join("\n"));
+    assert_eq!(checked, 12 * ACTORS.len());
+}
+on_both_stores!(
+    matrix,
+    every_role_action_and_division_is_allowed_or_refused_as_spec_5_says,
+    every_role_action_and_division_is_allowed_or_refused_as_spec_5_says_on_dynamodb
+);
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+
+async fn instant_issue(app: &TestApp) {
+    // Arrange
+    let village = app.login("demo-village").await;
+    let (number, code) = app.submit(birth_cq()).await;
+
+    // Act: 即时办理 (吉林 art. 19; 004 三(三)): issued by the accepting window at once.
+    ok(app, &village, &number, json!({"action": "issue"})).await;
+    let case = ok(
+        app,
+        &village,
+        &number,
+        json!({"action": "deliver", "delivery": {"method": "self_print"}}),
+    )
+    .await;
+
+    // Assert
+    assert_eq!(case["state"], "delivered");
+    assert_eq!(case["decided_on"], DAY);
+    let mine: Value = app
+        .client
+        .get(app.url(&format!("/api/cases/{number}")))
+        .header("x-access-code", &code)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<&str> = mine["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["submit", "issue", "deliver"],
+        "no staff reads in the applicant's timeline"
+    );
+    assert_eq!(mine["applicant"]["id_number"], "420704*********231");
+}
+on_both_stores!(
+    instant_issue,
+    an_instant_item_is_issued_and_delivered_at_once,
+    an_instant_item_is_issued_and_delivered_at_once_on_dynamodb
+);
+
+async fn return_and_resubmit(app: &TestApp) {
+    // Arrange
+    let township = app.login("demo-township").await;
+    let (number, code) = app.submit(rebirth_cq()).await;
+
+    // Act 1: a return names everything missing at once.
+    ok(
+        app,
+        &township,
+        &number,
+        json!({"action": "return", "missing": ["hukou_book", "marriage_cert"], "note": "请补充原件照片"}),
+    )
+    .await;
+    let view = |app: &TestApp| {
+        app.client
+            .get(app.url(&format!("/api/cases/{number}")))
+            .header("x-access-code", &code)
+            .send()
+    };
+    let mine: Value = view(app).await.unwrap().json().await.unwrap();
+
+    // Assert 1
+    assert_eq!(mine["state"], "returned");
+    let missing: Vec<&str> = mine["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["hukou_book", "marriage_cert"]);
+
+    // Act 2: resubmitting with one of the two is refused, naming the other.
+    let upload = app
+        .client
+        .post(app.url("/api/uploads"))
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4\n% new\n".to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .clone();
+    let resubmit = |materials: Value| {
+        app.client
+            .post(app.url(&format!("/api/cases/{number}/actions")))
+            .header("x-access-code", &code)
+            .json(
+                &json!({"version": mine["version"], "action": "resubmit", "materials": materials}),
+            )
+            .send()
+    };
+    let res = resubmit(json!([{"code": "hukou_book", "attachments": [upload]}]))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["material"], "marriage_cert", "{p}");
+    assert_eq!(p["errors"].as_array().unwrap().len(), 1, "{p}");
+
+    // Act 3: with both, it is submitted again.
+    let res = resubmit(json!([
+        {"code": "hukou_book", "attachments": [upload]},
+        {"code": "marriage_cert", "attachments": [upload]}
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(after["state"], "submitted");
+    assert_eq!(after["missing"], json!([]));
+
+    // A wrong access code reveals nothing.
+    let res = app
+        .client
+        .post(app.url(&format!("/api/cases/{number}/actions")))
+        .header("x-access-code", "WRONG")
+        .json(&json!({"version": 1, "action": "withdraw"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+on_both_stores!(
+    return_and_resubmit,
+    a_return_lists_everything_and_the_applicant_resubmits_once,
+    a_return_lists_everything_and_the_applicant_resubmits_once_on_dynamodb
+);
+
+async fn full_path(app: &TestApp) {
+    // Arrange
+    let village = app.login("demo-village").await;
+    let township = app.login("demo-township").await;
+    let county = app.login("demo-county").await;
+    let (number, _) = app.submit(rebirth_cq()).await;
+
+    // Act: every level reviews and seals; the county approves, issues; the window delivers.
+    ok(app, &village, &number, json!({"action": "pre_review"})).await;
+    ok(app, &village, &number, json!({"action": "seal"})).await;
+    ok(
+        app,
+        &township,
+        &number,
+        json!({"action": "township_opinion", "agree": true, "opinion": "经核实情况属实，同意"}),
+    )
+    .await;
+    ok(app, &township, &number, json!({"action": "seal"})).await;
+    ok(app, &county, &number, json!({"action": "approve"})).await;
+    ok(app, &county, &number, json!({"action": "seal"})).await;
+    ok(app, &county, &number, json!({"action": "issue"})).await;
+    app.set_day("2024-10-09");
+    let village = app.login("demo-village").await;
+    let case = ok(
+        app,
+        &village,
+        &number,
+        json!({"action": "deliver", "delivery": {"method": "express_cod", "address": "重庆市江津区几江街道"}}),
+    )
+    .await;
+
+    // Assert
+    assert_eq!(case["state"], "delivered");
+    let levels: Vec<&str> = case["seals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["village", "township", "county"]);
+    let timeline: Vec<&str> = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        timeline,
+        [
+            "submit",
+            "pre_review",
+            "seal",
+            "township_opinion",
+            "seal",
+            "approve",
+            "seal",
+            "issue",
+            "deliver"
+        ]
+    );
+    let audit = case["audit"].as_array().unwrap();
+    let reads = audit.iter().filter(|e| e["action"] == "read").count();
+    assert!(reads >= 8, "every staff read is audited ({reads})");
+    let who: BTreeSet<&str> = audit
+        .iter()
+        .filter_map(|e| e["by"]["username"].as_str())
+        .collect();
+    assert_eq!(
+        who,
+        BTreeSet::from(["demo-county", "demo-township", "demo-village"])
+    );
+    assert_eq!(
+        case["applicant"]["id_number"], "420704199001011231",
+        "staff see the full record"
+    );
+    let opinion = audit
+        .iter()
+        .find(|e| e["action"] == "township_opinion")
+        .unwrap();
+    assert_eq!(opinion["details"][0], "同意：经核实情况属实，同意");
+}
+on_both_stores!(
+    full_path,
+    township_county_issue_deliver_with_every_level_sealing,
+    township_county_issue_deliver_with_every_level_sealing_on_dynamodb
+);
+
+async fn refusal(app: &TestApp) {
+    // Arrange
+    let county = app.login("demo-county").await;
+    let (number, code) = app.submit(rebirth_cq()).await;
+
+    // Act + assert: no reasons, no refusal.
+    let v = version(app, &county, &number).await;
+    let (status, p) = app
+        .act(
+            &county,
+            &number,
+            json!({"version": v, "action": "refuse", "reasons": ["  "]}),
+        )
+        .await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (422, Some("reasons_required"))
+    );
+    let case = ok(
+        app,
+        &county,
+        &number,
+        json!({"action": "refuse", "reasons": ["夫妻已生育两个子女，且无法定再生育情形（001 一(一)）"]}),
+    )
+    .await;
+    assert_eq!(case["state"], "refused");
+
+    // The applicant reads the written reasons in the timeline (000 二(二)5).
+    let mine: Value = app
+        .client
+        .get(app.url(&format!("/api/cases/{number}")))
+        .header("x-access-code", &code)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let refusal = mine["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "refuse")
+        .unwrap();
+    assert!(
+        refusal["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("001 一(一)")
+    );
+    let (status, p) = app
+        .act(
+            &county,
+            &number,
+            json!({"version": case["version"], "action": "approve"}),
+        )
+        .await;
+    assert_eq!((status, p["code"].as_str()), (409, Some("invalid_state")));
+}
+on_both_stores!(
+    refusal,
+    a_refusal_needs_written_reasons_which_the_applicant_reads,
+    a_refusal_needs_written_reasons_which_the_applicant_reads_on_dynamodb
+);
+
+async fn verification_red_light(app: &TestApp) {
+    // Arrange: 江津区 asks 鄂城区 to verify the husband's record.
+    let county = app.login("demo-county").await;
+    let ezhou = app.login("demo-ezhou").await;
+    let (number, _) = app.submit(rebirth_cq()).await;
+    let case = ok(app, &county, &number, payload("request_verification")).await;
+    let due = case["verifications"][0]["due"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, theirs) = app.get_as(&ezhou, "/api/staff/cases").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        theirs["items"][0]["number"],
+        number.as_str(),
+        "the office asked sees it"
+    );
+
+    // Act: the day after the answer was due.
+    let late = domain::Date::parse(&due)
+        .unwrap()
+        .succ()
+        .unwrap()
+        .to_string();
+    app.set_day(&late);
+    let county = app.login("demo-county").await;
+    let ezhou = app.login("demo-ezhou").await;
+    let (_, red) = app.get_as(&county, "/api/staff/cases?overdue=true").await;
+    let report = functions::sweep::run(&app.state).await.unwrap();
+    let again = functions::sweep::run(&app.state).await.unwrap();
+
+    // Assert
+    let row = red["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["number"] == number.as_str())
+        .unwrap();
+    assert_eq!(row["red_light"], true);
+    assert!(
+        row["overdue"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("verification:1")),
+        "{row}"
+    );
+    assert_eq!(report.red_lights, 1);
+    assert_eq!(again.red_lights, 0, "a red light is recorded once");
+    let (_, case) = app.read_as(&county, &number).await;
+    let light = case["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "red_light")
+        .unwrap();
+    assert_eq!(light["by"]["kind"], "system");
+    assert!(light["details"].to_string().contains(&due), "{light}");
+
+    // The answer clears it.
+    ok(app, &ezhou, &number, payload("answer_verification")).await;
+    let (_, after) = app.read_as(&county, &number).await;
+    assert!(
+        !after["overdue"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("verification:1"))
+    );
+}
+on_both_stores!(
+    verification_red_light,
+    an_unanswered_verification_goes_red_and_the_sweep_records_it_once,
+    an_unanswered_verification_goes_red_and_the_sweep_records_it_once_on_dynamodb
+);
+
+async fn deemed_issue(app: &TestApp) {
+    // Arrange: a Hubei re-birth application nobody decides.
+    let ezhou = app.login("demo-ezhou").await;
+    let (number, code) = app.submit(rebirth_hb()).await;
+    let (_, case) = app.read_as(&ezhou, &number).await;
+    let last_due = case["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["due"].as_str().unwrap().to_string())
+        .max()
+        .unwrap();
+
+    // Act 1: on the last day nothing happens.
+    app.set_day(&last_due);
+    let on_time = functions::sweep::run(&app.state).await.unwrap();
+
+    // Act 2: the day after, the sweep issues it (000 二(二)5).
+    let after = domain::Date::parse(&last_due)
+        .unwrap()
+        .succ()
+        .unwrap()
+        .to_string();
+    app.set_day(&after);
+    let late = functions::sweep::run(&app.state).await.unwrap();
+
+    // Assert
+    assert_eq!(on_time.deemed_issues, 0);
+    assert_eq!(late.deemed_issues, 1, "{late:?}");
+    let mine: Value = app
+        .client
+        .get(app.url(&format!("/api/cases/{number}")))
+        .header("x-access-code", &code)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["state"], "issued");
+    assert_eq!(mine["deemed_issue"], true);
+    let event = mine["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "deemed_issue")
+        .unwrap();
+    assert_eq!(event["by"]["kind"], "system");
+    assert!(
+        event["details"][0]
+            .as_str()
+            .unwrap()
+            .contains("000 二(二)5")
+    );
+    let (_, summary) = app
+        .get_as(
+            &app.login("demo-ezhou").await,
+            "/api/staff/cases?state=issued",
+        )
+        .await;
+    assert_eq!(summary["items"][0]["deemed_issue"], true);
+}
+on_both_stores!(
+    deemed_issue,
+    hubei_deems_a_certificate_issued_when_the_county_deadline_passes,
+    hubei_deems_a_certificate_issued_when_the_county_deadline_passes_on_dynamodb
+);
+
+async fn concurrent(app: &TestApp) {
+    // Arrange
+    let village = app.login("demo-village").await;
+    let township = app.login("demo-township").await;
+    let (number, _) = app.submit(rebirth_cq()).await;
+    let v = version(app, &village, &number).await;
+
+    // Act: two staff act on the same version at once.
+    let (a, b) = tokio::join!(
+        app.act(
+            &village,
+            &number,
+            json!({"version": v, "action": "pre_review"})
+        ),
+        app.act(&township, &number, json!({"version": v, "action": "seal"})),
+    );
+
+    // Assert: exactly one wins; the other learns the current version.
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    let loser = if a.0 == 409 { &a.1 } else { &b.1 };
+    assert_eq!(loser["code"], "version_conflict");
+    assert_eq!(loser["current_version"], v + 1);
+    assert_eq!(version(app, &village, &number).await, v + 1);
+
+    // A stale version is refused the same way, and a malformed body lists its problems.
+    let (status, p) = app
+        .act(&village, &number, json!({"version": v, "action": "seal"}))
+        .await;
+    assert_eq!((status, p["current_version"].as_u64()), (409, Some(v + 1)));
+    let (status, p) = app.act(&village, &number, json!({"action": "fly"})).await;
+    assert_eq!(status, 400);
+    assert_eq!(p["errors"].as_array().unwrap().len(), 2, "{p}");
+}
+on_both_stores!(
+    concurrent,
+    concurrent_actions_on_one_version_let_exactly_one_win,
+    concurrent_actions_on_one_version_let_exactly_one_win_on_dynamodb
+);
+
+// ---------------------------------------------------------------------------------------------
+// Queue and supervision
+
+async fn queue(app: &TestApp) {
+    // Arrange: three cases at 四牌坊社区, one in 鄂城区.
+    add_outsiders(app).await;
+    let village = app.login("demo-village").await;
+    let county = app.login("demo-county").await;
+    let mut ours = Vec::new();
+    for _ in 0..3 {
+        ours.push(app.submit(rebirth_cq()).await.0);
+    }
+    let (hubei, _) = app.submit(rebirth_hb()).await;
+    ok(app, &village, &ours[0], json!({"action": "pre_review"})).await;
+
+    // Act
+    let (_, all) = app.get_as(&village, "/api/staff/cases").await;
+    let (_, page1) = app.get_as(&county, "/api/staff/cases?limit=2").await;
+    let cursor = page1["next_cursor"].as_str().unwrap().to_string();
+    let (_, page2) = app
+        .get_as(
+            &county,
+            &format!("/api/staff/cases?limit=2&cursor={cursor}"),
+        )
+        .await;
+    let (_, pre) = app
+        .get_as(&county, "/api/staff/cases?state=pre_reviewed")
+        .await;
+    let (_, outsider) = app
+        .get_as(&app.login("out-village").await, "/api/staff/cases")
+        .await;
+    let (admin_status, _) = app
+        .get_as(&app.login("demo-admin").await, "/api/staff/cases")
+        .await;
+    let (wider_status, wider) = app
+        .get_as(&village, "/api/staff/cases?division=500116")
+        .await;
+    let anonymous = app
+        .client
+        .get(app.url("/api/staff/cases"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+
+    // Assert
+    let numbers = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut seen = numbers(&all);
+    seen.sort();
+    let mut expected = ours.clone();
+    expected.sort();
+    assert_eq!(
+        seen, expected,
+        "the village sees its own cases, not 鄂城区's"
+    );
+    assert!(!seen.contains(&hubei));
+    assert_eq!(
+        all["items"][0]["applicant"]["id_number"],
+        "420704*********231"
+    );
+    let paged: Vec<String> = numbers(&page1).into_iter().chain(numbers(&page2)).collect();
+    assert_eq!(paged.len(), 3);
+    assert_eq!(page2["next_cursor"], Value::Null);
+    let dues: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["next_due"].as_str().unwrap())
+        .collect();
+    assert!(
+        dues.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by deadline: {dues:?}"
+    );
+    assert_eq!(numbers(&pre), vec![ours[0].clone()]);
+    assert_eq!(numbers(&outsider), Vec::<String>::new());
+    assert_eq!(admin_status, 403);
+    assert_eq!(
+        (wider_status, wider["code"].as_str()),
+        (403, Some("out_of_scope"))
+    );
+    assert_eq!(anonymous, 401);
+
+    // Reading a case outside one's division is refused, and the refusal reads nothing.
+    let (status, _) = app.read_as(&app.login("demo-ezhou").await, &ours[1]).await;
+    assert_eq!(status, 403);
+}
+on_both_stores!(
+    queue,
+    the_queue_shows_the_callers_division_sorted_paged_and_masked,
+    the_queue_shows_the_callers_division_sorted_paged_and_masked_on_dynamodb
+);
+
+async fn supervision(app: &TestApp) {
+    // Arrange: one case decided after 12 days, one refused on the day, one pending and late.
+    let county = app.login("demo-county").await;
+    let (a, _) = app.submit(rebirth_cq()).await;
+    let (b, _) = app.submit(rebirth_cq()).await;
+    let (_c, _) = app.submit(rebirth_cq()).await;
+    ok(
+        app,
+        &county,
+        &b,
+        json!({"action": "refuse", "reasons": ["不符合条件"]}),
+    )
+    .await;
+    app.set_day("2024-10-09");
+    let village = app.login("demo-village").await;
+    let county = app.login("demo-county").await;
+    ok(app, &village, &a, json!({"action": "pre_review"})).await;
+    ok(app, &county, &a, json!({"action": "approve"})).await;
+    app.set_day("2024-12-31");
+    let county = app.login("demo-county").await;
+    let supervisor = app.login("demo-supervisor").await;
+
+    // Act
+    let (status, summary) = app.get_as(&supervisor, "/api/supervision/summary").await;
+    let csv = app
+        .client
+        .get(app.url("/api/supervision/summary?format=csv"))
+        .bearer_auth(&supervisor)
+        .send()
+        .await
+        .unwrap();
+    let csv_type = csv.headers()["content-type"].to_str().unwrap().to_string();
+    let csv = csv.text().await.unwrap();
+    let (county_status, _) = app.get_as(&county, "/api/supervision/summary").await;
+
+    // Assert
+    assert_eq!(status, 200, "{summary}");
+    let office = &summary["offices"][0];
+    assert_eq!(office["office"], "500116");
+    assert_eq!(office["total"], 3);
+    assert_eq!(office["by_state"]["approved"], 1);
+    assert_eq!(office["by_state"]["refused"], 1);
+    assert_eq!(office["by_state"]["submitted"], 1);
+    assert_eq!(office["overdue"], 1);
+    assert_eq!(office["decided"], 2);
+    assert_eq!(office["median_days"], 0);
+    assert_eq!(office["p90_days"], 12);
+    assert_eq!(csv_type, "text/csv; charset=utf-8");
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("office,name,total,submitted")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("500116,\"重庆市江津区\",3,1,"),
+        "{csv}"
+    );
+    assert_eq!(county_status, 403, "the summary is the supervisor's");
+}
+on_both_stores!(
+    supervision,
+    the_supervision_summary_counts_red_lights_and_processing_times,
+    the_supervision_summary_counts_red_lights_and_processing_times_on_dynamodb
+);
