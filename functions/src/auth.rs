@@ -272,7 +272,10 @@ fn wait_secs(account: &StaffAccount, now: Moment) -> Option<(bool, i64)> {
     {
         return Some((true, (until.0 - now.0 + 999) / 1000));
     }
-    let extra = account.failed_logins.checked_sub(FREE_FAILURES)?;
+    let extra = account
+        .failed_logins
+        .checked_sub(FREE_FAILURES)
+        .filter(|n| *n > 0)?;
     let backoff_ms = 1000i64 << extra.min(6);
     let last = account.last_failure?;
     let ready = last.0 + backoff_ms.min(60_000);

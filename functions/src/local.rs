@@ -66,8 +66,6 @@ pub enum LocalError {
     Store(#[from] crate::ports::StoreError),
     #[error("cannot open the upload store: {0}")]
     Blobs(#[from] crate::ports::BlobError),
-    #[error("cannot create the demo accounts: {0}")]
-    Demo(#[from] crate::auth::DemoError),
     #[error("cannot read or create the secret key {path}: {source}")]
     Key {
         path: PathBuf,
@@ -89,8 +87,11 @@ pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), L
         source,
     })?;
     let state = state(config).await?;
-    if config.demo_accounts {
-        crate::auth::create_demo_accounts(state.staff.as_ref()).await?;
+    // An unreachable store must not stop the server: it answers 503 until the store is back.
+    if config.demo_accounts
+        && let Err(e) = crate::auth::create_demo_accounts(state.staff.as_ref()).await
+    {
+        tracing::error!("the demo staff accounts were not created: {e}");
     }
     let router = Router::new().nest("/api", crate::api_router(state.clone()));
     match &config.spa_dir {
