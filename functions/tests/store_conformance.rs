@@ -13,7 +13,13 @@ use std::time::Duration;
 use domain::case::{Case, Event, Moment};
 use domain::contract::EligibilityRequest;
 use domain::{Calendar, Date, IdNumber};
-use functions::ports::{Applicant, CaseRecord, CaseStore, IdempotencyRecord, StoreError};
+use domain::case::CaseState;
+use domain::roles::{Actor, Role};
+use domain::{DivisionCode, Service};
+use functions::ports::{
+    Applicant, CaseRecord, CaseStore, IdempotencyRecord, QueueQuery, StaffAccount, StaffStore,
+    StoreError,
+};
 use functions::store::dynamodb::DynamoStore;
 use functions::store::embedded::EmbeddedStore;
 
@@ -150,11 +156,152 @@ async fn conformance(store: Arc<dyn CaseStore>) {
     );
 }
 
+fn query(office: &str) -> QueueQuery {
+    QueueQuery {
+        office: DivisionCode::parse(office).unwrap(),
+        state: None,
+        service: None,
+        overdue_on: None,
+        limit: 50,
+        after: None,
+    }
+}
+
+async fn numbers(store: &dyn CaseStore, q: &QueueQuery) -> Vec<String> {
+    store
+        .queue(q)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| i.number)
+        .collect()
+}
+
+/// The work queue index: scope by division, order, pages, state/service/overdue filters, and
+/// rows that follow the case through updates.
+async fn queue_conformance(store: Arc<dyn CaseStore>) {
+    // Arrange: five cases at 四牌坊社区.
+    let mut records = Vec::new();
+    for i in 1..=5 {
+        let (rec, events) = record(&format!("JS-Q{i:03}"));
+        store.create(&rec, &events, None).await.unwrap();
+        records.push(rec);
+    }
+    let all: Vec<String> = (1..=5).map(|i| format!("JS-Q{i:03}")).collect();
+    let due = records[0].case.next_due().unwrap();
+
+    // Act + assert: every enclosing division sees them, a neighbour does not.
+    for office in ["50", "5001", "500116", "500116001", "500116001005"] {
+        assert_eq!(numbers(store.as_ref(), &query(office)).await, all, "{office}");
+    }
+    assert!(numbers(store.as_ref(), &query("500116001006")).await.is_empty());
+    assert!(numbers(store.as_ref(), &query("420704")).await.is_empty());
+
+    // Pages of two, in order, each row once.
+    let mut q = query("500116");
+    q.limit = 2;
+    let mut paged = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = store.queue(&q).await.unwrap();
+        pages += 1;
+        paged.extend(page.items.into_iter().map(|i| i.number));
+        match page.next {
+            Some(n) => q.after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!((paged, pages), (all.clone(), 3));
+
+    // A change of state moves the row between state partitions and keeps it in the whole list.
+    let mut moved = records[2].clone();
+    moved.case.version = 2;
+    moved.case.state = CaseState::PreReviewed;
+    store.update(&moved, 1, &[]).await.unwrap();
+    let mut pre = query("500116");
+    pre.state = Some(CaseState::PreReviewed);
+    assert_eq!(numbers(store.as_ref(), &pre).await, vec!["JS-Q003".to_string()]);
+    let mut sub = query("500116");
+    sub.state = Some(CaseState::Submitted);
+    assert_eq!(numbers(store.as_ref(), &sub).await.len(), 4);
+    assert_eq!(numbers(store.as_ref(), &query("500116")).await, all);
+
+    // A finished case sorts last; red lights are the rows due before the day.
+    let mut done = records[0].clone();
+    done.case.version = 2;
+    done.case.state = CaseState::Issued;
+    store.update(&done, 1, &[]).await.unwrap();
+    let order = numbers(store.as_ref(), &query("500116")).await;
+    assert_eq!(order.last().map(String::as_str), Some("JS-Q001"));
+    let mut late = query("500116");
+    late.overdue_on = Some(due);
+    assert!(numbers(store.as_ref(), &late).await.is_empty(), "due today is not late");
+    late.overdue_on = due.succ();
+    assert_eq!(numbers(store.as_ref(), &late).await.len(), 4);
+
+    // Service filter; rows carry a masked ID only.
+    let mut other = query("500116");
+    other.service = Some(Service::Rebirth);
+    assert!(numbers(store.as_ref(), &other).await.is_empty());
+    other.service = Some(Service::BirthService);
+    assert_eq!(numbers(store.as_ref(), &other).await.len(), 5);
+    let row = &store.queue(&query("500116")).await.unwrap().items[0];
+    assert_eq!(row.applicant_id_number, "110105*********02X");
+
+    // Audit of a read: appended, no new version; a missing case refuses.
+    let read = domain::case::Event {
+        at: domain::case::Moment(1),
+        actor: Actor::staff("demo-county", Role::CountyApprover, DivisionCode::parse("500116").unwrap()),
+        action: "read".into(),
+        from: Some(CaseState::Submitted),
+        to: CaseState::Submitted,
+        details: vec![],
+    };
+    let before = store.events("JS-Q002").await.unwrap().len();
+    store.append_events("JS-Q002", &[read.clone()]).await.unwrap();
+    store.append_events("JS-Q002", &[read.clone()]).await.unwrap();
+    let trail = store.events("JS-Q002").await.unwrap();
+    assert_eq!(trail.len(), before + 2);
+    assert_eq!(trail.last(), Some(&read));
+    assert_eq!(store.get("JS-Q002").await.unwrap().unwrap().case.version, 1);
+    assert!(matches!(
+        store.append_events("JS-404", &[read]).await.unwrap_err(),
+        StoreError::NotFound
+    ));
+}
+
+async fn staff_conformance(store: &dyn StaffStore) {
+    let mut account = StaffAccount {
+        username: "clerk".into(),
+        display_name: "窗口".into(),
+        role: Role::VillageClerk,
+        division: Some(DivisionCode::parse("500116001005").unwrap()),
+        password_hash: "$argon2id$x".into(),
+        failed_logins: 0,
+        last_failure: None,
+        locked_until: None,
+    };
+    assert_eq!(store.account("clerk").await.unwrap(), None);
+    store.put_account(&account).await.unwrap();
+    assert_eq!(store.account("clerk").await.unwrap(), Some(account.clone()));
+    account.failed_logins = 2;
+    store.put_account(&account).await.unwrap();
+    assert_eq!(store.account("clerk").await.unwrap().unwrap().failed_logins, 2);
+    assert!(!store.token_revoked("t1").await.unwrap());
+    store.revoke_token("t1", 2_000_000_000).await.unwrap();
+    assert!(store.token_revoked("t1").await.unwrap());
+    assert!(!store.token_revoked("t2").await.unwrap());
+}
+
 #[tokio::test]
 async fn embedded_store_conforms() {
     let dir = tempfile::tempdir().unwrap();
-    let store = EmbeddedStore::open(&dir.path().join("cases.redb")).unwrap();
-    conformance(Arc::new(store)).await;
+    let store = Arc::new(EmbeddedStore::open(&dir.path().join("cases.redb")).unwrap());
+    conformance(store.clone()).await;
+    staff_conformance(store.as_ref()).await;
+    let fresh = Arc::new(EmbeddedStore::open(&dir.path().join("queue.redb")).unwrap());
+    queue_conformance(fresh).await;
 }
 
 #[tokio::test]
@@ -238,7 +385,12 @@ async fn dynamodb_store_conforms() {
     let moto = start_moto().await;
     let store = DynamoStore::new(dynamo_client(&moto.endpoint), "jisheng-conformance");
     store.create_table().await.unwrap();
-    conformance(Arc::new(store)).await;
+    let store = Arc::new(store);
+    conformance(store.clone()).await;
+    staff_conformance(store.as_ref()).await;
+    let fresh = DynamoStore::new(dynamo_client(&moto.endpoint), "jisheng-queue");
+    fresh.create_table().await.unwrap();
+    queue_conformance(Arc::new(fresh)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
