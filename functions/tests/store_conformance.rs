@@ -10,11 +10,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::case::CaseState;
 use domain::case::{Case, Event, Moment};
 use domain::contract::EligibilityRequest;
-use domain::{Calendar, Date, IdNumber};
-use domain::case::CaseState;
 use domain::roles::{Actor, Role};
+use domain::{Calendar, Date, IdNumber};
 use domain::{DivisionCode, Service};
 use functions::ports::{
     Applicant, CaseRecord, CaseStore, IdempotencyRecord, QueueQuery, StaffAccount, StaffStore,
@@ -193,9 +193,17 @@ async fn queue_conformance(store: Arc<dyn CaseStore>) {
 
     // Act + assert: every enclosing division sees them, a neighbour does not.
     for office in ["50", "5001", "500116", "500116001", "500116001005"] {
-        assert_eq!(numbers(store.as_ref(), &query(office)).await, all, "{office}");
+        assert_eq!(
+            numbers(store.as_ref(), &query(office)).await,
+            all,
+            "{office}"
+        );
     }
-    assert!(numbers(store.as_ref(), &query("500116001006")).await.is_empty());
+    assert!(
+        numbers(store.as_ref(), &query("500116001006"))
+            .await
+            .is_empty()
+    );
     assert!(numbers(store.as_ref(), &query("420704")).await.is_empty());
 
     // Pages of two, in order, each row once.
@@ -221,7 +229,10 @@ async fn queue_conformance(store: Arc<dyn CaseStore>) {
     store.update(&moved, 1, &[]).await.unwrap();
     let mut pre = query("500116");
     pre.state = Some(CaseState::PreReviewed);
-    assert_eq!(numbers(store.as_ref(), &pre).await, vec!["JS-Q003".to_string()]);
+    assert_eq!(
+        numbers(store.as_ref(), &pre).await,
+        vec!["JS-Q003".to_string()]
+    );
     let mut sub = query("500116");
     sub.state = Some(CaseState::Submitted);
     assert_eq!(numbers(store.as_ref(), &sub).await.len(), 4);
@@ -236,7 +247,10 @@ async fn queue_conformance(store: Arc<dyn CaseStore>) {
     assert_eq!(order.last().map(String::as_str), Some("JS-Q001"));
     let mut late = query("500116");
     late.overdue_on = Some(due);
-    assert!(numbers(store.as_ref(), &late).await.is_empty(), "due today is not late");
+    assert!(
+        numbers(store.as_ref(), &late).await.is_empty(),
+        "due today is not late"
+    );
     late.overdue_on = due.succ();
     assert_eq!(numbers(store.as_ref(), &late).await.len(), 4);
 
@@ -252,15 +266,25 @@ async fn queue_conformance(store: Arc<dyn CaseStore>) {
     // Audit of a read: appended, no new version; a missing case refuses.
     let read = domain::case::Event {
         at: domain::case::Moment(1),
-        actor: Actor::staff("demo-county", Role::CountyApprover, DivisionCode::parse("500116").unwrap()),
+        actor: Actor::staff(
+            "demo-county",
+            Role::CountyApprover,
+            DivisionCode::parse("500116").unwrap(),
+        ),
         action: "read".into(),
         from: Some(CaseState::Submitted),
         to: CaseState::Submitted,
         details: vec![],
     };
     let before = store.events("JS-Q002").await.unwrap().len();
-    store.append_events("JS-Q002", &[read.clone()]).await.unwrap();
-    store.append_events("JS-Q002", &[read.clone()]).await.unwrap();
+    store
+        .append_events("JS-Q002", &[read.clone()])
+        .await
+        .unwrap();
+    store
+        .append_events("JS-Q002", &[read.clone()])
+        .await
+        .unwrap();
     let trail = store.events("JS-Q002").await.unwrap();
     assert_eq!(trail.len(), before + 2);
     assert_eq!(trail.last(), Some(&read));
@@ -287,7 +311,10 @@ async fn staff_conformance(store: &dyn StaffStore) {
     assert_eq!(store.account("clerk").await.unwrap(), Some(account.clone()));
     account.failed_logins = 2;
     store.put_account(&account).await.unwrap();
-    assert_eq!(store.account("clerk").await.unwrap().unwrap().failed_logins, 2);
+    assert_eq!(
+        store.account("clerk").await.unwrap().unwrap().failed_logins,
+        2
+    );
     assert!(!store.token_revoked("t1").await.unwrap());
     store.revoke_token("t1", 2_000_000_000).await.unwrap();
     assert!(store.token_revoked("t1").await.unwrap());

@@ -17,6 +17,7 @@ pub fn run(args: &[String]) -> Result<()> {
     report.push_str(&first_load_section(&dist)?);
     report.push_str(&domain_section()?);
     report.push_str(&load_section()?);
+    report.push_str(&queue_section()?);
 
     let dir = root().join("target").join("bench");
     std::fs::create_dir_all(&dir).map_err(|source| XtaskError::Io {
@@ -64,6 +65,16 @@ fn load_section() -> Result<String> {
         .map(|s| format!("{}\n", s.trim()))
         .unwrap_or_else(|| {
             "## Local server under load\n\n(no figures: see the bench output)\n".into()
+        }))
+}
+
+/// The work queue at 100k cases (tests/benches/queue.rs), between its markers.
+fn queue_section() -> Result<String> {
+    let stdout = bench_output("e2e", "queue")?;
+    Ok(between(&stdout, "QUEUE-REPORT-BEGIN", "QUEUE-REPORT-END")
+        .map(|s| format!("{}\n", s.trim()))
+        .unwrap_or_else(|| {
+            "## Staff work queue at 100000 cases\n\n(no figures: see the bench output)\n".into()
         }))
 }
 

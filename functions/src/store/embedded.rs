@@ -50,6 +50,33 @@ impl EmbeddedStore {
         Ok(EmbeddedStore { db: Arc::new(db) })
     }
 
+    /// Bulk load in one transaction (migrating cases from a previous system; benchmarks): each
+    /// case with its events and queue rows, all or nothing; an existing number refuses the batch.
+    pub async fn import(&self, batch: Vec<(CaseRecord, Vec<Event>)>) -> Result<(), StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut cases = txn.open_table(CASES).map_err(unavailable)?;
+                let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
+                let mut queue = txn.open_table(QUEUE).map_err(unavailable)?;
+                for (record, events) in &batch {
+                    let number = record.case.number.as_str();
+                    if cases.get(number).map_err(unavailable)?.is_some() {
+                        return Err(StoreError::AlreadyExists);
+                    }
+                    let bytes = serde_json::to_vec(record)?;
+                    cases
+                        .insert(number, bytes.as_slice())
+                        .map_err(unavailable)?;
+                    write_events(&mut trail, number, events)?;
+                    index_queue(&mut queue, None, record)?;
+                }
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
     /// Runs blocking redb work off the async runtime's threads.
     async fn blocking<T: Send + 'static>(
         &self,
