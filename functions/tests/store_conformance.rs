@@ -278,11 +278,11 @@ async fn queue_conformance(store: Arc<dyn CaseStore>) {
     };
     let before = store.events("JS-Q002").await.unwrap().len();
     store
-        .append_events("JS-Q002", &[read.clone()])
+        .append_events("JS-Q002", std::slice::from_ref(&read))
         .await
         .unwrap();
     store
-        .append_events("JS-Q002", &[read.clone()])
+        .append_events("JS-Q002", std::slice::from_ref(&read))
         .await
         .unwrap();
     let trail = store.events("JS-Q002").await.unwrap();
