@@ -211,8 +211,23 @@ fn key_reused() -> Problem {
     )
 }
 
+/// Window staff may submit for an applicant at their own window and mark originals as seen.
+fn window_staff(
+    staff: Option<&crate::auth::Claims>,
+    accepting: Option<domain::DivisionCode>,
+) -> Option<Actor> {
+    use domain::roles::Role;
+    let claims = staff?;
+    let at_window = matches!(claims.role, Role::VillageClerk | Role::TownshipOfficer);
+    match (claims.division, accepting) {
+        (Some(own), Some(office)) if at_window && own.contains(office) => Some(claims.actor()),
+        _ => None,
+    }
+}
+
 async fn submit(
     State(state): State<AppState>,
+    MaybeStaff(staff): MaybeStaff,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
@@ -279,9 +294,16 @@ async fn submit(
         }
         answer = Some((situation, checked));
     }
+    let window = window_staff(staff.as_ref(), sub.situation.as_ref().map(|s| s.division));
+    if staff.is_some() && sub.situation.is_some() && window.is_none() {
+        problems.push(invalid(
+            "situation.division",
+            "工作人员只能在本窗口（本辖区）代为受理 / staff submit only for their own window's division",
+        ));
+    }
     for (i, m) in sub.materials.iter().flatten().enumerate() {
-        if m.checked_in_person {
-            // Only window staff see originals; staff sign-in comes with the review workflow.
+        if m.checked_in_person && window.is_none() {
+            // Only window staff see originals.
             problems.push(invalid(
                 &format!("materials[{i}].checked_in_person"),
                 "仅窗口工作人员可标记已核验原件 / only window staff may mark originals as seen",
@@ -330,7 +352,7 @@ async fn submit(
             number,
             situation.clone(),
             &answer,
-            Actor::Applicant,
+            window.clone().unwrap_or(Actor::Applicant),
             now,
             Calendar::official(),
         )

@@ -1028,3 +1028,71 @@ on_both_stores!(
     the_supervision_summary_counts_red_lights_and_processing_times,
     the_supervision_summary_counts_red_lights_and_processing_times_on_dynamodb
 );
+
+async fn window_submission(app: &TestApp) {
+    // Arrange: at the window the clerk sees the originals (SPEC §9), so nothing is uploaded.
+    let village = app.login("demo-village").await;
+    let ezhou = app.login("demo-ezhou").await;
+    let check: Value = app
+        .client
+        .post(app.url("/api/eligibility"))
+        .json(&rebirth_cq())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seen: Vec<Value> = check["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["provided_by"] == "applicant")
+        .map(|m| json!({"code": m["code"], "checked_in_person": true}))
+        .collect();
+    let body = json!({
+        "situation": rebirth_cq(),
+        "applicant": {"name": "赵先生", "id_number": "420704199001011231", "phone": "13800138000"},
+        "spouse": {"name": "钱女士", "id_number": "500116199203040025"},
+        "materials": seen
+    });
+    let post = |token: Option<&str>| {
+        let mut req = app.client.post(app.url("/api/cases")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+
+    // Act
+    let at_window = post(Some(&village)).await.unwrap();
+    let online = post(None).await.unwrap();
+    let elsewhere = post(Some(&ezhou)).await.unwrap();
+
+    // Assert: the window's clerk may; the applicant online and another county's staff may not.
+    assert_eq!(at_window.status(), 201);
+    let number = at_window.json::<Value>().await.unwrap()["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, case) = app.read_as(&village, &number).await;
+    assert_eq!(case["audit"][0]["by"]["username"], "demo-village");
+    assert_eq!(online.status(), 422);
+    let p: Value = online.json().await.unwrap();
+    assert!(
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["field"].as_str().unwrap().ends_with("checked_in_person")),
+        "{p}"
+    );
+    assert_eq!(elsewhere.status(), 422);
+    let p: Value = elsewhere.json().await.unwrap();
+    assert!(p.to_string().contains("situation.division"), "{p}");
+}
+on_both_stores!(
+    window_submission,
+    window_staff_submit_with_originals_seen_at_their_own_window_only,
+    window_staff_submit_with_originals_seen_at_their_own_window_only_on_dynamodb
+);
