@@ -1,10 +1,11 @@
 //! Staff sign-in (SPEC §5): `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`,
 //! and the bearer-token check every staff endpoint uses.
 //!
-//! Tokens are JWTs (HS256, 8 hours) sent as `Authorization: Bearer …` — no cookies, so no CSRF.
-//! The claims are the ones a Cognito user pool issues for the same accounts (`custom:role`,
-//! `custom:division` are accepted as aliases), so the token check is one code path; on AWS the
-//! signing key comes with the HMAC key from the environment.
+//! Tokens are JWTs (8 hours) sent as `Authorization: Bearer …` — no cookies, so no CSRF. Local
+//! runs sign them here (HS256, with a key derived from the server's secret). On AWS staff sign
+//! in to a Cognito user pool whose RS256 ID tokens carry the same role and division as the
+//! `custom:role` and `custom:division` attributes; [`verify`] accepts either and yields the same
+//! [`Claims`], so every handler has one token check. Logout revokes a token by its id in both.
 
 use std::sync::OnceLock;
 
@@ -51,9 +52,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
-    #[serde(alias = "custom:role")]
     pub role: Role,
-    #[serde(default, alias = "custom:division")]
+    #[serde(default)]
     pub division: Option<DivisionCode>,
     pub iat: i64,
     pub exp: i64,
@@ -79,6 +79,93 @@ pub enum TokenError {
     Signature,
     #[error("expired")]
     Expired,
+    #[error("not an ID token of this user pool and app client")]
+    Audience,
+}
+
+/// A Cognito user pool's signing keys (its JWKS), issuer and app client: on AWS staff sign in
+/// there, and its RS256 ID tokens carry the same role and division as `custom:` attributes.
+#[derive(Debug, Clone)]
+pub struct Jwks {
+    /// kid → (modulus, exponent), big-endian.
+    keys: Vec<(String, Vec<u8>, Vec<u8>)>,
+    issuer: String,
+    client_id: String,
+}
+
+impl Jwks {
+    /// From the JWKS document (`https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json`).
+    pub fn parse(jwks: &str, issuer: &str, client_id: &str) -> Result<Jwks, String> {
+        let doc: Value = serde_json::from_str(jwks).map_err(|e| format!("JWKS: {e}"))?;
+        let mut keys = Vec::new();
+        for k in doc["keys"].as_array().ok_or("JWKS: no keys")? {
+            if k["kty"] != "RSA" {
+                continue;
+            }
+            let field = |name: &str| {
+                k[name]
+                    .as_str()
+                    .and_then(|v| B64.decode(v).ok())
+                    .ok_or_else(|| format!("JWKS: key without a valid {name}"))
+            };
+            let kid = k["kid"].as_str().ok_or("JWKS: key without kid")?;
+            keys.push((kid.to_string(), field("n")?, field("e")?));
+        }
+        if keys.is_empty() {
+            return Err("JWKS: no RSA keys".into());
+        }
+        Ok(Jwks {
+            keys,
+            issuer: issuer.to_string(),
+            client_id: client_id.to_string(),
+        })
+    }
+
+    fn verify(&self, kid: &str, message: &[u8], signature: &[u8]) -> Result<(), TokenError> {
+        use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+        let (_, n, e) = self
+            .keys
+            .iter()
+            .find(|(k, _, _)| k == kid)
+            .ok_or(TokenError::Signature)?;
+        RsaPublicKeyComponents { n, e }
+            .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+            .map_err(|_| TokenError::Signature)
+    }
+
+    /// A Cognito ID token's claims, as this system's.
+    fn claims(&self, payload: &Value) -> Result<Claims, TokenError> {
+        let text = |k: &str| payload.get(k).and_then(Value::as_str);
+        if text("iss") != Some(self.issuer.as_str())
+            || text("token_use") != Some("id")
+            || text("aud") != Some(self.client_id.as_str())
+        {
+            return Err(TokenError::Audience);
+        }
+        let role = text("custom:role")
+            .and_then(|r| serde_json::from_value::<Role>(json!(r)).ok())
+            .ok_or(TokenError::Malformed)?;
+        let division = match text("custom:division") {
+            None | Some("") => None,
+            Some(d) => Some(DivisionCode::parse(d).map_err(|_| TokenError::Malformed)?),
+        };
+        let number = |k: &str| payload.get(k).and_then(Value::as_i64);
+        Ok(Claims {
+            sub: text("cognito:username")
+                .or_else(|| text("sub"))
+                .ok_or(TokenError::Malformed)?
+                .to_string(),
+            role,
+            division,
+            iat: number("iat").unwrap_or(0),
+            exp: number("exp").ok_or(TokenError::Malformed)?,
+            jti: text("jti")
+                .or_else(|| text("origin_jti"))
+                .ok_or(TokenError::Malformed)?
+                .to_string(),
+            iss: self.issuer.clone(),
+        })
+    }
 }
 
 fn mac(keys: &Keys) -> Option<Hmac<Sha256>> {
@@ -96,7 +183,9 @@ pub fn sign(keys: &Keys, claims: &Claims) -> Option<String> {
     Some(format!("{signing_input}.{signature}"))
 }
 
-/// Checks signature, algorithm, issuer and expiry (revocation is checked by the caller).
+/// Checks signature, algorithm, issuer and expiry (revocation is checked by the caller): a
+/// token this server signed (HS256), or a Cognito ID token of the configured pool (RS256).
+/// The algorithm is the one the key demands, never one the token chooses ("none" never).
 pub fn verify(keys: &Keys, token: &str, now: Moment) -> Result<Claims, TokenError> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(sig), None) =
@@ -109,24 +198,36 @@ pub fn verify(keys: &Keys, token: &str, now: Moment) -> Result<Claims, TokenErro
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or(TokenError::Malformed)?;
-    // Only the algorithm we sign with: never "none", never one chosen by the token.
-    if header.get("alg").and_then(Value::as_str) != Some("HS256") {
-        return Err(TokenError::Malformed);
-    }
     let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
-    let mut mac = mac(keys).ok_or(TokenError::Signature)?;
-    mac.update(h.as_bytes());
-    mac.update(b".");
-    mac.update(p.as_bytes());
-    mac.verify_slice(&sig).map_err(|_| TokenError::Signature)?;
-    let claims: Claims = B64
+    let payload: Value = B64
         .decode(p)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .ok_or(TokenError::Malformed)?;
-    if claims.iss != ISSUER {
-        return Err(TokenError::Malformed);
-    }
+    let claims = match (header.get("alg").and_then(Value::as_str), &keys.jwks) {
+        (Some("HS256"), _) => {
+            let mut mac = mac(keys).ok_or(TokenError::Signature)?;
+            mac.update(h.as_bytes());
+            mac.update(b".");
+            mac.update(p.as_bytes());
+            mac.verify_slice(&sig).map_err(|_| TokenError::Signature)?;
+            let claims: Claims =
+                serde_json::from_value(payload).map_err(|_| TokenError::Malformed)?;
+            if claims.iss != ISSUER {
+                return Err(TokenError::Malformed);
+            }
+            claims
+        }
+        (Some("RS256"), Some(jwks)) => {
+            let kid = header
+                .get("kid")
+                .and_then(Value::as_str)
+                .ok_or(TokenError::Malformed)?;
+            jwks.verify(kid, format!("{h}.{p}").as_bytes(), &sig)?;
+            jwks.claims(&payload)?
+        }
+        _ => return Err(TokenError::Malformed),
+    };
     if claims.exp <= now.0 / 1000 {
         return Err(TokenError::Expired);
     }
@@ -562,15 +663,81 @@ mod tests {
         assert!(verify(&keys, &token, Moment(99_000)).is_ok());
     }
 
-    #[test]
-    fn cognito_claim_names_are_understood() {
-        let c: Claims = serde_json::from_value(json!({
-            "sub": "u", "custom:role": "township_officer", "custom:division": "500116001",
-            "iat": 0, "exp": 1, "jti": "j", "iss": ISSUER
-        }))
+    /// A Cognito-style ID token signed with a fresh RSA key, and the JWKS that publishes it.
+    fn cognito(payload: &Value) -> (String, Jwks) {
+        use aws_lc_rs::rand::SystemRandom;
+        use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
+        let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        let public = pair.public_key();
+        let jwks = json!({"keys": [{"kty": "RSA", "kid": "k1", "alg": "RS256", "use": "sig",
+            "n": B64.encode(public.modulus().big_endian_without_leading_zero()),
+            "e": B64.encode(public.exponent().big_endian_without_leading_zero())}]});
+        let input = format!(
+            "{}.{}",
+            B64.encode(br#"{"alg":"RS256","kid":"k1"}"#),
+            B64.encode(serde_json::to_vec(payload).unwrap())
+        );
+        let mut sig = vec![0; pair.public_modulus_len()];
+        pair.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut sig,
+        )
         .unwrap();
-        assert_eq!(c.role, Role::TownshipOfficer);
-        assert_eq!(c.division.unwrap().to_string(), "500116001");
+        let token = format!("{input}.{}", B64.encode(sig));
+        let jwks = Jwks::parse(
+            &jwks.to_string(),
+            "https://cognito-idp.example/pool",
+            "client",
+        )
+        .unwrap();
+        (token, jwks)
+    }
+
+    #[test]
+    fn a_cognito_id_token_gives_the_same_claims_through_the_same_check() {
+        // Arrange
+        let payload = json!({
+            "sub": "3f1c…", "cognito:username": "li.na", "custom:role": "township_officer",
+            "custom:division": "500116001", "iss": "https://cognito-idp.example/pool",
+            "aud": "client", "token_use": "id", "iat": 0, "exp": 2_000_000_000i64, "jti": "j-1"
+        });
+        let (token, jwks) = cognito(&payload);
+        let keys = Keys::new(vec![7; 32]).with_jwks(jwks.clone());
+
+        // Act
+        let claims = verify(&keys, &token, Moment(0)).unwrap();
+
+        // Assert
+        assert_eq!(claims.sub, "li.na");
+        assert_eq!(claims.role, Role::TownshipOfficer);
+        assert_eq!(claims.division.unwrap().to_string(), "500116001");
+        assert_eq!(claims.jti, "j-1");
+        assert_eq!(
+            verify(&Keys::new(vec![7; 32]), &token, Moment(0)),
+            Err(TokenError::Malformed),
+            "no pool configured: RS256 is not accepted"
+        );
+        let mut other = payload.clone();
+        other["aud"] = json!("another-client");
+        let (token, jwks) = cognito(&other);
+        let keys = Keys::new(vec![7; 32]).with_jwks(jwks);
+        assert_eq!(verify(&keys, &token, Moment(0)), Err(TokenError::Audience));
+        let (forged, _) = cognito(&payload);
+        let keys = Keys::new(vec![7; 32]).with_jwks(
+            Jwks::parse(
+                &json!({"keys": [{"kty": "RSA", "kid": "k1", "n": "AQAB", "e": "AQAB"}]})
+                    .to_string(),
+                "https://cognito-idp.example/pool",
+                "client",
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            verify(&keys, &forged, Moment(0)),
+            Err(TokenError::Signature)
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
 
 /// What a stateful function needs on AWS, built once per cold start from its environment:
 /// `JISHENG_TABLE` (DynamoDB), `JISHENG_UPLOADS_BUCKET` (S3) and `JISHENG_HMAC_KEY` (base64,
-/// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template).
+/// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template), and
+/// the Cognito user pool of staff (`JISHENG_COGNITO_JWKS`, `_ISSUER`, `_CLIENT_ID`).
 pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Error> {
     use std::sync::Arc;
 
@@ -34,6 +35,22 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         .map_err(|e| format!("JISHENG_HMAC_KEY is not base64: {e}"))?;
     if key.len() < 32 {
         return Err("JISHENG_HMAC_KEY must hold at least 32 bytes".into());
+    }
+    // Staff sign in to the Cognito user pool; its keys come with the deployment (the JWKS
+    // document), so a cold start fetches nothing. All three, or none (local tokens only).
+    let mut keys = crate::state::Keys::new(key);
+    match (
+        std::env::var("JISHENG_COGNITO_JWKS"),
+        std::env::var("JISHENG_COGNITO_ISSUER"),
+        std::env::var("JISHENG_COGNITO_CLIENT_ID"),
+    ) {
+        (Ok(jwks), Ok(issuer), Ok(client)) => {
+            keys = keys.with_jwks(crate::auth::Jwks::parse(&jwks, &issuer, &client)?);
+        }
+        (Err(_), Err(_), Err(_)) => {}
+        _ => {
+            return Err("set all of JISHENG_COGNITO_JWKS, _ISSUER and _CLIENT_ID, or none".into());
+        }
     }
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = Arc::new(crate::store::dynamodb::DynamoStore::new(
@@ -49,6 +66,6 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         )),
         clock: Arc::new(crate::ports::SystemClock),
         registry: Arc::new(crate::ports::NoPopulationRegistry),
-        keys: Arc::new(crate::state::Keys::new(key)),
+        keys: Arc::new(keys),
     })
 }

@@ -28,6 +28,8 @@ impl std::fmt::Debug for AppState {
 /// HMAC-SHA256 under it, so a copy of the database alone cannot brute-force them.
 pub struct Keys {
     hmac_key: Vec<u8>,
+    /// The Cognito user pool's public keys, when staff sign in there (AWS).
+    pub jwks: Option<crate::auth::Jwks>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -38,7 +40,16 @@ impl std::fmt::Debug for Keys {
 
 impl Keys {
     pub fn new(hmac_key: Vec<u8>) -> Keys {
-        Keys { hmac_key }
+        Keys {
+            hmac_key,
+            jwks: None,
+        }
+    }
+
+    /// Also accepts RS256 tokens of this user pool.
+    pub fn with_jwks(mut self, jwks: crate::auth::Jwks) -> Keys {
+        self.jwks = Some(jwks);
+        self
     }
 
     /// A hex HMAC of `purpose` and `value` (purposes keep the hashes of different things apart).
