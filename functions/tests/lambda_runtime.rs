@@ -18,6 +18,8 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+mod common;
+
 #[derive(Clone)]
 struct Runtime {
     events: Arc<Mutex<VecDeque<(String, Value)>>>,
@@ -78,21 +80,14 @@ fn http_event(method: &str, path: &str, body: Option<&str>) -> Value {
     })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_eligibility_lambda_answers_api_gateway_events() {
-    // Arrange: a runtime API with two events queued.
-    let request = json!({"service": "birth_service", "division": "500116001005", "date": "2026-03-02", "marriage": "first"});
-    let events = VecDeque::from([
-        (
-            "req-1".to_string(),
-            http_event("POST", "/api/eligibility", Some(&request.to_string())),
-        ),
-        (
-            "req-2".to_string(),
-            http_event("POST", "/api/eligibility", Some("{\"service\":")),
-        ),
-    ]);
-    let (tx, mut rx) = mpsc::unbounded_channel();
+/// The stand-in Runtime API with `events` queued; answers its address and what comes back.
+async fn start_runtime(
+    events: VecDeque<(String, Value)>,
+) -> (
+    std::net::SocketAddr,
+    mpsc::UnboundedReceiver<(String, Value)>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
     let rt = Runtime {
         events: Arc::new(Mutex::new(events)),
         answers: tx,
@@ -109,17 +104,41 @@ async fn the_eligibility_lambda_answers_api_gateway_events() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (addr, rx)
+}
 
-    // Act: start the function as Lambda would.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eligibility"))
-        .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "eligibility")
+/// The function binary with the environment Lambda gives it.
+fn lambda_command(program: &str, runtime: std::net::SocketAddr) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env("AWS_LAMBDA_RUNTIME_API", runtime.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "function")
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
         .env("AWS_LAMBDA_LOG_GROUP_NAME", "test")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_eligibility_lambda_answers_api_gateway_events() {
+    // Arrange: a runtime API with two events queued.
+    let request = json!({"service": "birth_service", "division": "500116001005", "date": "2026-03-02", "marriage": "first"});
+    let events = VecDeque::from([
+        (
+            "req-1".to_string(),
+            http_event("POST", "/api/eligibility", Some(&request.to_string())),
+        ),
+        (
+            "req-2".to_string(),
+            http_event("POST", "/api/eligibility", Some("{\"service\":")),
+        ),
+    ]);
+    let (addr, mut rx) = start_runtime(events).await;
+
+    // Act: start the function as Lambda would.
+    let mut child = lambda_command(env!("CARGO_BIN_EXE_eligibility"), addr)
         .spawn()
         .unwrap();
     let mut answers = Vec::new();
@@ -142,4 +161,93 @@ async fn the_eligibility_lambda_answers_api_gateway_events() {
     assert_eq!(id, "req-2");
     assert_eq!(bad["statusCode"], 400, "{bad}");
     assert!(bad["body"].as_str().unwrap().contains("malformed_json"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_event() {
+    use std::sync::Arc as StdArc;
+
+    use domain::case::{Case, Moment};
+    use domain::contract::EligibilityRequest;
+    use domain::{Calendar, Date, IdNumber};
+    use functions::ports::{Applicant, CaseRecord, CaseStore};
+    use functions::store::dynamodb::DynamoStore;
+
+    // Arrange: a Hubei re-birth case accepted on 2026-03-02 that nobody decided, in DynamoDB.
+    let moto = common::start_moto().await;
+    let store = StdArc::new(DynamoStore::new(
+        common::dynamo_client(&moto.endpoint),
+        "jisheng-sweep",
+    ));
+    store.create_table().await.unwrap();
+    let situation = EligibilityRequest::from_json(&json!({
+        "service": "rebirth", "division": "420704001", "date": "2026-03-02", "marriage": "first",
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]
+    }))
+    .unwrap();
+    let answer = domain::policy::check(&situation).unwrap();
+    let accepted = Moment(Moment::start_of(Date::parse("2026-03-02").unwrap()).0 + 36_000_000);
+    let (case, events) = Case::open(
+        "JS20260302-SWEEP1".into(),
+        situation,
+        &answer,
+        domain::roles::Actor::Applicant,
+        accepted,
+        Calendar::official(),
+    )
+    .unwrap();
+    let record = CaseRecord {
+        case,
+        applicant: Applicant {
+            name: "赵先生".into(),
+            id_number: IdNumber::parse("420704199001011231").unwrap(),
+            spouse_name: None,
+            spouse_id_number: None,
+            phone: "13800138000".into(),
+        },
+        materials: vec![],
+        access_code_hash: String::new(),
+        id_hashes: vec![],
+        created_at: accepted,
+    };
+    store.create(&record, &events, None).await.unwrap();
+    let scheduled = json!({
+        "version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
+        "account": "000000000000", "time": "2026-11-24T00:00:00Z", "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:000000000000:rule/sweep"], "detail": {}
+    });
+    let (addr, mut rx) = start_runtime(VecDeque::from([("sweep-1".to_string(), scheduled)])).await;
+
+    // Act: the sweep binary, configured as the SAM template configures it.
+    let mut child = lambda_command(env!("CARGO_BIN_EXE_sweep"), addr)
+        .env("JISHENG_TABLE", "jisheng-sweep")
+        .env("JISHENG_UPLOADS_BUCKET", "unused")
+        .env(
+            "JISHENG_HMAC_KEY",
+            "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+        )
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .spawn()
+        .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(60), rx.recv()).await;
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // Assert: the report, and the case issued by operation of 000 二(二)5, audited as such.
+    let (id, report) = answer.expect("the sweep answered in time").unwrap();
+    assert_eq!(id, "sweep-1", "{report}");
+    assert_eq!(report["deemed_issues"], 1, "{report}");
+    let stored = store.get("JS20260302-SWEEP1").await.unwrap().unwrap();
+    assert_eq!(stored.case.state, domain::case::CaseState::Issued);
+    assert!(stored.case.deemed_issue);
+    let trail = store.events("JS20260302-SWEEP1").await.unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), &last.actor),
+        ("deemed_issue", &domain::roles::Actor::System)
+    );
 }
