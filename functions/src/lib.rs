@@ -3,6 +3,7 @@
 //! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
 //! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
 
+pub mod admin;
 pub mod auth;
 pub mod blob;
 pub mod cases;
@@ -35,6 +36,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))
         .merge(auth::router().with_state(state.clone()))
+        .merge(admin::router().with_state(state.clone()))
         .merge(review::router().with_state(state.clone()))
         .merge(supervision::router().with_state(state.clone()))
         .merge(guides::router().with_state(state.clock.clone()))

@@ -262,6 +262,10 @@ pub struct StaffAccount {
 pub trait StaffStore: Send + Sync {
     async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
     async fn put_account(&self, account: &StaffAccount) -> Result<(), StoreError>;
+    /// Creates an account; `AlreadyExists` when the username is taken.
+    async fn create_account(&self, account: &StaffAccount) -> Result<(), StoreError>;
+    /// Every account, by username (admins manage them).
+    async fn accounts(&self) -> Result<Vec<StaffAccount>, StoreError>;
     /// Remembers a logged-out token until it would have expired anyway (Unix seconds).
     async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError>;
     async fn token_revoked(&self, token_id: &str) -> Result<bool, StoreError>;

@@ -316,6 +316,19 @@ async fn staff_conformance(store: &dyn StaffStore) {
         store.account("clerk").await.unwrap().unwrap().failed_logins,
         2
     );
+    let err = store.create_account(&account).await.unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists), "{err}");
+    let mut second = account.clone();
+    second.username = "approver".into();
+    store.create_account(&second).await.unwrap();
+    let names: Vec<String> = store
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.username)
+        .collect();
+    assert_eq!(names, ["approver", "clerk"]);
     assert!(!store.token_revoked("t1").await.unwrap());
     store.revoke_token("t1", 2_000_000_000).await.unwrap();
     assert!(store.token_revoked("t1").await.unwrap());

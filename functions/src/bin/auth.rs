@@ -4,5 +4,6 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let state = functions::lambda::state_from_env().await?;
-    functions::lambda::serve(functions::auth::router().with_state(state)).await
+    let router = functions::auth::router().merge(functions::admin::router());
+    functions::lambda::serve(router.with_state(state)).await
 }

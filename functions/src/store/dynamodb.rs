@@ -6,7 +6,7 @@
 //! | `CASE#<no>` | `EVT#<version>#<i>` | audit events, written in the same transaction |
 //! | `CASE#<no>` | `EVT#<version>#r<ms><rand>` | audit of a read (no change, no new version) |
 //! | `CASE#<no>` | `Q#<office>`, `QS#<office>` | queue rows: GSI `queue` on `gsi1pk` = `Q#<office>` or `Q#<office>#<state>`, `gsi1sk` = `<next due>#<no>` |
-//! | `STAFF#<username>` | `ACCOUNT` | a local staff account |
+//! | `STAFF#<username>` | `ACCOUNT` | a local staff account (listed through GSI `queue`, partition `STAFF`) |
 //! | `TOKEN#<id>` | `REVOKED` | a logged-out token, expiring through TTL |
 //! | `IDEM#<key>` | `IDEM` | idempotency record, expiring through TTL on `expires_at` |
 //! | `IDH#<keyed hash>` | `CASE#<no>` | lookup by a keyed hash of an ID number |
@@ -448,6 +448,19 @@ impl CaseStore for DynamoStore {
     }
 }
 
+/// Accounts are listed through the queue index, in a partition of their own.
+const STAFF_PARTITION: &str = "STAFF";
+
+fn account_item(account: &StaffAccount) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    Ok(HashMap::from([
+        ("pk".into(), s(format!("STAFF#{}", account.username))),
+        ("sk".into(), s("ACCOUNT")),
+        ("gsi1pk".into(), s(STAFF_PARTITION)),
+        ("gsi1sk".into(), s(account.username.clone())),
+        ("data".into(), s(serde_json::to_string(account)?)),
+    ]))
+}
+
 #[async_trait]
 impl StaffStore for DynamoStore {
     async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
@@ -464,13 +477,59 @@ impl StaffStore for DynamoStore {
         self.client
             .put_item()
             .table_name(&self.table)
-            .item("pk", s(format!("STAFF#{}", account.username)))
-            .item("sk", s("ACCOUNT"))
-            .item("data", s(serde_json::to_string(account)?))
+            .set_item(Some(account_item(account)?))
             .send()
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn create_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
+        match self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(account_item(account)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::AlreadyExists)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn accounts(&self) -> Result<Vec<StaffAccount>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(QUEUE_INDEX)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(STAFF_PARTITION))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in page.items() {
+                if let Some(data) = item.get("data").and_then(|v| v.as_s().ok()) {
+                    out.push(serde_json::from_str(data)?);
+                }
+            }
+            match page.last_evaluated_key() {
+                Some(k) if !k.is_empty() => start = Some(k.clone()),
+                _ => return Ok(out),
+            }
+        }
     }
 
     async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError> {

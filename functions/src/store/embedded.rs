@@ -347,6 +347,43 @@ impl StaffStore for EmbeddedStore {
         .await
     }
 
+    async fn create_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
+        let account = account.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(STAFF).map_err(unavailable)?;
+                if table
+                    .get(account.username.as_str())
+                    .map_err(unavailable)?
+                    .is_some()
+                {
+                    return Err(StoreError::AlreadyExists);
+                }
+                let bytes = serde_json::to_vec(&account)?;
+                table
+                    .insert(account.username.as_str(), bytes.as_slice())
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn accounts(&self) -> Result<Vec<StaffAccount>, StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(STAFF).map_err(unavailable)?;
+            let mut out = Vec::new();
+            for item in table.iter().map_err(unavailable)? {
+                let (_, v) = item.map_err(unavailable)?;
+                out.push(serde_json::from_slice(v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError> {
         let token_id = token_id.to_string();
         self.blocking(move |db| {

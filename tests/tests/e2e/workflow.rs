@@ -1096,3 +1096,101 @@ on_both_stores!(
     window_staff_submit_with_originals_seen_at_their_own_window_only,
     window_staff_submit_with_originals_seen_at_their_own_window_only_on_dynamodb
 );
+
+async fn staff_accounts(app: &TestApp) {
+    // Arrange
+    let admin = app.login("demo-admin").await;
+    let county = app.login("demo-county").await;
+    let create = |token: &str, body: Value| {
+        app.client
+            .post(app.url("/api/admin/staff"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let new_clerk = json!({"username": "li.na", "display_name": "李娜", "role": "village_clerk",
+                           "division": "500116001006", "password": "correct horse battery"});
+
+    // Act
+    let created = create(&admin, new_clerk.clone()).await.unwrap();
+    let again = create(&admin, new_clerk.clone()).await.unwrap();
+    let by_county = create(&county, new_clerk.clone()).await.unwrap();
+    let wrong_level = create(
+        &admin,
+        json!({"username": "wang", "display_name": "王", "role": "county_approver",
+               "division": "500116001", "password": "correct horse battery"}),
+    )
+    .await
+    .unwrap();
+    let (list_status, list) = app.get_as(&admin, "/api/admin/staff").await;
+    let signed_in = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": "li.na", "password": "correct horse battery"}))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(created.status(), 201);
+    assert_eq!(again.status(), 409);
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["code"],
+        "username_taken"
+    );
+    assert_eq!(by_county.status(), 403);
+    assert_eq!(wrong_level.status(), 400);
+    assert_eq!(list_status, 200);
+    let names: Vec<&str> = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"li.na") && names.contains(&"demo-ezhou"),
+        "{names:?}"
+    );
+    assert!(
+        !list.to_string().contains("argon2"),
+        "no password hashes leave the store"
+    );
+    assert_eq!(signed_in.status(), 200);
+    let body: Value = signed_in.json().await.unwrap();
+    assert_eq!(
+        (body["role"].as_str(), body["division"].as_str()),
+        (Some("village_clerk"), Some("500116001006"))
+    );
+
+    // A reset sets the password and lifts a lock.
+    for _ in 0..4 {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"username": "li.na", "password": "wrong"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let res = app
+        .client
+        .post(app.url("/api/admin/staff/li.na/reset"))
+        .bearer_auth(&admin)
+        .json(&json!({"password": "a new long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"username": "li.na", "password": "a new long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "no wait after a reset");
+}
+on_both_stores!(
+    staff_accounts,
+    admins_create_list_and_reset_staff_accounts_of_their_roles_level,
+    admins_create_list_and_reset_staff_accounts_of_their_roles_level_on_dynamodb
+);

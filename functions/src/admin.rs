@@ -1,0 +1,272 @@
+//! Staff accounts, managed by admins (SPEC §5): `GET /api/admin/staff`, `POST /api/admin/staff`,
+//! `POST /api/admin/staff/{username}/reset`. Every account has one role and one division of
+//! that role's level; passwords are stored as Argon2id hashes only.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::DivisionCode;
+use domain::roles::Role;
+use serde_json::{Value, json};
+
+use crate::auth::{Claims, Staff, hash_password};
+use crate::errors;
+use crate::ports::{StaffAccount, StoreError};
+use crate::problem::{JsonBody, Problem};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/staff", get(list).post(create))
+        .route("/admin/staff/{username}/reset", post(reset))
+}
+
+const MIN_PASSWORD: usize = 10;
+
+fn admin_only(claims: &Claims) -> Result<(), Problem> {
+    if claims.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(errors::forbidden_role())
+    }
+}
+
+fn view(a: &StaffAccount, now: domain::case::Moment) -> Value {
+    json!({
+        "username": a.username, "display_name": a.display_name, "role": a.role,
+        "division": a.division, "failed_logins": a.failed_logins,
+        "locked": a.locked_until.is_some_and(|u| u > now),
+    })
+}
+
+async fn list(State(state): State<AppState>, Staff(claims): Staff) -> Result<Json<Value>, Problem> {
+    admin_only(&claims)?;
+    let now = state.clock.now();
+    let accounts = state
+        .staff
+        .accounts()
+        .await
+        .map_err(|e| errors::store(&e))?;
+    Ok(Json(json!({
+        "accounts": accounts.iter().map(|a| view(a, now)).collect::<Vec<_>>()
+    })))
+}
+
+fn invalid(field: &str, message: &str) -> Value {
+    json!({"code": "invalid_field", "field": field, "message": message})
+}
+
+fn read_password(body: &Value, errors: &mut Vec<Value>) -> Option<String> {
+    match body.get("password").and_then(Value::as_str) {
+        Some(p) if (MIN_PASSWORD..=200).contains(&p.chars().count()) => Some(p.to_string()),
+        _ => {
+            errors.push(invalid(
+                "password",
+                "密码须为10至200个字符 / a password of 10 to 200 characters",
+            ));
+            None
+        }
+    }
+}
+
+/// The account a create request describes, or every problem with it.
+fn read_account(body: &Value) -> Result<(StaffAccount, String), Problem> {
+    let mut errors = Vec::new();
+    let known = ["username", "display_name", "role", "division", "password"];
+    if let Some(obj) = body.as_object() {
+        for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+            errors.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
+        }
+    }
+    let username = body
+        .get("username")
+        .and_then(Value::as_str)
+        .filter(|u| {
+            (3..=32).contains(&u.len())
+                && u.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b))
+        })
+        .map(str::to_string);
+    if username.is_none() {
+        errors.push(invalid(
+            "username",
+            "3至32位小写字母、数字或 - . _ / 3 to 32 of a-z 0-9 - . _",
+        ));
+    }
+    let display_name = body
+        .get("display_name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| (1..=50).contains(&n.chars().count()))
+        .map(str::to_string);
+    if display_name.is_none() {
+        errors.push(invalid("display_name", "1至50个字符 / 1 to 50 characters"));
+    }
+    let role = body
+        .get("role")
+        .and_then(|r| serde_json::from_value::<Role>(r.clone()).ok());
+    if role.is_none() {
+        errors.push(invalid(
+            "role",
+            "village_clerk | township_officer | county_approver | supervisor | admin",
+        ));
+    }
+    let division = match body.get("division") {
+        None | Some(Value::Null) => None,
+        Some(d) => match d.as_str().map(DivisionCode::parse) {
+            Some(Ok(d)) => Some(d),
+            _ => {
+                errors.push(invalid("division", "GB/T 2260 区划代码 / a division code"));
+                None
+            }
+        },
+    };
+    // Each role is bound to a division of its level (SPEC §5); admins to none.
+    if let Some(role) = role {
+        let fits = match (role, division) {
+            (Role::Admin, None) => true,
+            (Role::Admin, Some(_)) => false,
+            (Role::Supervisor, d) => d.is_some(),
+            (r, Some(d)) => r.level() == Some(d.level()),
+            (_, None) => false,
+        };
+        if !fits && !errors.iter().any(|e| e["field"] == "division") {
+            errors.push(invalid(
+                "division",
+                "区划层级须与角色一致（村/乡镇/县级；督查任一级；管理员无）/ the division must be of the role's level",
+            ));
+        }
+    }
+    let password = read_password(body, &mut errors);
+    match (username, display_name, role, password) {
+        (Some(username), Some(display_name), Some(role), Some(password)) if errors.is_empty() => {
+            Ok((
+                StaffAccount {
+                    username,
+                    display_name,
+                    role,
+                    division,
+                    password_hash: String::new(),
+                    failed_logins: 0,
+                    last_failure: None,
+                    locked_until: None,
+                },
+                password,
+            ))
+        }
+        _ => Err(Problem::invalid_request(&errors)),
+    }
+}
+
+async fn hashed(password: String) -> Result<String, Problem> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| errors::internal("hash task"))?
+        .map_err(|e| errors::internal(&e))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    JsonBody(body): JsonBody,
+) -> Result<Response, Problem> {
+    admin_only(&claims)?;
+    let (mut account, password) = read_account(&body)?;
+    account.password_hash = hashed(password).await?;
+    match state.staff.create_account(&account).await {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists) => {
+            return Err(Problem::new(
+                StatusCode::CONFLICT,
+                "username_taken",
+                "该用户名已被使用",
+                "This username is taken",
+            ));
+        }
+        Err(e) => return Err(errors::store(&e)),
+    }
+    tracing::info!(by = %claims.sub, user = %account.username, role = account.role.code(), "staff account created");
+    Ok((StatusCode::CREATED, Json(view(&account, state.clock.now()))).into_response())
+}
+
+/// Sets a new password and lifts any lock (the person proved who they are to the admin).
+async fn reset(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    Path(username): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, Problem> {
+    admin_only(&claims)?;
+    let mut errors_found = Vec::new();
+    let password = read_password(&body, &mut errors_found);
+    let Some(password) = password else {
+        return Err(Problem::invalid_request(&errors_found));
+    };
+    let Some(mut account) = state
+        .staff
+        .account(&username)
+        .await
+        .map_err(|e| errors::store(&e))?
+    else {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "no_such_account",
+            "没有该工作人员账号",
+            "No such staff account",
+        ));
+    };
+    account.password_hash = hashed(password).await?;
+    account.failed_logins = 0;
+    account.last_failure = None;
+    account.locked_until = None;
+    state
+        .staff
+        .put_account(&account)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    tracing::info!(by = %claims.sub, user = %account.username, "staff password reset");
+    Ok(Json(view(&account, state.clock.now())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_needs_a_division_of_its_roles_level() {
+        let body = |role: &str, division: Value| json!({"username": "li.na", "display_name": "李娜", "role": role, "division": division, "password": "long enough pw"});
+        assert!(read_account(&body("village_clerk", json!("500116001005"))).is_ok());
+        assert!(read_account(&body("township_officer", json!("500116001"))).is_ok());
+        assert!(read_account(&body("county_approver", json!("500116"))).is_ok());
+        assert!(read_account(&body("supervisor", json!("50"))).is_ok());
+        assert!(read_account(&body("admin", Value::Null)).is_ok());
+        for (role, division) in [
+            ("village_clerk", json!("500116001")),
+            ("county_approver", json!("500116001005")),
+            ("admin", json!("500116")),
+            ("supervisor", Value::Null),
+        ] {
+            let p = read_account(&body(role, division.clone())).unwrap_err();
+            assert_eq!(p.errors[0]["field"], "division", "{role} {division}");
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_listed() {
+        let p = read_account(
+            &json!({"username": "X", "role": "boss", "password": "short", "extra": 1}),
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = p
+            .errors
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            ["extra", "username", "display_name", "role", "password"]
+        );
+    }
+}
