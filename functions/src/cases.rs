@@ -689,6 +689,7 @@ pub fn staff_view(
         "decided_on": case.decided_on,
         "deemed_issue": case.deemed_issue,
         "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,
+        // What this role may do here by role and division; the case's state decides the rest.
         "permitted_actions": permitted,
         "timeline": events.iter().filter(|e| e.action != READ_ACTION).map(timeline_entry).collect::<Vec<_>>(),
         "audit": events.iter().map(audit_entry).collect::<Vec<_>>(),
