@@ -41,6 +41,12 @@ pub fn store(e: &StoreError) -> Problem {
         )
         .with_detail(format!("current version {current}"))
         .with_current_version(*current),
+        StoreError::Busy => Problem::new(
+            StatusCode::CONFLICT,
+            "concurrent_write",
+            "案件正在被他人更新，请刷新后重试",
+            "Someone else is changing the case right now: reload it and retry",
+        ),
         StoreError::AlreadyExists | StoreError::IdempotencyKeyUsed => Problem::new(
             StatusCode::CONFLICT,
             "conflict",

@@ -59,6 +59,9 @@ pub enum StoreError {
     VersionConflict { current: u64 },
     #[error("no such case")]
     NotFound,
+    /// Another write to the same items was in flight; retrying may succeed.
+    #[error("the store is busy with a concurrent write")]
+    Busy,
     #[error("a stored record could not be read: {0}")]
     Corrupt(#[from] serde_json::Error),
     #[error("the store is unavailable: {0}")]

@@ -212,13 +212,23 @@ impl DynamoStore {
         {
             Ok(_) => Ok(Ok(())),
             Err(SdkError::ServiceError(ctx)) => match ctx.err() {
-                TransactWriteItemsError::TransactionCanceledException(e) => Ok(Err(e
-                    .cancellation_reasons()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
-                    .map(|(i, _)| i)
-                    .collect())),
+                TransactWriteItemsError::TransactionCanceledException(e) => {
+                    let reasons = e.cancellation_reasons();
+                    // Another transaction on the same items was in flight: not a verdict on
+                    // our conditions, so the caller may try again.
+                    if reasons
+                        .iter()
+                        .any(|r| r.code() == Some("TransactionConflict"))
+                    {
+                        return Err(StoreError::Busy);
+                    }
+                    Ok(Err(reasons
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+                        .map(|(i, _)| i)
+                        .collect()))
+                }
                 _ => Err(unavailable(SdkError::ServiceError(ctx))),
             },
             Err(e) => Err(unavailable(e)),
@@ -311,7 +321,17 @@ impl CaseStore for DynamoStore {
         )?];
         items.extend(self.event_items(number, record.case.version, events)?);
         items.extend(self.queue_items(record)?);
-        match self.transact(items).await? {
+        // A transaction conflict means someone else's write was in flight: wait for it to land
+        // and try again, so the loser learns the version that won.
+        let mut outcome = self.transact(items.clone()).await;
+        for attempt in 1..=4u64 {
+            if !matches!(outcome, Err(StoreError::Busy)) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25 * attempt)).await;
+            outcome = self.transact(items.clone()).await;
+        }
+        match outcome? {
             Ok(()) => Ok(()),
             Err(_) => match self.get(number).await? {
                 None => Err(StoreError::NotFound),

@@ -42,7 +42,11 @@ pub async fn start_moto() -> Moto {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(moto_server())
+    // One request at a time (scripts/moto_serial.py says why), with the venv's python.
+    let python = moto_server().with_file_name("python");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/moto_serial.py");
+    let child = Command::new(python)
+        .arg(script)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

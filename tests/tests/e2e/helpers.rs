@@ -150,7 +150,9 @@ pub async fn start_moto() -> Moto {
         .local_addr()
         .unwrap()
         .port();
-    let child = std::process::Command::new(server)
+    // One request at a time (scripts/moto_serial.py says why), with the venv's python.
+    let child = std::process::Command::new(server.with_file_name("python"))
+        .arg(root().join("scripts/moto_serial.py"))
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
