@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", post(submit))
         .route("/cases/{number}", get(read))
+        .route("/cases/{number}/reveal", post(reveal))
 }
 
 /// The same answer for "no such case" and "wrong access code": neither reveals anything.
@@ -554,7 +555,7 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
         missing: missing_list(case),
         timeline: events
             .iter()
-            .filter(|e| e.action != READ_ACTION)
+            .filter(|e| !audit_only(e))
             .map(timeline_entry)
             .collect(),
         honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
@@ -572,13 +573,49 @@ fn missing_list(case: &Case) -> Vec<Value> {
 /// The audit action recorded when staff read a case (吉林 art. 13: every read is logged).
 pub const READ_ACTION: &str = "read";
 
-/// Staff in scope get the whole record — full ID numbers, materials, seals, verifications,
-/// the timeline and the audit trail — and the read itself is audited before it is answered.
+/// Staff in scope get the whole record — materials, seals, verifications, the timeline and
+/// the audit trail — and the read itself is audited before it is answered. ID numbers stay
+/// masked here; showing them in full is an act of its own ([`reveal`]), audited as such.
 pub async fn read_as_staff(
     state: &AppState,
     number: &str,
     actor: &Actor,
 ) -> Result<Value, Problem> {
+    let (record, events, today) = audited_staff_read(state, number, actor, READ_ACTION).await?;
+    Ok(staff_view(&record, &events, today, actor))
+}
+
+/// The audit action of showing a case's ID numbers in full (吉林 art. 13).
+pub const REVEAL_ACTION: &str = "reveal_id_numbers";
+
+/// Reads that change nothing and stay out of the timeline (they are in the audit trail).
+fn audit_only(e: &Event) -> bool {
+    e.action == READ_ACTION || e.action == REVEAL_ACTION
+}
+
+/// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope, audited.
+async fn reveal(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    crate::auth::Staff(claims): crate::auth::Staff,
+) -> Result<Json<Value>, Problem> {
+    let (record, _, _) =
+        audited_staff_read(&state, &number, &claims.actor(), REVEAL_ACTION).await?;
+    let a = &record.applicant;
+    Ok(Json(json!({
+        "number": record.case.number,
+        "applicant": {"name": a.name, "id_number": a.id_number.expose()},
+        "spouse": a.spouse_id_number.as_ref().map(|id| json!({"name": a.spouse_name, "id_number": id.expose()})),
+    })))
+}
+
+/// The case for staff whose division it is in, after recording `action` in its audit trail.
+async fn audited_staff_read(
+    state: &AppState,
+    number: &str,
+    actor: &Actor,
+    action: &str,
+) -> Result<(CaseRecord, Vec<Event>, domain::Date), Problem> {
     let Actor::Staff {
         division: Some(division),
         role,
@@ -608,7 +645,7 @@ pub async fn read_as_staff(
     let read = Event {
         at: now,
         actor: actor.clone(),
-        action: READ_ACTION.into(),
+        action: action.into(),
         from: Some(record.case.state),
         to: record.case.state,
         details: Vec::new(),
@@ -618,13 +655,13 @@ pub async fn read_as_staff(
         .append_events(number, std::slice::from_ref(&read))
         .await
         .map_err(|e| errors::store(&e))?;
-    tracing::info!(case = %number, by = ?actor_name(actor), "case read");
+    tracing::info!(case = %number, by = ?actor_name(actor), action, "case read");
     let events = state
         .store
         .events(number)
         .await
         .map_err(|e| errors::store(&e))?;
-    Ok(staff_view(&record, &events, now.date(), actor))
+    Ok((record, events, now.date()))
 }
 
 fn actor_name(actor: &Actor) -> &str {
@@ -673,9 +710,9 @@ pub fn staff_view(
         "deciding_division": case.deciding.to_string(),
         "situation": case.situation,
         "applicant": {
-            "name": a.name, "id_number": a.id_number.expose(), "phone": a.phone,
+            "name": a.name, "id_number": a.id_number.masked(), "phone": a.phone,
             "spouse_name": a.spouse_name,
-            "spouse_id_number": a.spouse_id_number.as_ref().map(domain::IdNumber::expose),
+            "spouse_id_number": a.spouse_id_number.as_ref().map(domain::IdNumber::masked),
         },
         "materials": record.materials,
         "deadlines": case.deadlines,
@@ -691,7 +728,7 @@ pub fn staff_view(
         "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,
         // What this role may do here by role and division; the case's state decides the rest.
         "permitted_actions": permitted,
-        "timeline": events.iter().filter(|e| e.action != READ_ACTION).map(timeline_entry).collect::<Vec<_>>(),
+        "timeline": events.iter().filter(|e| !audit_only(e)).map(timeline_entry).collect::<Vec<_>>(),
         "audit": events.iter().map(audit_entry).collect::<Vec<_>>(),
     })
 }

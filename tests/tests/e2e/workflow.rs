@@ -597,8 +597,36 @@ async fn full_path(app: &TestApp) {
         BTreeSet::from(["demo-county", "demo-township", "demo-village"])
     );
     assert_eq!(
-        case["applicant"]["id_number"], "420704199001011231",
-        "staff see the full record"
+        case["applicant"]["id_number"], "420704*********231",
+        "IDs stay masked until revealed"
+    );
+    let county = app.login("demo-county").await;
+    let revealed: Value = app
+        .client
+        .post(app.url(&format!("/api/cases/{number}/reveal")))
+        .bearer_auth(&county)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(revealed["applicant"]["id_number"], "420704199001011231");
+    assert_eq!(revealed["spouse"]["id_number"], "500116199203040025");
+    let (_, after) = app.read_as(&county, &number).await;
+    let reveal = after["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "reveal_id_numbers")
+        .unwrap();
+    assert_eq!(
+        reveal["by"]["username"], "demo-county",
+        "the reveal is audited"
+    );
+    assert_eq!(
+        after["timeline"], case["timeline"],
+        "reads stay out of the timeline"
     );
     let opinion = audit
         .iter()
