@@ -37,20 +37,14 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         return Err("JISHENG_HMAC_KEY must hold at least 32 bytes".into());
     }
     // Staff sign in to the Cognito user pool; its keys come with the deployment (the JWKS
-    // document), so a cold start fetches nothing. All three, or none (local tokens only).
+    // document, infra/README.md step 3), so a cold start fetches nothing. Until they are set
+    // (first deploy, or a region without Cognito) only the system's own tokens are accepted.
     let mut keys = crate::state::Keys::new(key);
-    match (
-        std::env::var("JISHENG_COGNITO_JWKS"),
-        std::env::var("JISHENG_COGNITO_ISSUER"),
-        std::env::var("JISHENG_COGNITO_CLIENT_ID"),
-    ) {
-        (Ok(jwks), Ok(issuer), Ok(client)) => {
-            keys = keys.with_jwks(crate::auth::Jwks::parse(&jwks, &issuer, &client)?);
-        }
-        (Err(_), Err(_), Err(_)) => {}
-        _ => {
-            return Err("set all of JISHENG_COGNITO_JWKS, _ISSUER and _CLIENT_ID, or none".into());
-        }
+    let jwks = std::env::var("JISHENG_COGNITO_JWKS").unwrap_or_default();
+    if !jwks.trim().is_empty() {
+        let issuer = var("JISHENG_COGNITO_ISSUER")?;
+        let client = var("JISHENG_COGNITO_CLIENT_ID")?;
+        keys = keys.with_jwks(crate::auth::Jwks::parse(&jwks, &issuer, &client)?);
     }
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = Arc::new(crate::store::dynamodb::DynamoStore::new(

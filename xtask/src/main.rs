@@ -4,6 +4,7 @@
 //! commands work on a fresh machine of this kind.
 
 mod bench;
+mod package;
 mod spa;
 mod test;
 mod tools;
@@ -15,6 +16,7 @@ const USAGE: &str = "usage:
   cargo xtask run [--port N] [--data DIR]   build the SPA and start the local server
   cargo xtask test                          run every check and test; ends with 'N passed, N failed'
   cargo xtask bench                         write target/bench/report.md
+  cargo xtask package                       arm64 Lambda zips + the SPA under target/package/ (infra/)
   cargo xtask install                       install the tools the other commands need";
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Some("run") => run(&rest),
         Some("test") => test::run(&rest),
         Some("bench") => bench::run(&rest),
+        Some("package") => package::run(&rest),
         Some("install") => tools::ensure_all(),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");

@@ -85,6 +85,15 @@ pub fn run(args: &[String]) -> Result<()> {
         holidays.is_ok(),
     );
 
+    // The SAM template: cfn-lint here; the drift checks against the code are Rust tests
+    // (functions/tests/infra_drift.rs).
+    let linted = tools::ensure_cfn_lint()
+        .map(|lint| status_ok(Command::new(lint).arg(root().join("infra").join("template.yaml"))));
+    if let Err(e) = &linted {
+        eprintln!("xtask: cfn-lint: {e}");
+    }
+    tally.check("cfn-lint infra/template.yaml", matches!(linted, Ok(true)));
+
     let built = spa::build();
     if let Err(e) = &built {
         eprintln!("xtask: SPA build failed: {e}");

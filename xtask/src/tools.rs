@@ -18,6 +18,7 @@ const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 pub fn ensure_all() -> Result<()> {
     ensure_web()?;
     ensure_browser()?;
+    ensure_cfn_lint()?;
     ensure_moto().map(|_| ())
 }
 
@@ -54,6 +55,65 @@ pub fn ensure_moto() -> Result<PathBuf> {
         "flask-cors",
     ]))?;
     Ok(server)
+}
+
+/// A pinned PyPI tool in its own venv under ~/.cache: `(venv name, pip requirement, program,
+/// import check)`. Answers the program's path, installing it when the check fails.
+fn ensure_pip_tool(
+    venv: &str,
+    requirements: &[&str],
+    program: &str,
+    check: &str,
+) -> Result<PathBuf> {
+    let venv = cache_dir().join(venv);
+    let python = venv.join("bin").join("python");
+    let tool = venv.join("bin").join(program);
+    let ready = Command::new(&python)
+        .args(["-c", check])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ready && tool.is_file() {
+        return Ok(tool);
+    }
+    println!(
+        "xtask: installing {} in {}",
+        requirements.join(" "),
+        venv.display()
+    );
+    if !python.is_file() {
+        run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    run_checked(
+        Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet"])
+            .args(requirements),
+    )?;
+    Ok(tool)
+}
+
+/// cfn-lint 1.58.0 (PyPI; measured: ~40 s into a fresh venv), for the SAM template.
+pub fn ensure_cfn_lint() -> Result<PathBuf> {
+    ensure_pip_tool(
+        "jisheng-venv-cfnlint",
+        &["cfn-lint==1.58.0"],
+        "cfn-lint",
+        "import importlib.metadata as m; assert m.version('cfn-lint') == '1.58.0'",
+    )
+}
+
+/// cargo-lambda 1.9.2 with zig 0.17.1 as the cross linker (PyPI wheels, ~20 s), for arm64
+/// Lambda bootstraps. Answers the venv's bin directory (put it first on PATH).
+pub fn ensure_cargo_lambda() -> Result<PathBuf> {
+    let tool = ensure_pip_tool(
+        "jisheng-venv-lambda",
+        &["cargo-lambda==1.9.2", "ziglang==0.17.1"],
+        "cargo-lambda",
+        "import importlib.metadata as m; assert m.version('cargo-lambda') == '1.9.2' and m.version('ziglang') == '0.17.1'",
+    )?;
+    Ok(tool.parent().map_or_else(
+        || cache_dir().join("jisheng-venv-lambda/bin"),
+        Path::to_path_buf,
+    ))
 }
 
 /// `~/.cache`, where per-machine tool venvs live (kept between CI runs on one machine).

@@ -1,0 +1,206 @@
+//! The SAM template (`infra/template.yaml`) cannot drift from the code: every function binary
+//! has a resource and every resource a binary; every route of the OpenAPI document is routed by
+//! the template and every template route is documented; and each template route goes to the
+//! function whose router actually serves it.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use functions::local::{self, LocalConfig};
+use functions::state::AppState;
+use serde_yaml::Value as Yaml;
+use tower::ServiceExt;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Function binaries deployed to Lambda (every bin but the local server).
+fn bins() -> BTreeSet<String> {
+    std::fs::read_dir(root().join("functions/src/bin"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".rs").map(str::to_string)
+        })
+        .filter(|n| n != "local")
+        .collect()
+}
+
+struct Function {
+    bin: String,
+    /// (METHOD, path)
+    routes: Vec<(String, String)>,
+    scheduled: bool,
+}
+
+fn template_functions() -> BTreeMap<String, Function> {
+    let text = std::fs::read_to_string(root().join("infra/template.yaml")).unwrap();
+    let doc: Yaml = serde_yaml::from_str(&text).unwrap();
+    let mut out = BTreeMap::new();
+    for (name, resource) in doc["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let name = name.as_str().unwrap().to_string();
+        let code = resource["Properties"]["CodeUri"].as_str().unwrap();
+        let bin = code
+            .strip_prefix("../target/package/functions/")
+            .and_then(|c| c.strip_suffix(".zip"))
+            .unwrap_or_else(|| panic!("{name}: CodeUri {code} is not a packaged function"));
+        let mut routes = Vec::new();
+        let mut scheduled = false;
+        if let Some(events) = resource["Properties"]["Events"].as_mapping() {
+            for event in events.values() {
+                match event["Type"].as_str() {
+                    Some("HttpApi") => routes.push((
+                        event["Properties"]["Method"]
+                            .as_str()
+                            .unwrap()
+                            .to_uppercase(),
+                        event["Properties"]["Path"].as_str().unwrap().to_string(),
+                    )),
+                    Some("ScheduleV2" | "Schedule") => scheduled = true,
+                    other => panic!("{name}: unexpected event type {other:?}"),
+                }
+            }
+        }
+        out.insert(
+            name,
+            Function {
+                bin: bin.to_string(),
+                routes,
+                scheduled,
+            },
+        );
+    }
+    out
+}
+
+/// The router each binary serves (as in `functions/src/bin/<name>.rs`).
+fn router_of(bin: &str, state: &AppState) -> Option<Router> {
+    use functions::*;
+    Some(match bin {
+        "health" => health::router(),
+        "eligibility" => eligibility::router(),
+        "openapi" => openapi::router(),
+        "guides" => guides::router().with_state(state.clock.clone()),
+        "cases" => cases::router().with_state(state.clone()),
+        "uploads" => uploads::router().with_state(state.clone()),
+        "auth" => auth::router()
+            .merge(admin::router())
+            .with_state(state.clone()),
+        "review" => review::router().with_state(state.clone()),
+        "supervision" => supervision::router().with_state(state.clone()),
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_function_binary_has_one_resource_and_every_resource_a_binary() {
+    let in_template: BTreeSet<String> = template_functions().into_values().map(|f| f.bin).collect();
+    assert_eq!(in_template, bins());
+}
+
+#[test]
+fn the_template_routes_exactly_the_documented_operations() {
+    // Arrange
+    let doc = functions::openapi::document();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(|m| (m.to_uppercase(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+
+    // Act
+    let routed: BTreeSet<(String, String)> = template_functions()
+        .into_values()
+        .flat_map(|f| f.routes)
+        .collect();
+
+    // Assert
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(
+        undocumented.is_empty(),
+        "in the template, not in the OpenAPI document: {undocumented:?}"
+    );
+    assert!(
+        unrouted.is_empty(),
+        "documented, not routed by the template: {unrouted:?}"
+    );
+}
+
+#[test]
+fn the_sweep_is_scheduled_and_serves_no_route() {
+    let functions = template_functions();
+    let sweep = functions.values().find(|f| f.bin == "sweep").unwrap();
+    assert!(sweep.scheduled && sweep.routes.is_empty());
+    for f in functions.values().filter(|f| f.bin != "sweep") {
+        assert!(!f.scheduled, "{} is scheduled", f.bin);
+    }
+}
+
+#[tokio::test]
+async fn each_template_route_reaches_the_router_of_its_function() {
+    // Arrange: the functions' routers on an embedded store.
+    let dir = tempfile::tempdir().unwrap();
+    let state = local::state(&LocalConfig {
+        data_dir: dir.path().to_path_buf(),
+        ..LocalConfig::default()
+    })
+    .await
+    .unwrap();
+
+    for f in template_functions().into_values() {
+        if f.routes.is_empty() {
+            continue;
+        }
+        let router = router_of(&f.bin, &state)
+            .unwrap_or_else(|| panic!("no router known for bin {}", f.bin));
+        // Mounted as `functions::lambda::serve` mounts it.
+        let app = Router::new()
+            .nest("/api", router)
+            .fallback(functions::problem::not_found);
+        for (method, path) in &f.routes {
+            // Act
+            let uri = path
+                .replace("{number}", "JS20240101-XXXXXX")
+                .replace("{username}", "nobody");
+            let request = Request::builder()
+                .method(method.as_str())
+                .uri(&uri)
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let response = app.clone().oneshot(request).await.unwrap();
+
+            // Assert: anything but "no such route" or "no such method".
+            let status = response.status();
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            let text = String::from_utf8_lossy(&body);
+            assert!(
+                !text.contains("\"code\":\"not_found\"")
+                    && !text.contains("\"code\":\"method_not_allowed\""),
+                "{method} {path} goes to {} whose router does not serve it: {status} {text}",
+                f.bin
+            );
+        }
+    }
+}
