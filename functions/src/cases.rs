@@ -22,7 +22,7 @@ use crate::errors;
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
-use crate::uploads::{UploadCheck, check_upload};
+use crate::uploads::check_materials;
 
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -302,28 +302,15 @@ async fn submit(
             "工作人员只能在本窗口（本辖区）代为受理 / staff submit only for their own window's division",
         ));
     }
-    for (i, m) in sub.materials.iter().flatten().enumerate() {
-        if m.checked_in_person && window.is_none() {
-            // Only window staff see originals.
-            problems.push(invalid(
-                &format!("materials[{i}].checked_in_person"),
-                "仅窗口工作人员可标记已核验原件 / only window staff may mark originals as seen",
-            ));
-        }
-        for (j, id) in m.attachments.iter().enumerate() {
-            let field = format!("materials[{i}].attachments[{j}]");
-            match check_upload(state.blobs.as_ref(), id)
-                .await
-                .map_err(|e| errors::unavailable(&e))?
-            {
-                UploadCheck::Usable => {}
-                UploadCheck::Missing => problems.push(invalid(
-                    &field,
-                    "未找到该上传文件，请重新上传 / no such upload: upload it again",
-                )),
-                UploadCheck::Invalid(why) => problems.push(invalid(&field, why)),
-            }
-        }
+    if let Some(materials) = &sub.materials {
+        check_materials(
+            state.blobs.as_ref(),
+            materials,
+            window.is_some(),
+            &mut problems,
+        )
+        .await
+        .map_err(|e| errors::unavailable(&e))?;
     }
     let (Some((situation, answer)), Some(person), Some(phone), Some(provided), true) = (
         answer,

@@ -5,6 +5,15 @@ use axum::Router;
 
 /// Serves `router` as this Lambda's handler until the runtime stops it.
 pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
+    init_logging();
+    let app = Router::new()
+        .nest("/api", router)
+        .fallback(crate::problem::not_found);
+    lambda_http::run(app).await
+}
+
+/// JSON logs for CloudWatch (which adds the time), filtered by `RUST_LOG` (default `info`).
+pub fn init_logging() {
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(
@@ -12,10 +21,6 @@ pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
         )
         .without_time()
         .init();
-    let app = Router::new()
-        .nest("/api", router)
-        .fallback(crate::problem::not_found);
-    lambda_http::run(app).await
 }
 
 /// What a stateful function needs on AWS, built once per cold start from its environment:

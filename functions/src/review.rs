@@ -23,7 +23,7 @@ use crate::errors;
 use crate::ports::{QueueItem, QueueQuery, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
-use crate::uploads::{UploadCheck, check_upload};
+use crate::uploads::check_materials;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -180,31 +180,14 @@ async fn add_materials(
     added: Vec<ProvidedMaterial>,
 ) -> Result<(), Problem> {
     let mut problems = Vec::new();
-    for (i, m) in added.iter().enumerate() {
+    for m in &added {
         if domain::materials::MaterialCode::from_code(&m.code).is_none() {
             problems.push(json!({"code": "material_unknown", "material": m.code}));
         }
-        if m.checked_in_person {
-            problems.push(invalid(
-                &format!("materials[{i}].checked_in_person"),
-                "仅窗口工作人员可标记已核验原件 / only window staff may mark originals as seen",
-            ));
-        }
-        for (j, id) in m.attachments.iter().enumerate() {
-            let field = format!("materials[{i}].attachments[{j}]");
-            match check_upload(state.blobs.as_ref(), id)
-                .await
-                .map_err(|e| errors::unavailable(&e))?
-            {
-                UploadCheck::Usable => {}
-                UploadCheck::Missing => problems.push(invalid(
-                    &field,
-                    "未找到该上传文件，请重新上传 / no such upload: upload it again",
-                )),
-                UploadCheck::Invalid(why) => problems.push(invalid(&field, why)),
-            }
-        }
     }
+    check_materials(state.blobs.as_ref(), &added, false, &mut problems)
+        .await
+        .map_err(|e| errors::unavailable(&e))?;
     // What was returned was judged insufficient, so each item must come anew.
     for code in &record.case.missing {
         let provided = added

@@ -47,6 +47,38 @@ pub enum UploadCheck {
     Invalid(&'static str),
 }
 
+/// Checks the materials a submission brings: one problem per attachment that cannot be used and,
+/// unless window staff submit (`in_person_allowed`), per material marked as seen in person.
+pub async fn check_materials(
+    blobs: &dyn BlobStore,
+    materials: &[domain::materials::ProvidedMaterial],
+    in_person_allowed: bool,
+    problems: &mut Vec<serde_json::Value>,
+) -> Result<(), BlobError> {
+    let invalid = |field: &str, message: &str| serde_json::json!({"code": "invalid_field", "field": field, "message": message});
+    for (i, m) in materials.iter().enumerate() {
+        if m.checked_in_person && !in_person_allowed {
+            // Only window staff see originals.
+            problems.push(invalid(
+                &format!("materials[{i}].checked_in_person"),
+                "仅窗口工作人员可标记已核验原件 / only window staff may mark originals as seen",
+            ));
+        }
+        for (j, id) in m.attachments.iter().enumerate() {
+            let field = format!("materials[{i}].attachments[{j}]");
+            match check_upload(blobs, id).await? {
+                UploadCheck::Usable => {}
+                UploadCheck::Missing => problems.push(invalid(
+                    &field,
+                    "未找到该上传文件，请重新上传 / no such upload: upload it again",
+                )),
+                UploadCheck::Invalid(why) => problems.push(invalid(&field, why)),
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn check_upload(blobs: &dyn BlobStore, id: &str) -> Result<UploadCheck, BlobError> {
     let Some(info) = blobs.inspect(id).await? else {
         return Ok(UploadCheck::Missing);

@@ -7,13 +7,7 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .without_time()
-        .init();
+    functions::lambda::init_logging();
     let state = functions::lambda::state_from_env().await?;
     let state = &state;
     lambda_http::lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {
