@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases", post(submit))
         .route("/cases/{number}", get(read))
         .route("/cases/{number}/reveal", post(reveal))
+        .route("/cases/{number}/attachments/{id}", get(attachment))
 }
 
 /// The same answer for "no such case" and "wrong access code": neither reveals anything.
@@ -577,7 +578,7 @@ pub const REVEAL_ACTION: &str = "reveal_id_numbers";
 
 /// Reads that change nothing and stay out of the timeline (they are in the audit trail).
 fn audit_only(e: &Event) -> bool {
-    e.action == READ_ACTION || e.action == REVEAL_ACTION
+    e.action == READ_ACTION || e.action == REVEAL_ACTION || e.action.starts_with(ATTACHMENT_ACTION)
 }
 
 /// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope, audited.
@@ -594,6 +595,76 @@ async fn reveal(
         "applicant": {"name": a.name, "id_number": a.id_number.expose()},
         "spouse": a.spouse_id_number.as_ref().map(|id| json!({"name": a.spouse_name, "id_number": id.expose()})),
     })))
+}
+
+/// The audit action of opening an attached scan.
+pub const ATTACHMENT_ACTION: &str = "read_attachment";
+
+/// `GET /api/cases/{no}/attachments/{id}`: a scan attached to the case, for staff in scope (the
+/// opening is audited) or the applicant with the access code. Served as the stored type, never
+/// sniffed, never cached.
+async fn attachment(
+    State(state): State<AppState>,
+    Path((number, id)): Path<(String, String)>,
+    MaybeStaff(staff): MaybeStaff,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    let record = match staff {
+        Some(claims) => {
+            let action = format!("{ATTACHMENT_ACTION}:{id}");
+            audited_staff_read(&state, &number, &claims.actor(), &action)
+                .await?
+                .0
+        }
+        None => {
+            let code = headers
+                .get(ACCESS_CODE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(crate::auth::unauthenticated)?;
+            applicant_record(&state, &number, code).await?
+        }
+    };
+    // Only what this case attached: an upload id alone opens nothing.
+    let attached = record.materials.iter().any(|m| m.attachments.contains(&id));
+    let not_found = || {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "attachment_not_found",
+            "该案件没有这个附件",
+            "The case has no such attachment",
+        )
+    };
+    if !attached {
+        return Err(not_found());
+    }
+    let (content_type, bytes) = state
+        .blobs
+        .get(&id)
+        .await
+        .map_err(|e| errors::unavailable(&e))?
+        .ok_or_else(not_found)?;
+    let content_type =
+        HeaderValue::from_str(&content_type).map_err(|_| errors::internal("content type"))?;
+    Ok((
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// The case for staff whose division it is in, after recording `action` in its audit trail.

@@ -3,6 +3,9 @@
 //! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
 //! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
 
+// The OpenAPI document is one large `json!` literal, deeper than the default macro limit.
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod auth;
 pub mod blob;

@@ -179,7 +179,8 @@ async fn each_template_route_reaches_the_router_of_its_function() {
             // Act
             let uri = path
                 .replace("{number}", "JS20240101-XXXXXX")
-                .replace("{username}", "nobody");
+                .replace("{username}", "nobody")
+                .replace("{id}", "up_missing");
             let request = Request::builder()
                 .method(method.as_str())
                 .uri(&uri)

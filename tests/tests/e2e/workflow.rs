@@ -1222,3 +1222,74 @@ on_both_stores!(
     admins_create_list_and_reset_staff_accounts_of_their_roles_level,
     admins_create_list_and_reset_staff_accounts_of_their_roles_level_on_dynamodb
 );
+
+async fn attachments(app: &TestApp) {
+    // Arrange: a case with its uploaded scans, and an upload it does not own.
+    let village = app.login("demo-village").await;
+    let ezhou = app.login("demo-ezhou").await;
+    let (number, code) = app.submit(rebirth_cq()).await;
+    let (_, case) = app.read_as(&village, &number).await;
+    let id = case["materials"][0]["attachments"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stranger = app
+        .client
+        .post(app.url("/api/uploads"))
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.4\n% someone else\n".to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let get = |token: Option<&str>, access: Option<&str>, id: &str| {
+        let mut req = app
+            .client
+            .get(app.url(&format!("/api/cases/{number}/attachments/{id}")));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(c) = access {
+            req = req.header("x-access-code", c);
+        }
+        req.send()
+    };
+
+    // Act
+    let by_staff = get(Some(&village), None, &id).await.unwrap();
+    let by_applicant = get(None, Some(&code), &id).await.unwrap();
+    let not_theirs = get(Some(&village), None, &stranger).await.unwrap();
+    let outside = get(Some(&ezhou), None, &id).await.unwrap();
+    let anonymous = get(None, None, &id).await.unwrap();
+
+    // Assert
+    assert_eq!(by_staff.status(), 200);
+    assert_eq!(by_staff.headers()["content-type"], "application/pdf");
+    assert_eq!(by_staff.headers()["cache-control"], "private, no-store");
+    assert!(by_staff.bytes().await.unwrap().starts_with(b"%PDF"));
+    assert_eq!(by_applicant.status(), 200);
+    assert_eq!(not_theirs.status(), 404, "an upload id alone opens nothing");
+    assert_eq!(outside.status(), 403);
+    assert_eq!(anonymous.status(), 401);
+    let (_, after) = app.read_as(&village, &number).await;
+    let opened = after["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == format!("read_attachment:{id}"))
+        .count();
+    assert_eq!(
+        opened, 1,
+        "the staff opening is audited, the applicant's own is not"
+    );
+}
+on_both_stores!(
+    attachments,
+    staff_in_scope_and_the_applicant_open_the_cases_own_scans_only,
+    staff_in_scope_and_the_applicant_open_the_cases_own_scans_only_on_dynamodb
+);
