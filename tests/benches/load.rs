@@ -76,7 +76,16 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let data = tempfile::tempdir().unwrap();
-        let config = LocalConfig { data_dir: data.path().to_path_buf(), ..LocalConfig::default() };
+        // A fixed day inside the holiday data (which ends in 2026), so submissions always get
+        // their deadlines and the figures stay comparable from run to run.
+        let day = domain::Date::parse("2026-03-02").unwrap();
+        let config = LocalConfig {
+            data_dir: data.path().to_path_buf(),
+            fixed_now: Some(domain::case::Moment(
+                domain::case::Moment::start_of(day).0 + 10 * 3600 * 1000,
+            )),
+            ..LocalConfig::default()
+        };
         let app = local::app(&config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

@@ -309,8 +309,8 @@ async fn main() {
     }
     println!(
         "\nThe queue is a range read on the index (`Q#<division>[#<state>]`, sorted by next due \
-         date), so a page costs the same at any size; the DynamoDB store reads the same \
-         partitions from its `queue` GSI with one Query per page.\n"
+         date; here bare keys plus one row per case), so a page costs the same at any size; the \
+         DynamoDB store reads the same partitions from its `queue` GSI with one Query per page.\n"
     );
     println!("QUEUE-REPORT-END");
 }

@@ -18,8 +18,13 @@ const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// (case number, sequence) → event, so a case's trail reads in order.
 const EVENTS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("events");
 const IDEMPOTENCY: TableDefinition<&str, &[u8]> = TableDefinition::new("idempotency");
-/// (partition, sort key) → queue row: the same index the DynamoDB store keeps as a GSI.
-const QUEUE: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("queue");
+/// (partition, sort key `<due>#<number>`): the same index the DynamoDB store keeps as a GSI.
+/// Entries are bare keys and the row is stored once per case in `QUEUE_ROWS` (DynamoDB copies
+/// the row into each entry instead, to answer a page with one Query): ten copies of every row
+/// made each write several times larger here.
+const QUEUE: TableDefinition<(&str, &str), ()> = TableDefinition::new("queue_index");
+/// Case number → its queue row.
+const QUEUE_ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("queue_rows");
 const STAFF: TableDefinition<&str, &[u8]> = TableDefinition::new("staff");
 /// Logged-out token id → Unix seconds when it expires anyway.
 const REVOKED: TableDefinition<&str, i64> = TableDefinition::new("revoked_tokens");
@@ -43,6 +48,7 @@ impl EmbeddedStore {
             txn.open_table(EVENTS).map_err(unavailable)?;
             txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
             txn.open_table(QUEUE).map_err(unavailable)?;
+            txn.open_table(QUEUE_ROWS).map_err(unavailable)?;
             txn.open_table(STAFF).map_err(unavailable)?;
             txn.open_table(REVOKED).map_err(unavailable)?;
         }
@@ -58,7 +64,6 @@ impl EmbeddedStore {
             {
                 let mut cases = txn.open_table(CASES).map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
-                let mut queue = txn.open_table(QUEUE).map_err(unavailable)?;
                 for (record, events) in &batch {
                     let number = record.case.number.as_str();
                     if cases.get(number).map_err(unavailable)?.is_some() {
@@ -69,7 +74,7 @@ impl EmbeddedStore {
                         .insert(number, bytes.as_slice())
                         .map_err(unavailable)?;
                     write_events(&mut trail, number, events)?;
-                    index_queue(&mut queue, None, record)?;
+                    index_queue(&txn, None, record)?;
                 }
             }
             txn.commit().map_err(unavailable)
@@ -110,28 +115,33 @@ fn write_events(
     Ok(())
 }
 
-/// Replaces a case's queue rows: removes those of `old` (if any), writes those of `new`.
+/// Replaces a case's queue entries and row: removes the entries of `old` (if any), writes
+/// those of `new`.
 fn index_queue(
-    table: &mut redb::Table<(&str, &str), &[u8]>,
+    txn: &redb::WriteTransaction,
     old: Option<&CaseRecord>,
     new: &CaseRecord,
 ) -> Result<(), StoreError> {
+    let mut index = txn.open_table(QUEUE).map_err(unavailable)?;
+    let mut rows = txn.open_table(QUEUE_ROWS).map_err(unavailable)?;
     if let Some(old) = old {
         let key = QueueItem::of(old).sort_key();
         for (_, partition) in queue_entries(&old.case) {
-            table
+            index
                 .remove((partition.as_str(), key.as_str()))
                 .map_err(unavailable)?;
         }
     }
     let row = QueueItem::of(new);
     let key = row.sort_key();
-    let bytes = serde_json::to_vec(&row)?;
     for (_, partition) in queue_entries(&new.case) {
-        table
-            .insert((partition.as_str(), key.as_str()), bytes.as_slice())
+        index
+            .insert((partition.as_str(), key.as_str()), ())
             .map_err(unavailable)?;
     }
+    let bytes = serde_json::to_vec(&row)?;
+    rows.insert(row.number.as_str(), bytes.as_slice())
+        .map_err(unavailable)?;
     Ok(())
 }
 
@@ -170,8 +180,7 @@ impl CaseStore for EmbeddedStore {
                     .map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
                 write_events(&mut trail, number, &events)?;
-                let mut queue = txn.open_table(QUEUE).map_err(unavailable)?;
-                index_queue(&mut queue, None, &record)?;
+                index_queue(&txn, None, &record)?;
             }
             // Dropping an uncommitted transaction aborts it: an early return above leaves
             // nothing half-written.
@@ -221,8 +230,7 @@ impl CaseStore for EmbeddedStore {
                     .map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
                 write_events(&mut trail, number, &events)?;
-                let mut queue = txn.open_table(QUEUE).map_err(unavailable)?;
-                index_queue(&mut queue, Some(&current), &record)?;
+                index_queue(&txn, Some(&current), &record)?;
             }
             txn.commit().map_err(unavailable)
         })
@@ -252,6 +260,7 @@ impl CaseStore for EmbeddedStore {
         self.blocking(move |db| {
             let txn = db.begin_read().map_err(unavailable)?;
             let table = txn.open_table(QUEUE).map_err(unavailable)?;
+            let rows = txn.open_table(QUEUE_ROWS).map_err(unavailable)?;
             let partition = query.partition();
             let upper = query.upper_bound();
             let lower = match &query.after {
@@ -268,8 +277,13 @@ impl CaseStore for EmbeddedStore {
                 .range::<(&str, &str)>((lower, upper))
                 .map_err(unavailable)?
             {
-                let (_, v) = item.map_err(unavailable)?;
-                let row: QueueItem = serde_json::from_slice(v.value())?;
+                let (k, _) = item.map_err(unavailable)?;
+                let (_, sort) = k.value();
+                let number = sort.split_once('#').map_or("", |(_, n)| n);
+                let Some(bytes) = rows.get(number).map_err(unavailable)? else {
+                    continue;
+                };
+                let row: QueueItem = serde_json::from_slice(bytes.value())?;
                 if query.service.is_some_and(|s| s != row.service) {
                     continue;
                 }
