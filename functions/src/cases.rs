@@ -737,26 +737,12 @@ pub fn staff_view(
     today: domain::Date,
     actor: &Actor,
 ) -> Value {
-    use domain::roles::ActionKind as A;
     let case = &record.case;
     let a = &record.applicant;
-    let permitted: Vec<ActionKind> = [
-        A::PreReview,
-        A::Return,
-        A::TownshipOpinion,
-        A::Approve,
-        A::Refuse,
-        A::Seal,
-        A::RequestVerification,
-        A::AnswerVerification,
-        A::Issue,
-        A::Deliver,
-        A::Revoke,
-        A::Void,
-    ]
-    .into_iter()
-    .filter(|k| domain::case::authorise(case, *k, actor).is_ok())
-    .collect();
+    let permitted: Vec<ActionKind> = crate::review::STAFF_ACTIONS
+        .into_iter()
+        .filter(|k| domain::case::authorise(case, *k, actor).is_ok())
+        .collect();
     json!({
         "number": case.number,
         "version": case.version,

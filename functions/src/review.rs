@@ -366,8 +366,8 @@ async fn queue(
     })))
 }
 
-/// The action kinds, for documentation and the console.
-pub const ACTIONS: [ActionKind; 12] = [
+/// The steps staff take (the applicant's and the sweep's are apart).
+pub const STAFF_ACTIONS: [ActionKind; 12] = [
     ActionKind::PreReview,
     ActionKind::Return,
     ActionKind::TownshipOpinion,
