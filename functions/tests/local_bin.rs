@@ -59,6 +59,13 @@ fn serves_health_and_stops_cleanly_on_sigterm() {
     assert!(killed.success());
     assert!(status.success(), "exit status {status:?}");
     assert!(rest.contains("stopped"), "{rest}");
+    for (username, _, role, _) in functions::auth::DEMO_ACCOUNTS {
+        assert!(
+            rest.lines()
+                .any(|l| l.contains(username) && l.contains(role.code())),
+            "the demo account {username} is printed: {rest}"
+        );
+    }
     assert!(data.is_dir(), "the data dir is created");
     std::fs::remove_dir_all(&base).unwrap();
 }

@@ -82,6 +82,24 @@ impl EmbeddedStore {
         .await
     }
 
+    /// The JSON value under `key` in `table`, if any.
+    async fn get_json<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        table: TableDefinition<'static, &'static str, &'static [u8]>,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let key = key.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(table).map_err(unavailable)?;
+            match table.get(key.as_str()).map_err(unavailable)? {
+                None => Ok(None),
+                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
+            }
+        })
+        .await
+    }
+
     /// Runs blocking redb work off the async runtime's threads.
     async fn blocking<T: Send + 'static>(
         &self,
@@ -190,16 +208,7 @@ impl CaseStore for EmbeddedStore {
     }
 
     async fn get(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
-        let number = number.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let cases = txn.open_table(CASES).map_err(unavailable)?;
-            match cases.get(number.as_str()).map_err(unavailable)? {
-                None => Ok(None),
-                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
-            }
-        })
-        .await
+        self.get_json(CASES, number).await
     }
 
     async fn update(
@@ -317,32 +326,14 @@ impl CaseStore for EmbeddedStore {
     }
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let key = key.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
-            match table.get(key.as_str()).map_err(unavailable)? {
-                None => Ok(None),
-                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
-            }
-        })
-        .await
+        self.get_json(IDEMPOTENCY, key).await
     }
 }
 
 #[async_trait]
 impl StaffStore for EmbeddedStore {
     async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
-        let username = username.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(STAFF).map_err(unavailable)?;
-            match table.get(username.as_str()).map_err(unavailable)? {
-                None => Ok(None),
-                Some(v) => Ok(Some(serde_json::from_slice(v.value())?)),
-            }
-        })
-        .await
+        self.get_json(STAFF, username).await
     }
 
     async fn put_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
