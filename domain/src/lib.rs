@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod commitment;
 pub mod contract;
 pub mod date;
 pub mod division;

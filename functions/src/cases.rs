@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::Calendar;
-use domain::case::{Case, CaseState, Event, Moment, StepDeadline};
+use domain::case::{Case, CaseState, Delivery, Event, Moment, StepDeadline};
 use domain::contract::{EligibilityRequest, FieldError, Marriage};
 use domain::materials::{self, MaterialCode, ProvidedMaterial};
 use domain::roles::{ActionKind, Actor};
@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::MaybeStaff;
 use crate::errors;
-use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, StoreError};
+use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
 use crate::uploads::check_materials;
@@ -63,6 +63,59 @@ struct Submission {
     phone: Option<String>,
     spouse: Option<Person>,
     materials: Option<Vec<ProvidedMaterial>>,
+    delivery: Option<Delivery>,
+    committed: bool,
+}
+
+/// `"delivery": {"method": "pickup" | "express_cod" | "self_print", "address"}` (optional).
+fn read_delivery(v: Option<&Value>, errors: &mut Vec<Value>) -> Option<Delivery> {
+    let v = v.filter(|v| !v.is_null())?;
+    match serde_json::from_value::<Delivery>(v.clone()) {
+        Ok(Delivery::ExpressCod { address }) => {
+            let address = address.trim().to_string();
+            if address.chars().count() < 5 || address.chars().count() > 200 {
+                errors.push(invalid(
+                    "delivery.address",
+                    "请填写收件地址（5至200字）/ a delivery address of 5 to 200 characters",
+                ));
+                return None;
+            }
+            Some(Delivery::ExpressCod { address })
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(invalid(
+                "delivery.method",
+                "pickup | express_cod (with address) | self_print",
+            ));
+            None
+        }
+    }
+}
+
+/// `"commitment": {"accepted": true, "version": "<domain::commitment::VERSION>"}` (optional).
+fn read_commitment(v: Option<&Value>, errors: &mut Vec<Value>) -> bool {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return false;
+    };
+    if v.get("accepted") != Some(&Value::Bool(true)) {
+        errors.push(invalid(
+            "commitment.accepted",
+            "须阅读并同意承诺内容 / read and accept the commitment, or leave it out",
+        ));
+        return false;
+    }
+    if v.get("version").and_then(Value::as_str) != Some(domain::commitment::VERSION) {
+        errors.push(invalid(
+            "commitment.version",
+            format!(
+                "承诺书文本已更新，请重新阅读 / the commitment text changed: read version {}",
+                domain::commitment::VERSION
+            ),
+        ));
+        return false;
+    }
+    true
 }
 
 fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Option<Person> {
@@ -116,7 +169,14 @@ fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Submission {
         errors.push(invalid("(body)", "应为对象 / expected an object"));
         &empty
     });
-    let known = ["situation", "applicant", "spouse", "materials"];
+    let known = [
+        "situation",
+        "applicant",
+        "spouse",
+        "materials",
+        "delivery",
+        "commitment",
+    ];
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
         errors.push(
             json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}),
@@ -173,12 +233,22 @@ fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Submission {
             }
         },
     };
+    let delivery = read_delivery(obj.get("delivery"), errors);
+    let committed = read_commitment(obj.get("commitment"), errors);
+    if committed && situation.as_ref().is_some_and(|s| s.dishonest) {
+        errors.push(invalid(
+            "commitment",
+            "失信联合惩戒对象不能网上承诺办理，请到窗口现场审核（004 三(二)、四(三)）/ persons on the dishonesty list cannot commit online (004 3(2), 4(3))",
+        ));
+    }
     Submission {
         situation,
         applicant,
         phone,
         spouse,
         materials,
+        delivery,
+        committed,
     }
 }
 
@@ -287,6 +357,10 @@ async fn submit(
             );
         }
         // An ineligible situation has no list to check against: its reasons say it all.
+        // The commitment signed online is the commitment letter (002 art. 10; 004 三(二)).
+        if sub.committed {
+            required.retain(|m| m.code != MaterialCode::CommitmentLetter);
+        }
         if let (true, Some(provided)) = (checked.eligible, &sub.materials) {
             problems.extend(
                 materials::validate(&required, provided)
@@ -329,6 +403,11 @@ async fn submit(
         spouse_name: sub.spouse.as_ref().map(|p| p.name.clone()),
         spouse_id_number: sub.spouse.map(|p| p.id_number),
         phone,
+        delivery: sub.delivery,
+        commitment: sub.committed.then(|| SignedCommitment {
+            version: domain::commitment::VERSION.to_string(),
+            signed_at: now,
+        }),
     };
     let id_hashes: Vec<String> = std::iter::once(&applicant.id_number)
         .chain(applicant.spouse_id_number.as_ref())
@@ -452,6 +531,9 @@ pub struct CaseView {
     timeline: Vec<Value>,
     honor_certificate_cancelled_on: Option<domain::Date>,
     deemed_issue: bool,
+    /// How the applicant asked to receive the certificate.
+    delivery_requested: Option<Delivery>,
+    commitment: Option<SignedCommitment>,
 }
 
 fn timeline_entry(e: &Event) -> Value {
@@ -548,6 +630,8 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
             .collect(),
         honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
         deemed_issue: case.deemed_issue,
+        delivery_requested: record.applicant.delivery.clone(),
+        commitment: record.applicant.commitment.clone(),
     }
 }
 
@@ -767,6 +851,8 @@ pub fn staff_view(
         "verifications": case.verifications,
         "missing": missing_list(case),
         "delivery": case.delivery,
+        "delivery_requested": a.delivery,
+        "commitment": a.commitment,
         "decided_on": case.decided_on,
         "deemed_issue": case.deemed_issue,
         "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,

@@ -70,7 +70,15 @@ pub fn document() -> Value {
             "properties": {
                 "situation": eligibility_request,
                 "applicant": person, "spouse": person,
-                "materials": {"type": "array", "items": provided}
+                "materials": {"type": "array", "items": provided},
+                "delivery": {"type": "object", "required": ["method"], "description": "how the certificate should reach the applicant (SPEC §6)", "properties": {
+                    "method": {"enum": ["pickup", "express_cod", "self_print"]},
+                    "address": {"type": "string", "minLength": 5, "maxLength": 200, "description": "for express_cod"}
+                }},
+                "commitment": {"type": "object", "required": ["accepted", "version"], "description": "the online commitment (002 art. 10; 004 三(二)); stands for commitment_letter; not for persons on the dishonesty list", "properties": {
+                    "accepted": {"const": true},
+                    "version": {"const": domain::commitment::VERSION}
+                }}
             }
         }),
     );

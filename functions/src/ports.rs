@@ -21,6 +21,18 @@ pub struct Applicant {
     #[serde(default)]
     pub spouse_id_number: Option<domain::IdNumber>,
     pub phone: String,
+    /// How the applicant wants the certificate (SPEC §6); staff deliver by it. Extension.
+    #[serde(default)]
+    pub delivery: Option<domain::case::Delivery>,
+    /// The online commitment (承诺; 002 art. 10, 004 三(二)): the text's version and when.
+    #[serde(default)]
+    pub commitment: Option<SignedCommitment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCommitment {
+    pub version: String,
+    pub signed_at: domain::case::Moment,
 }
 
 /// A case as stored: the domain case plus what only the server keeps.

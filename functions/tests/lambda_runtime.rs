@@ -205,6 +205,8 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
             spouse_name: None,
             spouse_id_number: None,
             phone: "13800138000".into(),
+            delivery: None,
+            commitment: None,
         },
         materials: vec![],
         access_code_hash: String::new(),

@@ -48,6 +48,8 @@ fn record(number: &str) -> (CaseRecord, Vec<Event>) {
             spouse_name: None,
             spouse_id_number: None,
             phone: "13800000000".into(),
+            delivery: None,
+            commitment: None,
         },
         materials: vec![],
         access_code_hash: "h".into(),

@@ -100,6 +100,8 @@ fn record(i: usize, rng: &mut Rng) -> CaseRecord {
             spouse_name: Some("钱女士".into()),
             spouse_id_number: Some(IdNumber::parse("500116199203040025").unwrap()),
             phone: "13800138000".into(),
+            delivery: None,
+            commitment: None,
         },
         materials: vec![],
         access_code_hash: String::new(),

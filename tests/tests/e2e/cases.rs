@@ -459,3 +459,124 @@ async fn the_local_file_store_takes_files_directly_not_presigned() {
     );
     assert_eq!(big.status(), 413);
 }
+
+/// A Hubei re-birth application whose list asks for a commitment letter, with each required
+/// scan uploaded except that letter.
+async fn hubei_rebirth_without_letter(app: &TestApp) -> Value {
+    let situation = json!({"service": "rebirth", "division": "420704001", "date": "2024-09-27", "marriage": "first",
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]});
+    let check: Value = app
+        .client
+        .post(app.url("/api/eligibility"))
+        .json(&situation)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut materials = Vec::new();
+    for m in check["materials"].as_array().unwrap() {
+        if m["provided_by"] == "applicant" && m["code"] != "commitment_letter" {
+            let id = upload_id(app, "application/pdf", PDF).await;
+            materials.push(json!({"code": m["code"], "attachments": [id]}));
+        }
+    }
+    json!({
+        "situation": situation,
+        "applicant": {"name": "赵先生", "id_number": ZHAO_ID, "phone": "13800138000"},
+        "spouse": {"name": "钱女士", "id_number": WIFE_ID},
+        "materials": materials
+    })
+}
+
+#[tokio::test]
+async fn the_online_commitment_stands_for_the_letter_and_the_delivery_choice_is_kept() {
+    // Arrange: everything but the commitment letter.
+    let app = spawn_app_on("2024-09-27").await;
+    let mut body = hubei_rebirth_without_letter(&app).await;
+
+    // Act 1: without a commitment the letter is missing.
+    let res = post_case(&app, &body, None).await;
+
+    // Assert 1
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(
+        problem["errors"],
+        json!([{"code": "material_missing", "material": "commitment_letter"}])
+    );
+
+    // Act 2: committing online, with express delivery.
+    body["commitment"] = json!({"accepted": true, "version": domain::commitment::VERSION});
+    body["delivery"] = json!({"method": "express_cod", "address": "湖北省鄂州市鄂城区古楼街道1号"});
+    let res = post_case(&app, &body, None).await;
+
+    // Assert 2: accepted; tracking shows what was asked and which text was signed.
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    let tracked: Value = app
+        .client
+        .get(app.url(&format!(
+            "/api/cases/{}",
+            created["number"].as_str().unwrap()
+        )))
+        .header("x-access-code", created["access_code"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        tracked["delivery_requested"],
+        json!({"method": "express_cod", "address": "湖北省鄂州市鄂城区古楼街道1号"})
+    );
+    assert_eq!(
+        tracked["commitment"]["version"],
+        domain::commitment::VERSION
+    );
+}
+
+#[tokio::test]
+async fn a_bad_delivery_a_stale_commitment_and_a_dishonest_commitment_are_all_reported_at_once() {
+    // Arrange
+    let app = spawn_app_on("2024-09-27").await;
+    let mut body = hubei_rebirth_without_letter(&app).await;
+    body["situation"]["dishonest"] = json!(true);
+    body["delivery"] = json!({"method": "express_cod", "address": " "});
+    body["commitment"] = json!({"accepted": true, "version": "2001-01-01"});
+
+    // Act
+    let res = post_case(&app, &body, None).await;
+
+    // Assert: each problem named in the one answer.
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"delivery.address"), "{problem}");
+    assert!(fields.contains(&"commitment.version"), "{problem}");
+
+    // Act 2: the current text, but a person on the dishonesty list cannot commit online.
+    body["commitment"] = json!({"accepted": true, "version": domain::commitment::VERSION});
+    body["delivery"] = json!({"method": "pickup"});
+    let res = post_case(&app, &body, None).await;
+
+    // Assert 2
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "commitment"),
+        "{problem}"
+    );
+}
