@@ -34,7 +34,7 @@ use crate::state::AppState;
 /// answer a problem document, never the SPA's index.html.
 pub fn api_router(state: AppState) -> Router {
     Router::new()
-        .merge(health::router())
+        .merge(health::router().with_state(state.clock.clone()))
         .merge(eligibility::router())
         .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))

@@ -100,8 +100,8 @@ pub fn document() -> Value {
             "description": "Family-planning certificates online: eligibility with cited rules, complete material lists, applications, tracking. Errors are RFC 9457 problem details with a Chinese `title` and an English `title_en`."
         },
         "paths": {
-            "/api/health": {"get": {"operationId": "health", "summary": "Liveness and version",
-                "responses": {"200": ok("up", json!({"type": "object", "properties": {"status": {"type": "string"}, "version": {"type": "string"}}}))}}},
+            "/api/health": {"get": {"operationId": "health", "summary": "Liveness, version and the service's date (China time)",
+                "responses": {"200": ok("up", json!({"type": "object", "properties": {"status": {"type": "string"}, "version": {"type": "string"}, "today": {"type": "string", "format": "date"}}}))}}},
             "/api/eligibility": {"post": {"operationId": "eligibility", "summary": "The domain's eligibility check: reasons with sources, the complete material list",
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/EligibilityRequest"})),
                 "responses": {"200": ok("the answer", eligibility_answer), "400": problem("every bad field"), "413": problem("body too large"),

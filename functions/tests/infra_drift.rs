@@ -87,7 +87,7 @@ fn template_functions() -> BTreeMap<String, Function> {
 fn router_of(bin: &str, state: &AppState) -> Option<Router> {
     use functions::*;
     Some(match bin {
-        "health" => health::router(),
+        "health" => health::router().with_state(state.clock.clone()),
         "eligibility" => eligibility::router(),
         "openapi" => openapi::router(),
         "guides" => guides::router().with_state(state.clock.clone()),
