@@ -1,9 +1,13 @@
 //! All network calls of the SPA. Every call returns a `Result`; nothing here panics.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     #[error("network error: {0}")]
     Network(String),
@@ -11,6 +15,53 @@ pub enum ApiError {
     Status(u16),
     #[error("unexpected answer: {0}")]
     Decode(String),
+    /// The server's problem document (RFC 9457), with every field problem it found.
+    #[error("{}", .0.title_en)]
+    Problem(Problem),
+}
+
+impl ApiError {
+    /// A sentence for the applicant in both languages ("中文 / English").
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Network(_) => "网络连接失败，请检查网络后重试 / the network failed: check your connection and try again".into(),
+            ApiError::Status(s) => format!("服务器暂时无法处理（HTTP {s}），请稍后重试 / the server could not answer (HTTP {s}): try again later"),
+            ApiError::Decode(_) => "服务器答复无法识别，请稍后重试 / the server's answer was not understood: try again later".into(),
+            ApiError::Problem(p) => format!("{} / {}", p.title, p.title_en),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Problem {
+    pub status: u16,
+    pub code: String,
+    pub title: String,
+    pub title_en: String,
+    #[serde(default)]
+    pub detail: Option<String>,
+    #[serde(default)]
+    pub errors: Vec<Value>,
+    #[serde(default)]
+    pub current_version: Option<u64>,
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        let status = response.status();
+        return Err(match response.json::<Problem>().await {
+            Ok(p) => ApiError::Problem(p),
+            Err(_) => ApiError::Status(status),
+        });
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(e.to_string())
 }
 
 /// `GET /api/health`.
@@ -18,18 +69,186 @@ pub enum ApiError {
 pub struct Health {
     pub status: String,
     pub version: String,
+    /// The service's date; absent from older servers.
+    #[serde(default)]
+    pub today: Option<domain::Date>,
 }
 
 pub async fn health() -> Result<Health, ApiError> {
-    let response = Request::get("/api/health")
+    read(Request::get("/api/health").send().await.map_err(network)?).await
+}
+
+/// `GET /api/guides?division=&service=`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GuideAnswer {
+    #[serde(flatten)]
+    pub guide: domain::guide::Guide,
+    #[serde(default)]
+    pub office: Option<String>,
+}
+
+pub async fn guide(division: &str, service: &str) -> Result<GuideAnswer, ApiError> {
+    let response = Request::get("/api/guides")
+        .query([("division", division), ("service", service)])
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(network)?;
+    read(response).await
+}
+
+/// One of the division files under `/divisions/` (tab-separated code and name).
+pub async fn division_file(path: &str) -> Result<String, ApiError> {
+    let response = Request::get(&format!("/divisions/{path}"))
+        .send()
+        .await
+        .map_err(network)?;
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
-    response
-        .json::<Health>()
+    let text = response
+        .text()
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    // A file that does not exist is answered with the SPA's index.html (client routes).
+    if text.trim_start().starts_with('<') {
+        return Err(ApiError::Status(404));
+    }
+    Ok(text)
+}
+
+/// The 201 answer of `POST /api/cases`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Submitted {
+    pub number: String,
+    pub access_code: String,
+    pub deciding_division: String,
+    #[serde(default)]
+    pub due: Option<domain::Date>,
+    #[serde(default)]
+    pub deadlines: Vec<domain::case::StepDeadline>,
+}
+
+/// `POST /api/cases`. The idempotency key makes a retry after a lost answer safe.
+pub async fn submit(body: &Value, idempotency_key: &str) -> Result<Submitted, ApiError> {
+    let response = Request::post("/api/cases")
+        .header("Idempotency-Key", idempotency_key)
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+/// `GET /api/cases/{number}` with the access code: the applicant's view of the case.
+pub async fn track(number: &str, access_code: &str) -> Result<Value, ApiError> {
+    let response = Request::get(&format!("/api/cases/{}", encode(number)))
+        .header("X-Access-Code", access_code)
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+/// `POST /api/cases/{number}/actions` as the applicant (resubmit after a return).
+pub async fn applicant_action(
+    number: &str,
+    access_code: &str,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    let response = Request::post(&format!("/api/cases/{}/actions", encode(number)))
+        .header("X-Access-Code", access_code)
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+/// Keeps a typed case number inside one path segment.
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
+/// What the applicant is told when an upload fails, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadFailure {
+    pub zh: String,
+    pub en: String,
+}
+
+/// Sends one file to `POST /api/uploads` with XMLHttpRequest, the browser API that reports
+/// upload progress (fetch does not). `progress` gets 0–100; `done` gets the upload id.
+pub fn upload(
+    file: &web_sys::File,
+    progress: impl Fn(u8) + 'static,
+    done: impl FnOnce(Result<String, UploadFailure>) + 'static,
+) {
+    let failed = |zh: &str, en: &str| {
+        Err(UploadFailure {
+            zh: zh.into(),
+            en: en.into(),
+        })
+    };
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        done(failed("浏览器不支持上传", "this browser cannot upload"));
+        return;
+    };
+    if xhr.open("POST", "/api/uploads").is_err()
+        || xhr
+            .set_request_header("Content-Type", &file.type_())
+            .is_err()
+    {
+        done(failed(
+            "无法开始上传，请重试",
+            "the upload could not start: try again",
+        ));
+        return;
+    }
+    if let Ok(target) = xhr.upload() {
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress((e.loaded() / e.total() * 100.0).clamp(0.0, 100.0) as u8);
+                }
+            });
+        target.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        // Lives as long as the request object, which the browser drops when it ends.
+        on_progress.forget();
+    }
+    let answered = xhr.clone();
+    let on_end = Closure::once_into_js(move |_: web_sys::Event| {
+        let status = answered.status().unwrap_or(0);
+        let text = answered.response_text().ok().flatten().unwrap_or_default();
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let result = match status {
+            201 => match body["id"].as_str() {
+                Some(id) => Ok(id.to_string()),
+                None => failed(
+                    "服务器答复无法识别，请重试",
+                    "the server's answer was not understood: try again",
+                ),
+            },
+            0 => failed(
+                "网络中断，上传失败，请重试",
+                "the network dropped: try again",
+            ),
+            _ => Err(UploadFailure {
+                zh: body["title"]
+                    .as_str()
+                    .unwrap_or("上传失败，请重试")
+                    .to_string(),
+                en: body["title_en"]
+                    .as_str()
+                    .unwrap_or("the upload failed: try again")
+                    .to_string(),
+            }),
+        };
+        done(result);
+    });
+    xhr.set_onloadend(Some(on_end.unchecked_ref()));
+    if xhr.send_with_opt_blob(Some(file)).is_err() {
+        xhr.set_onloadend(None);
+    }
 }

@@ -46,6 +46,28 @@ pub fn t(text: Text) -> &'static str {
     Lang::current().pick(text)
 }
 
+/// `t` for text written where it is used.
+pub fn tr(zh: &'static str, en: &'static str) -> &'static str {
+    Lang::current().pick(Text { zh, en })
+}
+
+/// The current language's half of a server or domain message written "中文 / English".
+pub fn bi(message: &str) -> String {
+    match (message.split_once(" / "), Lang::current()) {
+        (Some((zh, _)), Lang::Zh) => zh.to_string(),
+        (Some((_, en)), Lang::En) => en.to_string(),
+        (None, _) => message.to_string(),
+    }
+}
+
+/// A date as the current language writes it.
+pub fn date(d: domain::Date) -> String {
+    match Lang::current() {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.to_string(),
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
@@ -137,4 +159,32 @@ pub const NOT_FOUND: Text = Text {
 pub const BACK_HOME: Text = Text {
     zh: "返回首页",
     en: "Back to the home page",
+};
+pub const START_CHECK: Text = Text {
+    zh: "检查是否符合条件并申请",
+    en: "Check eligibility and apply",
+};
+pub const READ_GUIDE: Text = Text {
+    zh: "办事指南",
+    en: "Service guide",
+};
+pub const TRACK_HEADING: Text = Text {
+    zh: "查询办理进度",
+    en: "Track an application",
+};
+pub const TRACK_INTRO: Text = Text {
+    zh: "凭受理编号和查询码查看进度、截止日期，补正被退回的材料。",
+    en: "See progress and due dates with your case number and access code, and add what a return asks for.",
+};
+pub const TRACK_LINK: Text = Text {
+    zh: "查询进度",
+    en: "Track",
+};
+pub const BACK: Text = Text {
+    zh: "返回上一步",
+    en: "Back",
+};
+pub const CONTINUE: Text = Text {
+    zh: "继续",
+    en: "Continue",
 };

@@ -4,27 +4,42 @@
 //! panic: a panic in wasm kills the whole app, so every fallible call is matched.
 
 mod api;
+mod components;
 mod i18n;
 mod pages;
+mod state;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::i18n::{LangToggle, t};
+use crate::i18n::{LangToggle, t, tr};
 
 #[component]
 fn App() -> impl IntoView {
     i18n::provide_lang();
+    state::Today::provide();
+    state::Draft::provide();
+    components::Divisions::provide();
     view! {
         <Router>
+            <a class="skip-link" href="#main">{move || tr("跳到正文", "Skip to content")}</a>
             <header class="site-header">
                 <a class="brand" href="/">{move || t(i18n::SITE_NAME)}</a>
+                <nav aria-label=move || tr("主导航", "Main")>
+                    <a href="/track">{move || t(i18n::TRACK_LINK)}</a>
+                </nav>
                 <LangToggle />
             </header>
-            <main id="main" class="page">
+            <main id="main" class="page" tabindex="-1">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::home::Home />
+                    <Route path=path!("/guide/:service") view=pages::guide::Guide />
+                    <Route path=path!("/check/:service/:step") view=pages::check::Check />
+                    <Route path=path!("/apply") view=pages::apply::Apply />
+                    <Route path=path!("/apply/review") view=pages::review::Review />
+                    <Route path=path!("/apply/done") view=pages::done::Done />
+                    <Route path=path!("/track") view=pages::track::Track />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -17,7 +17,8 @@ const USAGE: &str = "usage:
   cargo xtask test                          run every check and test; ends with 'N passed, N failed'
   cargo xtask bench                         write target/bench/report.md
   cargo xtask package                       arm64 Lambda zips + the SPA under target/package/ (infra/)
-  cargo xtask install                       install the tools the other commands need";
+  cargo xtask install                       install the tools the other commands need
+  cargo xtask spa                           rebuild only the SPA (a running `xtask run` serves it)";
 
 #[derive(Debug, thiserror::Error)]
 pub enum XtaskError {
@@ -94,6 +95,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("package") => package::run(&rest),
         Some("install") => tools::ensure_all(),
+        // Rebuilds only the SPA into app/dist, which a running `xtask run` serves from disk.
+        Some("spa") => tools::ensure_all().and_then(|()| spa::build()).map(|dist| {
+            println!("xtask: SPA built in {}", dist.display());
+        }),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

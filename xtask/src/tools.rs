@@ -235,12 +235,20 @@ fn ensure_node() -> Result<()> {
 fn ensure_npm_tools() -> Result<()> {
     ensure_node()?;
     let wasm_opt = version_of(&npm_bin_dir().join("wasm-opt"), "--version");
-    let playwright = root().join("node_modules/playwright-core/package.json");
-    let ok = wasm_opt.is_some_and(|v| v.contains("version_132")) && playwright.is_file();
+    let modules = ["playwright-core", "axe-core"].iter().all(|m| {
+        root()
+            .join("node_modules")
+            .join(m)
+            .join("package.json")
+            .is_file()
+    });
+    let ok = wasm_opt.is_some_and(|v| v.contains("version_132")) && modules;
     if ok {
         return Ok(());
     }
-    println!("xtask: installing npm tools (binaryen 132, playwright-core) from package-lock.json");
+    println!(
+        "xtask: installing npm tools (binaryen 132, playwright-core, axe-core) from package-lock.json"
+    );
     run_checked(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])

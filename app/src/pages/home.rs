@@ -19,6 +19,11 @@ pub fn Home() -> impl IntoView {
                 {Service::ALL.into_iter().map(|s| view! { <ServiceCard service=s /> }).collect_view()}
             </ul>
         </section>
+        <section aria-labelledby="track-heading" class="panel">
+            <h2 id="track-heading">{move || t(i18n::TRACK_HEADING)}</h2>
+            <p>{move || t(i18n::TRACK_INTRO)}</p>
+            <a class="button secondary" href="/track">{move || t(i18n::TRACK_LINK)}</a>
+        </section>
         <HealthStatus />
     }
 }
@@ -37,6 +42,12 @@ fn ServiceCard(service: Service) -> impl IntoView {
         <li class="service" data-service=service.code()>
             <h3>{name}</h3>
             <p>{summary}</p>
+            <p class="service-links">
+                <a class="button" href=format!("/check/{}/where", service.code())>
+                    {move || t(i18n::START_CHECK)}
+                </a>
+                <a href=format!("/guide/{}", service.code())>{move || t(i18n::READ_GUIDE)}</a>
+            </p>
         </li>
     }
 }

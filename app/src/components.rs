@@ -1,0 +1,440 @@
+//! Pieces shared by several pages: the division picker, the error summary, reasons and
+//! material lists, and the names of steps and states.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::DivisionCode;
+use domain::contract::{MaterialItem, ProvidedBy, Reason};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::i18n::{Lang, tr};
+use crate::state::FieldIssue;
+
+/// The country's divisions, loaded a file at a time: provinces, cities and counties first
+/// (64 KB), then a province's townships when a county is picked, then a county's villages.
+#[derive(Debug, Clone, Copy)]
+pub struct Divisions {
+    names: RwSignal<BTreeMap<String, String>>,
+    requested: StoredValue<BTreeSet<String>>,
+}
+
+/// Code lengths of the five levels (GB/T 2260 plus the 9- and 12-digit statistical codes).
+const LEVELS: [usize; 5] = [2, 4, 6, 9, 12];
+
+impl Divisions {
+    pub fn provide() {
+        provide_context(Divisions::new());
+    }
+
+    fn new() -> Divisions {
+        Divisions {
+            names: RwSignal::new(BTreeMap::new()),
+            requested: StoredValue::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn get() -> Divisions {
+        use_context::<Divisions>().unwrap_or_else(Divisions::new)
+    }
+
+    /// Fetches a division file once; a missing file (no village data) just adds nothing.
+    pub fn load(self, file: String) {
+        let fresh = self.requested.try_update_value(|r| r.insert(file.clone()));
+        if fresh != Some(true) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Ok(text) = api::division_file(&file).await {
+                self.names.update(|m| {
+                    for line in text.lines() {
+                        if let Some((code, name)) = line.split_once('\t') {
+                            m.insert(code.to_string(), name.to_string());
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /// Loads what a picker needs to show `code` and its next level.
+    pub fn load_for(self, code: &str) {
+        self.load("counties.tsv".into());
+        if code.len() >= 6 {
+            self.load(format!("townships/{}.tsv", &code[..2]));
+            self.load(format!("villages/{}.tsv", &code[..6]));
+        }
+    }
+
+    fn children(self, parent: &str, len: usize) -> Vec<(String, String)> {
+        self.names.with(|m| {
+            m.range(parent.to_string()..)
+                .take_while(|(k, _)| k.starts_with(parent))
+                .filter(|(k, _)| k.len() == len)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+    }
+
+    /// "重庆市江津区几江街道" from the loaded names ("市辖区" left out), or the code itself.
+    pub fn full_name(self, code: &str) -> String {
+        let name = self.names.with(|m| {
+            LEVELS
+                .iter()
+                .filter(|l| **l <= code.len())
+                .filter_map(|l| m.get(&code[..*l]))
+                .filter(|n| n.as_str() != "市辖区" && n.as_str() != "县")
+                .cloned()
+                .collect::<String>()
+        });
+        if name.is_empty() {
+            code.to_string()
+        } else {
+            name
+        }
+    }
+}
+
+fn level_label(i: usize) -> &'static str {
+    match i {
+        0 => tr("省（自治区、直辖市）", "Province"),
+        1 => tr("市（地区、州）", "City or prefecture"),
+        2 => tr("区（县）", "District or county"),
+        3 => tr("乡镇（街道）", "Township or street"),
+        _ => tr("村（居）委会", "Village or community"),
+    }
+}
+
+/// Cascading selects, province to village, each loaded as it is needed so the whole
+/// country's divisions stay fast on a phone. `value` is the deepest choice of at least
+/// `min_len` digits.
+#[component]
+pub fn DivisionPicker(
+    id: &'static str,
+    legend: &'static str,
+    legend_en: &'static str,
+    value: RwSignal<Option<DivisionCode>>,
+    #[prop(default = 6)] min_len: usize,
+    #[prop(default = 12)] max_len: usize,
+) -> impl IntoView {
+    let data = Divisions::get();
+    let initial = value
+        .get_untracked()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    data.load_for(&initial);
+    let sel: Vec<RwSignal<String>> = LEVELS
+        .iter()
+        .map(|l| RwSignal::new(initial.get(..*l).unwrap_or_default().to_string()))
+        .collect();
+    let sel = StoredValue::new(sel);
+    let pick = move |level: usize, code: String| {
+        let sel = sel.get_value();
+        for (i, s) in sel.iter().enumerate() {
+            if i == level {
+                s.set(code.clone());
+            } else if i > level {
+                s.set(String::new());
+            }
+        }
+        if !code.is_empty() {
+            data.load_for(&code);
+        }
+        let deepest = sel
+            .iter()
+            .map(|s| s.get_untracked())
+            .rfind(|s| !s.is_empty())
+            .unwrap_or_default();
+        value.set(if deepest.len() >= min_len {
+            DivisionCode::parse(&deepest).ok()
+        } else {
+            None
+        });
+    };
+    let levels = LEVELS
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| **l <= max_len)
+        .map(|(i, len)| {
+            let len = *len;
+            let parent = move || {
+                if i == 0 {
+                    Some(String::new())
+                } else {
+                    let p = sel.get_value()[i - 1].get();
+                    (!p.is_empty()).then_some(p)
+                }
+            };
+            let options = move || parent().map(|p| data.children(&p, len)).unwrap_or_default();
+            let select_id = format!("{id}-{i}");
+            let label_for = select_id.clone();
+            view! {
+                <Show when=move || !options().is_empty()>
+                    <div class="field">
+                        <label for=label_for.clone()>{move || level_label(i)}</label>
+                        <select
+                            id=select_id.clone()
+                            on:change=move |ev| pick(i, event_target_value(&ev))
+                        >
+                            <option value="">{move || tr("请选择", "Choose")}</option>
+                            {move || {
+                                let chosen = sel.get_value()[i].get();
+                                options()
+                                    .into_iter()
+                                    .map(|(code, name)| {
+                                        let selected = code == chosen;
+                                        view! { <option value=code selected=selected>{name}</option> }
+                                    })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </div>
+                </Show>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="division-picker" id=id>
+            <legend>{move || tr(legend, legend_en)}</legend>
+            {levels}
+            <p class="hint" aria-live="polite">
+                {move || match value.get() {
+                    Some(code) => format!("{}{}", tr("已选择：", "Chosen: "), data.full_name(&code.to_string())),
+                    None => String::new(),
+                }}
+            </p>
+        </fieldset>
+    }
+}
+
+/// Moves keyboard focus (and the screen) to a control, e.g. from an error summary link.
+pub fn focus(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// The GOV.UK error summary: every problem at once, each a link to its field. It takes focus
+/// when it appears, so a screen reader announces it.
+#[component]
+pub fn ErrorSummary(#[prop(into)] issues: Signal<Vec<FieldIssue>>) -> impl IntoView {
+    Effect::new(move |_| {
+        if !issues.get().is_empty() {
+            focus("error-summary");
+        }
+    });
+    view! {
+        <Show when=move || !issues.get().is_empty()>
+            <div class="error-summary" id="error-summary" role="alert" tabindex="-1">
+                <h2>{move || tr("请先处理以下问题（已一次列出全部）", "There is a problem (all of them listed here)")}</h2>
+                <ul>
+                    {move || {
+                        issues
+                            .get()
+                            .into_iter()
+                            .map(|issue| {
+                                let text = match Lang::current() {
+                                    Lang::Zh => issue.zh.clone(),
+                                    Lang::En => issue.en.clone(),
+                                };
+                                if issue.field_id.is_empty() {
+                                    view! { <li>{text}</li> }.into_any()
+                                } else {
+                                    let target = issue.field_id.clone();
+                                    view! {
+                                        <li>
+                                            <a
+                                                href=format!("#{}", issue.field_id)
+                                                on:click=move |ev| {
+                                                    ev.prevent_default();
+                                                    focus(&target);
+                                                }
+                                            >
+                                                {text}
+                                            </a>
+                                        </li>
+                                    }
+                                        .into_any()
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// The message under a field, when it has one.
+pub fn field_error(issues: Signal<Vec<FieldIssue>>, field_id: impl Into<String>) -> impl IntoView {
+    let field_id: String = field_id.into();
+    move || {
+        issues
+            .get()
+            .into_iter()
+            .filter(|i| i.field_id == field_id)
+            .map(|i| {
+                let text = match Lang::current() {
+                    Lang::Zh => i.zh,
+                    Lang::En => i.en,
+                };
+                view! { <p class="field-error" id=format!("{field_id}-error")>{text}</p> }
+            })
+            .collect_view()
+    }
+}
+
+/// Every reason of an eligibility answer with the rule it rests on.
+#[component]
+pub fn Reasons(reasons: Vec<Reason>) -> impl IntoView {
+    view! {
+        <ul class="reasons">
+            {reasons
+                .into_iter()
+                .map(|r| {
+                    let kind = format!("{:?}", r.effect).to_lowercase();
+                    let zh = r.text.clone();
+                    let en = if r.text_en.is_empty() { r.text.clone() } else { r.text_en.clone() };
+                    view! {
+                        <li class=format!("reason reason-{kind}")>
+                            <span>{move || match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }}</span>
+                            " "
+                            <cite class="source">{format!("（{}）", r.source)}</cite>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// Who provides a material, in words.
+pub fn provided_by(p: ProvidedBy) -> &'static str {
+    match p {
+        ProvidedBy::Applicant => tr("申请人提供", "you bring it"),
+        ProvidedBy::Window => tr(
+            "窗口出具，无需您准备",
+            "issued by the window: nothing to bring",
+        ),
+        ProvidedBy::Database => tr(
+            "系统核验，无需提供",
+            "confirmed from the database: nothing to bring",
+        ),
+    }
+}
+
+/// The complete material checklist (一次性告知), each item with its source.
+#[component]
+pub fn Checklist(materials: Vec<MaterialItem>) -> impl IntoView {
+    view! {
+        <ol class="checklist">
+            {materials
+                .into_iter()
+                .map(|m| {
+                    let (zh, en) = (m.name.clone(), m.name_en.clone());
+                    let by = m.provided_by;
+                    let note = m.note.clone();
+                    view! {
+                        <li class="material" data-material=m.code.code() data-by=format!("{by:?}").to_lowercase()>
+                            <strong>{move || match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }}</strong>
+                            <span class="by">{move || format!(" — {}", provided_by(by))}</span>
+                            {(!note.is_empty()).then(|| view! { <p class="note">{note.clone()}</p> })}
+                            <cite class="source">{format!("{}：{}", "依据", m.source)}</cite>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// A legal step's name.
+pub fn step_name(step: &str) -> String {
+    let (zh, en) = match step {
+        "township_opinion" => ("乡镇（街道）审核意见", "Township opinion"),
+        "county_decision" => ("县级审批决定", "County decision"),
+        "decision" => ("审批决定", "Decision"),
+        "township_decision" => ("乡镇（街道）办理", "Township decision"),
+        "issue_on_the_spot" => ("当场办结", "Issued on the spot"),
+        "verification" | "inter_region_verification" => ("协查回复", "Verification answer"),
+        other => (other, other),
+    };
+    tr_owned(zh, en)
+}
+
+/// A case state's name.
+pub fn state_name(state: &str) -> String {
+    let (zh, en) = match state {
+        "submitted" => ("已受理，待预审", "Accepted, awaiting pre-review"),
+        "pre_reviewed" => ("已预审，待乡镇审核", "Pre-reviewed, awaiting the township"),
+        "township_reviewed" => (
+            "乡镇已审核，待县级审批",
+            "Township reviewed, awaiting the county",
+        ),
+        "approved" => ("已批准，待发证", "Approved, awaiting issue"),
+        "issued" => ("已发证", "Issued"),
+        "delivered" => ("已送达", "Delivered"),
+        "returned" => ("已退回，请补正材料", "Returned: add what is missing"),
+        "refused" => ("不予办理", "Refused"),
+        "withdrawn" => ("已撤回", "Withdrawn"),
+        "revoked" => ("已撤销", "Revoked"),
+        "void" => ("已作废", "Void"),
+        other => (other, other),
+    };
+    tr_owned(zh, en)
+}
+
+/// A timeline action's name.
+pub fn action_name(action: &str) -> String {
+    let (zh, en) = match action {
+        "submit" => ("提交申请", "Application submitted"),
+        "pre_review" => ("预审", "Pre-review"),
+        "return" => ("退回补正（一次性告知）", "Returned with everything missing"),
+        "resubmit" => ("补正后重新提交", "Resubmitted"),
+        "township_opinion" => ("乡镇审核意见", "Township opinion"),
+        "approve" => ("批准", "Approved"),
+        "refuse" => ("不予办理（书面理由）", "Refused with written reasons"),
+        "seal" => ("加盖电子印章", "Electronic seal added"),
+        "request_verification" => ("发出协查", "Verification requested"),
+        "answer_verification" => ("协查回复", "Verification answered"),
+        "issue" => ("发证", "Issued"),
+        "deliver" => ("送达", "Delivered"),
+        "withdraw" => ("撤回", "Withdrawn"),
+        "revoke" => ("撤销", "Revoked"),
+        "void" => ("作废", "Void"),
+        "red_light" => ("超时亮红灯", "Overdue: red light"),
+        "deemed_issue" => ("逾期视为同意发证", "Deemed issued after the limit"),
+        "honor_certificate_cancelled" => (
+            "独生子女父母光荣证自申请之日起注销",
+            "Honour certificate cancelled from the application date",
+        ),
+        other => (other, other),
+    };
+    tr_owned(zh, en)
+}
+
+fn tr_owned(zh: &str, en: &str) -> String {
+    match Lang::current() {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// A time limit in words.
+pub fn limit_words(limit: domain::TimeLimit) -> String {
+    match (limit.value, limit.unit, Lang::current()) {
+        (0, _, Lang::Zh) => "即时办结".into(),
+        (0, _, Lang::En) => "on the spot".into(),
+        (n, domain::TimeUnit::WorkingDays, Lang::Zh) => format!("{n}个工作日"),
+        (n, domain::TimeUnit::WorkingDays, Lang::En) => format!("{n} working days"),
+        (n, domain::TimeUnit::Days, Lang::Zh) => format!("{n}日"),
+        (n, domain::TimeUnit::Days, Lang::En) => format!("{n} days"),
+    }
+}

@@ -1,0 +1,234 @@
+//! "Check your answers": everything the application says, each with a link to change it, then
+//! one submit. A 422 from the server comes back to the form as an error summary with every
+//! problem linked to its field; nothing typed or uploaded is lost.
+
+use domain::contract::EligibilityAnswer;
+use domain::materials::MaterialCode;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use serde_json::{Value, json};
+
+use crate::api::{self, ApiError};
+use crate::components::Divisions;
+use crate::i18n::{Lang, bi, tr};
+use crate::pages::apply::{eligible_answer, married, material_field, validate};
+use crate::state::{DeliveryChoice, Draft, FieldIssue, Today};
+
+/// The body of `POST /api/cases` (SPEC §9), with the delivery and commitment extensions.
+fn submission(draft: Draft) -> (Value, Vec<MaterialCode>) {
+    let situation = draft
+        .situation(Today::get())
+        .and_then(|s| serde_json::to_value(s).ok())
+        .unwrap_or(Value::Null);
+    let uploaded = draft.uploaded();
+    let order: Vec<MaterialCode> = uploaded.iter().map(|(c, _)| *c).collect();
+    let materials: Vec<Value> = uploaded
+        .into_iter()
+        .map(|(code, ids)| json!({"code": code.code(), "attachments": ids}))
+        .collect();
+    let mut body = json!({
+        "situation": situation,
+        "applicant": {
+            "name": draft.applicant_name.get_untracked().trim(),
+            "id_number": draft.applicant_id.get_untracked().trim(),
+            "phone": draft.phone.get_untracked().trim(),
+        },
+        "materials": materials,
+        "delivery": match draft.delivery.get_untracked() {
+            DeliveryChoice::ExpressCod => json!({"method": "express_cod", "address": draft.address.get_untracked().trim()}),
+            d => json!({"method": d.code()}),
+        },
+    });
+    if married(draft) {
+        body["spouse"] = json!({
+            "name": draft.spouse_name.get_untracked().trim(),
+            "id_number": draft.spouse_id.get_untracked().trim(),
+        });
+    }
+    if draft.committed.get_untracked() && !draft.dishonest.get_untracked() {
+        body["commitment"] = json!({"accepted": true, "version": domain::commitment::VERSION});
+    }
+    (body, order)
+}
+
+/// The form field a server error is about.
+fn field_for(path: &str, order: &[MaterialCode]) -> String {
+    let simple = [
+        ("applicant.name", "applicant-name"),
+        ("applicant.id_number", "applicant-id"),
+        ("applicant.phone", "applicant-phone"),
+        ("spouse.name", "spouse-name"),
+        ("spouse.id_number", "spouse-id"),
+        ("spouse", "spouse-name"),
+        ("delivery.address", "delivery-address"),
+        ("delivery.method", "delivery-pickup"),
+    ];
+    if let Some((_, id)) = simple.iter().find(|(p, _)| *p == path) {
+        return (*id).to_string();
+    }
+    if path.starts_with("commitment") {
+        return "commitment".into();
+    }
+    if let Some(rest) = path.strip_prefix("materials[")
+        && let Some(i) = rest.split(']').next().and_then(|i| i.parse::<usize>().ok())
+        && let Some(code) = order.get(i)
+    {
+        return material_field(*code);
+    }
+    String::new()
+}
+
+/// Every problem of a 422 answer as an issue linked to its field.
+pub fn issues_from(error: &ApiError, order: &[MaterialCode]) -> Vec<FieldIssue> {
+    let ApiError::Problem(p) = error else {
+        return vec![FieldIssue::bilingual("", &error.message())];
+    };
+    if p.errors.is_empty() {
+        return vec![FieldIssue::new("", p.title.clone(), p.title_en.clone())];
+    }
+    p.errors
+        .iter()
+        .map(|e| {
+            let code = e["code"].as_str().unwrap_or_default();
+            let material = e["material"].as_str().and_then(MaterialCode::from_code);
+            match (code, material) {
+                ("material_missing", Some(m)) => FieldIssue::new(
+                    &material_field(m),
+                    format!("缺少材料：{}", m.name_zh()),
+                    format!("Missing: {}", m.name_en()),
+                ),
+                (_, Some(m)) => FieldIssue::new(
+                    &material_field(m),
+                    format!("材料有误：{}", m.name_zh()),
+                    format!("A problem with: {}", m.name_en()),
+                ),
+                ("not_eligible", _) => FieldIssue::new(
+                    "",
+                    "按今天的规定不符合办理条件，请重新检查条件",
+                    "Under today's rules this is not eligible: check again",
+                ),
+                _ => {
+                    let path = e["field"].as_str().unwrap_or_default();
+                    let message = e["message"].as_str().unwrap_or(code);
+                    FieldIssue::bilingual(&field_for(path, order), message)
+                }
+            }
+        })
+        .collect()
+}
+
+#[component]
+pub fn Review() -> impl IntoView {
+    let draft = Draft::get();
+    move || match eligible_answer(draft) {
+        None => view! {
+            <h1>{move || tr("没有待提交的申请", "Nothing to submit")}</h1>
+            <a class="button" href="/">{move || tr("返回首页", "Home")}</a>
+        }
+        .into_any(),
+        Some(answer) => view! { <Answers answer=answer /> }.into_any(),
+    }
+}
+
+#[component]
+fn Answers(answer: EligibilityAnswer) -> impl IntoView {
+    let draft = Draft::get();
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let answer = StoredValue::new(answer);
+    let submit = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        // Checked again here: a file may have failed since the form was left.
+        let found = answer.with_value(|a| validate(draft, a));
+        if !found.is_empty() {
+            draft.server_issues.set(found);
+            navigate("/apply", Default::default());
+            return;
+        }
+        let (body, order) = submission(draft);
+        let key = draft.idempotency_key.get_value();
+        busy.set(true);
+        failure.set(None);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = api::submit(&body, &key).await;
+            busy.set(false);
+            match result {
+                Ok(done) => {
+                    draft.submitted.set(Some(done));
+                    draft.clear_application();
+                    navigate("/apply/done", Default::default());
+                }
+                Err(e @ ApiError::Problem(_)) if matches!(&e, ApiError::Problem(p) if p.status == 422 || p.status == 400) =>
+                {
+                    draft.server_issues.set(issues_from(&e, &order));
+                    navigate("/apply", Default::default());
+                }
+                // Network trouble or a busy server: stay here, keep everything, try again
+                // with the same key (a lost answer never makes a second case).
+                Err(e) => failure.set(Some(e.message())),
+            }
+        });
+    };
+    let divisions = Divisions::get();
+    let row = |label: &'static str,
+               label_en: &'static str,
+               value: String,
+               href: &str,
+               id: &'static str| {
+        let href = href.to_string();
+        view! {
+            <div class="summary-row">
+                <dt>{move || tr(label, label_en)}</dt>
+                <dd id=id>{value}</dd>
+                <dd class="change"><a href=href>{move || tr("修改", "Change")}<span class="visually-hidden">{format!(" {label_en}")}</span></a></dd>
+            </div>
+        }
+    };
+    let service = draft.service.get_untracked();
+    let office = draft
+        .division
+        .get_untracked()
+        .map(|d| divisions.full_name(&d.to_string()))
+        .unwrap_or_default();
+    let masked = |s: String| match domain::IdNumber::parse(s.trim()) {
+        Ok(id) => id.masked(),
+        Err(_) => s,
+    };
+    let uploads = draft.uploaded();
+    let delivery = match draft.delivery.get_untracked() {
+        DeliveryChoice::Pickup => tr("窗口领取", "Collect at the office").to_string(),
+        DeliveryChoice::ExpressCod => format!(
+            "{}：{}",
+            tr("快递（到付）", "Express, paid on delivery"),
+            draft.address.get_untracked()
+        ),
+        DeliveryChoice::SelfPrint => tr("自行打印电子证照", "Self-print").to_string(),
+    };
+    let check = format!("/check/{}/where", service.code());
+    view! {
+        <h1>{move || tr("核对您的申请信息", "Check your answers")}</h1>
+        <dl class="summary">
+            {row("事项", "Service", match Lang::current() { Lang::Zh => service.name_zh().into(), Lang::En => service.name_en().into() }, &check, "review-service")}
+            {row("受理地", "Office", office, &check, "review-office")}
+            {row("申请人", "Applicant", draft.applicant_name.get_untracked(), "/apply", "review-applicant")}
+            {row("身份证号码", "ID number", masked(draft.applicant_id.get_untracked()), "/apply", "review-applicant-id")}
+            {row("手机号码", "Mobile", draft.phone.get_untracked(), "/apply", "review-phone")}
+            {married(draft).then(|| row("配偶", "Spouse", format!("{} {}", draft.spouse_name.get_untracked(), masked(draft.spouse_id.get_untracked())), "/apply", "review-spouse"))}
+            {row("已上传材料", "Uploaded", uploads.iter().map(|(c, ids)| format!("{}（{}）", c.name_zh(), ids.len())).collect::<Vec<_>>().join("、"), "/apply", "review-materials")}
+            {row("承诺", "Commitment", if draft.committed.get_untracked() { tr("已承诺", "Made").into() } else { tr("未承诺", "Not made").into() }, "/apply", "review-commitment")}
+            {row("领取方式", "Delivery", delivery, "/apply", "review-delivery")}
+        </dl>
+        {move || failure.get().map(|m| view! { <p class="field-error" role="alert" id="submit-failure">{bi(&m)}</p> })}
+        <p class="hint">{move || tr(
+            "提交后即受理，系统将给出受理编号和查询码。所有事项免费。",
+            "Submitting makes the application: you get a case number and an access code. Every service is free.",
+        )}</p>
+        <button type="button" class="button" id="submit-application" on:click=submit disabled=move || busy.get()>
+            {move || if busy.get() { tr("正在提交…", "Submitting…") } else { tr("确认并提交申请", "Confirm and submit") }}
+        </button>
+    }
+}

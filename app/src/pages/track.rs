@@ -1,0 +1,249 @@
+//! Tracking by case number and access code: state, current step, due dates, red flags, the
+//! timeline, and after a return the complete list of what is missing — added here and
+//! resubmitted in one go.
+
+use domain::materials::MaterialCode;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde_json::{Value, json};
+
+use crate::api;
+use crate::components::{ErrorSummary, action_name, state_name, step_name};
+use crate::i18n::{Lang, bi, date, tr};
+use crate::pages::apply::{MaterialUpload, material_field};
+use crate::pages::review::issues_from;
+use crate::state::{Draft, FieldIssue, UploadStatus};
+
+#[component]
+pub fn Track() -> impl IntoView {
+    let query = use_query_map();
+    let number = RwSignal::new(query.read_untracked().get("number").unwrap_or_default());
+    let code = RwSignal::new(String::new());
+    let case = RwSignal::new(None::<Value>);
+    let failure = RwSignal::new(None::<String>);
+    let load = move || {
+        let (n, c) = (
+            number.get_untracked().trim().to_uppercase(),
+            code.get_untracked().trim().to_string(),
+        );
+        leptos::task::spawn_local(async move {
+            match api::track(&n, &c).await {
+                Ok(v) => {
+                    failure.set(None);
+                    case.set(Some(v));
+                }
+                Err(e) => {
+                    case.set(None);
+                    failure.set(Some(e.message()));
+                }
+            }
+        });
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        load();
+    };
+    view! {
+        <h1>{move || tr("查询办理进度", "Track an application")}</h1>
+        <form class="track-form" on:submit=on_submit>
+            <div class="field">
+                <label for="track-number">{move || tr("受理编号", "Case number")}</label>
+                <input type="text" id="track-number" autocomplete="off" spellcheck="false"
+                    prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="track-code">{move || tr("查询码", "Access code")}</label>
+                <input type="text" id="track-code" autocomplete="off" spellcheck="false"
+                    prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+            </div>
+            <button type="submit" class="button" id="track-submit">{move || tr("查询", "Look up")}</button>
+        </form>
+        {move || failure.get().map(|m| view! { <p class="field-error" role="alert" id="track-failure">{bi(&m)}</p> })}
+        {move || case.get().map(|c| view! { <CaseView case=c code=code.get_untracked() reload=Callback::new(move |()| load()) /> })}
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(text_of)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("；"),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !["version", "materials"].contains(&k.as_str()))
+            .map(|(_, v)| text_of(v))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("；"),
+        _ => String::new(),
+    }
+}
+
+fn date_of(v: &Value) -> Option<domain::Date> {
+    v.as_str().and_then(|s| domain::Date::parse(s).ok())
+}
+
+#[component]
+fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
+    let state = case["state"].as_str().unwrap_or_default().to_string();
+    let overdue: Vec<String> = case["overdue"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let deadlines = case["deadlines"].as_array().cloned().unwrap_or_default();
+    let timeline = case["timeline"].as_array().cloned().unwrap_or_default();
+    let missing: Vec<MaterialCode> = case["missing"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m["code"].as_str().and_then(MaterialCode::from_code))
+                .collect()
+        })
+        .unwrap_or_default();
+    let number = case["number"].as_str().unwrap_or_default().to_string();
+    let version = case["version"].as_u64().unwrap_or(0);
+    let next_due = date_of(&case["next_due"]);
+    let returned = state == "returned";
+    let state_for_name = state.clone();
+    view! {
+        <section class="panel case" id="case" data-state=state.clone()>
+            <h2>{number.clone()}</h2>
+            <p class="case-state" id="case-state">{move || state_name(&state_for_name)}</p>
+            {next_due.map(|d| view! { <p id="next-due">{move || format!("{}{}", tr("当前步骤最迟办结：", "Current step due by: "), date(d))}</p> })}
+            {(!overdue.is_empty()).then(|| {
+                let names = overdue.clone();
+                view! {
+                    <p class="red-flag" id="red-flag" role="alert">
+                        {move || format!("{}{}", tr("已超过办理时限，已亮红灯并报监督人员：", "Past its limit, shown red to supervisors: "), names.iter().map(|s| step_name(s)).collect::<Vec<_>>().join("、"))}
+                    </p>
+                }
+            })}
+            <h3>{move || tr("办理时限", "Due dates")}</h3>
+            <ul class="deadlines">
+                {deadlines.into_iter().map(|d| {
+                    let step = d["step"].as_str().unwrap_or_default().to_string();
+                    let due = date_of(&d["due"]);
+                    let done = date_of(&d["done_on"]);
+                    let late = overdue.contains(&step);
+                    view! {
+                        <li class:late=late>
+                            {move || step_name(&step)} "："
+                            {move || due.map(date).unwrap_or_default()}
+                            {move || done.map(|x| format!("（{}{}）", tr("已于", "done "), date(x)))}
+                            " " <cite class="source">{d["source"].as_str().map(|s| format!("（{s}）"))}</cite>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() reload=reload /> })}
+            <h3>{move || tr("办理记录", "Timeline")}</h3>
+            <ol class="timeline" id="timeline">
+                {timeline.into_iter().map(|e| {
+                    let action = e["action"].as_str().unwrap_or_default().to_string();
+                    let when = e["at"].as_i64().map(|ms| {
+                        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+                        format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+                    }).unwrap_or_default();
+                    let details = text_of(&e["details"]);
+                    let data_action = action.clone();
+                    view! {
+                        <li data-action=data_action>
+                            <time>{when}</time> " "
+                            <strong>{move || action_name(&action)}</strong>
+                            {(!details.is_empty()).then(|| view! { <p class="note">{details.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// After a return: every missing item, each with its upload, then one resubmission.
+#[component]
+fn Resubmit(
+    number: String,
+    code: String,
+    version: u64,
+    missing: Vec<MaterialCode>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let draft = Draft::get();
+    let issues = RwSignal::new(Vec::<FieldIssue>::new());
+    let busy = RwSignal::new(false);
+    let codes = StoredValue::new(missing.clone());
+    let send = move |_| {
+        let uploaded: Vec<(MaterialCode, Vec<String>)> = draft
+            .uploaded()
+            .into_iter()
+            .filter(|(c, _)| codes.with_value(|m| m.contains(c)))
+            .collect();
+        let mut found = Vec::new();
+        for c in codes.get_value() {
+            let rows = draft.uploads.get_untracked();
+            if rows
+                .iter()
+                .any(|r| r.code == c && matches!(r.status, UploadStatus::Uploading(_)))
+            {
+                found.push(FieldIssue::new(
+                    &material_field(c),
+                    format!("“{}”仍在上传，请稍候", c.name_zh()),
+                    format!("“{}” is still uploading", c.name_en()),
+                ));
+            } else if !uploaded.iter().any(|(u, _)| *u == c) {
+                found.push(FieldIssue::new(
+                    &material_field(c),
+                    format!("请上传：{}", c.name_zh()),
+                    format!("Upload: {}", c.name_en()),
+                ));
+            }
+        }
+        if !found.is_empty() {
+            issues.set(found);
+            return;
+        }
+        let order: Vec<MaterialCode> = uploaded.iter().map(|(c, _)| *c).collect();
+        let body = json!({
+            "version": version,
+            "action": "resubmit",
+            "materials": uploaded.iter().map(|(c, ids)| json!({"code": c.code(), "attachments": ids})).collect::<Vec<_>>(),
+        });
+        let (number, code) = (number.clone(), code.clone());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api::applicant_action(&number, &code, &body).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    issues.set(Vec::new());
+                    draft
+                        .uploads
+                        .update(|rows| rows.retain(|r| !order.contains(&r.code)));
+                    reload.run(());
+                }
+                Err(e) => issues.set(issues_from(&e, &order)),
+            }
+        });
+    };
+    view! {
+        <section class="resubmit" aria-labelledby="resubmit-heading">
+            <h3 id="resubmit-heading">{move || tr("需要补正的全部材料（一次性告知）", "Everything to add (told at once)")}</h3>
+            <ErrorSummary issues=issues />
+            <ul class="missing" id="missing">
+                {missing.iter().map(|m| { let m = *m; view! { <li data-material=m.code()>{move || match Lang::current() { Lang::Zh => m.name_zh(), Lang::En => m.name_en() }}</li> } }).collect_view()}
+            </ul>
+            {missing.iter().map(|m| view! { <MaterialUpload item=m.item("") issues=Signal::from(issues) /> }).collect_view()}
+            <button type="button" class="button" id="resubmit" on:click=send disabled=move || busy.get()>
+                {move || tr("提交补正材料", "Send what was missing")}
+            </button>
+        </section>
+    }
+}
