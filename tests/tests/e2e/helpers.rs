@@ -66,6 +66,14 @@ pub async fn spawn_app_with_spa() -> TestApp {
     spawn(Some(spa_dir()), None).await
 }
 
+/// Starts the API and the built SPA on a fixed day (10:00 China time), for browser flows whose
+/// due dates must not depend on the day the tests run.
+pub async fn spawn_app_with_spa_on(day: &str) -> TestApp {
+    let date = domain::Date::parse(day).expect("a YYYY-MM-DD day");
+    let ten = domain::case::Moment(domain::case::Moment::start_of(date).0 + 10 * 3600 * 1000);
+    spawn(Some(spa_dir()), Some(ten)).await
+}
+
 /// Starts the API on a DynamoDB(-compatible) endpoint instead of the embedded store.
 pub async fn spawn_app_on_dynamodb(endpoint: &str, table: &str, day: &str) -> TestApp {
     let date = domain::Date::parse(day).expect("a YYYY-MM-DD day");
