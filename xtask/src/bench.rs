@@ -15,6 +15,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let dist = spa::build()?;
     let mut report = String::from("# Benchmark report\n\n");
     report.push_str(&first_load_section(&dist)?);
+    report.push_str(&lighthouse_section(&dist)?);
     report.push_str(&domain_section()?);
     report.push_str(&load_section()?);
     report.push_str(&queue_section()?);
@@ -29,6 +30,114 @@ pub fn run(args: &[String]) -> Result<()> {
     println!("{report}");
     println!("xtask: wrote {}", path.display());
     Ok(())
+}
+
+/// Pages Lighthouse measures: the home page and the first pages of the applicant's path.
+const LIGHTHOUSE_PAGES: [(&str, &str); 3] = [
+    ("home", "/"),
+    ("eligibility question", "/check/rebirth/where"),
+    ("guide", "/guide/rebirth"),
+];
+
+/// Lighthouse (npm, its default mobile profile: emulated Moto G, slow 4G, 4× CPU slowdown)
+/// with Debian's Chromium against the local server serving the built SPA.
+fn lighthouse_section(dist: &std::path::Path) -> Result<String> {
+    use std::process::{Command, Stdio};
+    let lighthouse = tools::ensure_lighthouse()?;
+    tools::ensure_browser()?;
+    crate::run_checked(crate::cargo().args([
+        "build",
+        "--quiet",
+        "--profile",
+        "server",
+        "--package",
+        "functions",
+        "--bin",
+        "local",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), std::path::PathBuf::from);
+    let out = root().join("target").join("bench");
+    let data = out.join("lighthouse-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let port = 18_000 + (std::process::id() % 1000) as u16;
+    let mut server = Command::new(target.join("server").join("local"))
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--data")
+        .arg(&data)
+        .arg("--spa")
+        .arg(dist)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|source| XtaskError::Spawn {
+            program: "local".into(),
+            source,
+        })?;
+    let up = (0..120).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let mut text = String::from(
+        "## Lighthouse (mobile)\n\n\
+         npm lighthouse 13.5.0, default mobile profile (emulated phone, slow 4G, 4× CPU), Debian\n\
+         Chromium, local server. Targets (issue 6): performance ≥ 95, accessibility ≥ 95.\n\n\
+         | page | performance | accessibility | best practices | SEO | LCP | TBT |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, path) in LIGHTHOUSE_PAGES {
+        if !up {
+            break;
+        }
+        let json = out.join(format!("lighthouse-{}.json", name.replace(' ', "-")));
+        let ran = Command::new(&lighthouse)
+            .arg(format!("http://127.0.0.1:{port}{path}"))
+            .arg("--chrome-flags=--headless=new --no-sandbox --disable-gpu")
+            .arg("--output=json")
+            .arg(format!("--output-path={}", json.display()))
+            .arg("--quiet")
+            .env("CHROME_PATH", tools::chromium())
+            .status()
+            .is_ok_and(|s| s.success());
+        let row = ran
+            .then(|| std::fs::read_to_string(&json).ok())
+            .flatten()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .map(|v| lighthouse_row(name, &v))
+            .unwrap_or_else(|| format!("| {name} | lighthouse failed | | | | | |\n"));
+        text.push_str(&row);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    if !up {
+        text.push_str("| (the local server did not start) | | | | | | |\n");
+    }
+    text.push('\n');
+    Ok(text)
+}
+
+fn lighthouse_row(name: &str, report: &serde_json::Value) -> String {
+    let score = |category: &str| {
+        report["categories"][category]["score"]
+            .as_f64()
+            .map_or_else(|| "–".to_string(), |s| format!("{:.0}", s * 100.0))
+    };
+    let shown = |audit: &str| {
+        report["audits"][audit]["displayValue"]
+            .as_str()
+            .unwrap_or("–")
+            .replace('\u{a0}', " ")
+    };
+    format!(
+        "| {name} | {} | {} | {} | {} | {} | {} |\n",
+        score("performance"),
+        score("accessibility"),
+        score("best-practices"),
+        score("seo"),
+        shown("largest-contentful-paint"),
+        shown("total-blocking-time"),
+    )
 }
 
 /// Runs one `cargo bench` target and returns what it printed.

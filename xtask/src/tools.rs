@@ -124,6 +124,38 @@ pub fn cache_dir() -> PathBuf {
     )
 }
 
+/// npm lighthouse 13.5.0, for `cargo xtask bench` only (176 MB, ~11 s from npm): kept in its
+/// own directory under ~/.cache so the tests' `npm ci` stays small.
+pub fn ensure_lighthouse() -> Result<PathBuf> {
+    const VERSION: &str = "13.5.0";
+    let dir = cache_dir().join("jisheng-lighthouse");
+    let bin = dir.join("node_modules").join(".bin").join("lighthouse");
+    if version_of(&bin, "--version").is_some_and(|v| v.trim() == VERSION) {
+        return Ok(bin);
+    }
+    ensure_node()?;
+    std::fs::create_dir_all(&dir).map_err(|source| XtaskError::Io {
+        context: format!("creating {}", dir.display()),
+        source,
+    })?;
+    println!(
+        "xtask: installing lighthouse {VERSION} from npm into {}",
+        dir.display()
+    );
+    run_checked(
+        Command::new("npm")
+            .args(["install", "--prefix"])
+            .arg(&dir)
+            .args(["--no-audit", "--no-fund", &format!("lighthouse@{VERSION}")]),
+    )?;
+    Ok(bin)
+}
+
+/// Debian's Chromium, for tools that drive it themselves (lighthouse).
+pub fn chromium() -> &'static str {
+    CHROMIUM
+}
+
 /// What building the SPA needs: the wasm target, trunk, wasm-bindgen and npm's wasm-opt.
 pub fn ensure_web() -> Result<()> {
     ensure_wasm_target()?;
