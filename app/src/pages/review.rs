@@ -232,3 +232,77 @@ fn Answers(answer: EligibilityAnswer) -> impl IntoView {
         </button>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Problem;
+
+    fn problem(errors: Value) -> ApiError {
+        ApiError::Problem(Problem {
+            status: 422,
+            code: "application_incomplete".into(),
+            title: "申请未通过校验".into(),
+            title_en: "The application cannot be accepted yet".into(),
+            detail: None,
+            errors: errors.as_array().cloned().unwrap_or_default(),
+            current_version: None,
+        })
+    }
+
+    #[test]
+    fn every_server_problem_links_to_the_field_it_is_about() {
+        // Arrange: a 422 as `POST /api/cases` writes it; materials were sent in this order.
+        let order = [MaterialCode::IdCards, MaterialCode::HukouBook];
+        let error = problem(json!([
+            {"code": "material_missing", "material": "marriage_cert"},
+            {"code": "invalid_field", "field": "applicant.id_number", "reason": "id_check_digit",
+             "message": "身份证号码校验位不正确，请核对 / the check character does not match: a digit is mistyped"},
+            {"code": "invalid_field", "field": "materials[1].attachments[0]",
+             "message": "未找到该上传文件，请重新上传 / no such upload: upload it again"},
+            {"code": "invalid_field", "field": "delivery.address", "message": "请填写收件地址 / an address"},
+            {"code": "invalid_field", "field": "commitment.version", "message": "承诺书文本已更新 / the text changed"}
+        ]));
+
+        // Act
+        let issues = issues_from(&error, &order);
+
+        // Assert: one issue per problem, each on its field, in both languages.
+        let fields: Vec<&str> = issues.iter().map(|i| i.field_id.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "material-marriage_cert",
+                "applicant-id",
+                "material-hukou_book",
+                "delivery-address",
+                "commitment"
+            ]
+        );
+        assert_eq!(issues[0].zh, "缺少材料：结婚证");
+        assert_eq!(issues[1].zh, "身份证号码校验位不正确，请核对");
+        assert_eq!(
+            issues[1].en,
+            "the check character does not match: a digit is mistyped"
+        );
+    }
+
+    #[test]
+    fn a_problem_without_field_errors_is_shown_by_its_title() {
+        // Arrange
+        let error = problem(json!([]));
+
+        // Act
+        let issues = issues_from(&error, &[]);
+
+        // Assert
+        assert_eq!(
+            issues,
+            vec![FieldIssue::new(
+                "",
+                "申请未通过校验",
+                "The application cannot be accepted yet"
+            )]
+        );
+    }
+}
