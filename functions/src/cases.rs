@@ -356,11 +356,11 @@ async fn submit(
                 &state.registry.confirmed(&person.id_number),
             );
         }
-        // An ineligible situation has no list to check against: its reasons say it all.
         // The commitment signed online is the commitment letter (002 art. 10; 004 三(二)).
         if sub.committed {
             required.retain(|m| m.code != MaterialCode::CommitmentLetter);
         }
+        // An ineligible situation has no list to check against: its reasons say it all.
         if let (true, Some(provided)) = (checked.eligible, &sub.materials) {
             problems.extend(
                 materials::validate(&required, provided)
