@@ -105,15 +105,10 @@ pub async fn division_file(path: &str) -> Result<String, ApiError> {
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
-    let text = response
+    response
         .text()
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    // A file that does not exist is answered with the SPA's index.html (client routes).
-    if text.trim_start().starts_with('<') {
-        return Err(ApiError::Status(404));
-    }
-    Ok(text)
+        .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 /// The 201 answer of `POST /api/cases`.
@@ -128,16 +123,25 @@ pub struct Submitted {
     pub deadlines: Vec<domain::case::StepDeadline>,
 }
 
-/// `POST /api/cases`. The idempotency key makes a retry after a lost answer safe.
-pub async fn submit(body: &Value, idempotency_key: &str) -> Result<Submitted, ApiError> {
-    let response = Request::post("/api/cases")
-        .header("Idempotency-Key", idempotency_key)
+/// A JSON POST with one header (an idempotency key or an access code).
+async fn post_json<T: DeserializeOwned>(
+    url: &str,
+    header: (&str, &str),
+    body: &Value,
+) -> Result<T, ApiError> {
+    let response = Request::post(url)
+        .header(header.0, header.1)
         .json(body)
         .map_err(network)?
         .send()
         .await
         .map_err(network)?;
     read(response).await
+}
+
+/// `POST /api/cases`. The idempotency key makes a retry after a lost answer safe.
+pub async fn submit(body: &Value, idempotency_key: &str) -> Result<Submitted, ApiError> {
+    post_json("/api/cases", ("Idempotency-Key", idempotency_key), body).await
 }
 
 /// `GET /api/cases/{number}` with the access code: the applicant's view of the case.
@@ -156,14 +160,8 @@ pub async fn applicant_action(
     access_code: &str,
     body: &Value,
 ) -> Result<Value, ApiError> {
-    let response = Request::post(&format!("/api/cases/{}/actions", encode(number)))
-        .header("X-Access-Code", access_code)
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
+    let url = format!("/api/cases/{}/actions", encode(number));
+    post_json(&url, ("X-Access-Code", access_code), body).await
 }
 
 /// Keeps a typed case number inside one path segment.

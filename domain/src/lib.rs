@@ -3,6 +3,7 @@
 //! Nothing here performs I/O or depends on an async runtime: every function is a pure
 //! computation over its arguments, so the SPA and the functions reach the same answer.
 
+pub mod applicant;
 pub mod calendar;
 pub mod case;
 pub mod commitment;

@@ -71,17 +71,18 @@ struct Submission {
 fn read_delivery(v: Option<&Value>, errors: &mut Vec<Value>) -> Option<Delivery> {
     let v = v.filter(|v| !v.is_null())?;
     match serde_json::from_value::<Delivery>(v.clone()) {
-        Ok(Delivery::ExpressCod { address }) => {
-            let address = address.trim().to_string();
-            if address.chars().count() < 5 || address.chars().count() > 200 {
+        Ok(Delivery::ExpressCod { address }) => match domain::applicant::address(&address) {
+            Some(a) => Some(Delivery::ExpressCod {
+                address: a.to_string(),
+            }),
+            None => {
                 errors.push(invalid(
                     "delivery.address",
                     "请填写收件地址（5至200字）/ a delivery address of 5 to 200 characters",
                 ));
-                return None;
+                None
             }
-            Some(Delivery::ExpressCod { address })
-        }
+        },
         Ok(d) => Some(d),
         Err(_) => {
             errors.push(invalid(
@@ -131,9 +132,13 @@ fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Optio
     {
         errors.push(json!({"code": "unknown_field", "field": format!("{field}.{key}"), "message": "未知字段 / unknown field"}));
     }
-    let name = match obj.get("name").and_then(Value::as_str).map(str::trim) {
-        Some(n) if !n.is_empty() && n.chars().count() <= 50 => Some(n.to_string()),
-        _ => {
+    let name = match obj
+        .get("name")
+        .and_then(Value::as_str)
+        .and_then(domain::applicant::name)
+    {
+        Some(n) => Some(n.to_string()),
+        None => {
             errors.push(invalid(
                 &format!("{field}.name"),
                 "请填写姓名（最多50字）/ a name of at most 50 characters",
@@ -200,8 +205,7 @@ fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Submission {
         .get("applicant")
         .and_then(|a| a.get("phone"))
         .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|p| p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(domain::applicant::phone)
         .map(str::to_string);
     if phone.is_none() {
         errors.push(invalid(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::Router;
 use domain::case::Moment;
 use tokio::net::TcpListener;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use crate::blob::FsBlobStore;
 use crate::ports::{CaseStore, Clock, FixedClock, NoPopulationRegistry, StaffStore, SystemClock};
@@ -180,15 +180,25 @@ fn secret_key(data_dir: &Path) -> Result<Vec<u8>, LocalError> {
     Ok(key)
 }
 
-fn spa_service(dir: &Path) -> Result<ServeDir<ServeFile>, LocalError> {
-    let index = dir.join("index.html");
-    if !index.is_file() {
+fn spa_service(dir: &Path) -> Result<Router, LocalError> {
+    if !dir.join("index.html").is_file() {
         return Err(LocalError::SpaMissing(dir.to_path_buf()));
     }
-    Ok(ServeDir::new(dir)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(ServeFile::new(index)))
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    Ok(Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::map_request(client_routes)))
+}
+
+/// The rule of the CloudFront function in infra/template.yaml: a path whose last segment has no
+/// extension is a client-side route and gets index.html; a missing file is a plain 404 (never
+/// the SPA's page, which a script fetching data would take for the data).
+async fn client_routes(mut req: axum::extract::Request) -> axum::extract::Request {
+    let last = req.uri().path().rsplit('/').next().unwrap_or_default();
+    if !last.contains('.') {
+        *req.uri_mut() = axum::http::Uri::from_static("/index.html");
+    }
+    req
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains open connections.

@@ -12,7 +12,7 @@ use crate::ports::{BlobError, BlobStore};
 use crate::problem::Problem;
 use crate::state::{AppState, random_code};
 
-pub const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = domain::applicant::UPLOAD_LIMIT_BYTES as usize;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/uploads", post(upload))
@@ -123,10 +123,7 @@ async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<Val
         .as_str()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if !matches!(
-        content_type.as_str(),
-        "image/jpeg" | "image/png" | "application/pdf"
-    ) {
+    if !domain::applicant::UPLOAD_TYPES.contains(&content_type.as_str()) {
         return Err(unsupported(format!("declared type {content_type:?}")));
     }
     match value["size"].as_u64() {
@@ -188,10 +185,7 @@ async fn upload(
     if declared == "application/json" {
         return presign(&state, req).await;
     }
-    if !matches!(
-        declared.as_str(),
-        "image/jpeg" | "image/png" | "application/pdf"
-    ) {
+    if !domain::applicant::UPLOAD_TYPES.contains(&declared.as_str()) {
         return Err(unsupported(format!("declared type {declared:?}")));
     }
     if let Some(len) = req

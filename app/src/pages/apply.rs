@@ -5,7 +5,7 @@
 
 use domain::contract::{EligibilityAnswer, Marriage, MaterialItem, ProvidedBy};
 use domain::materials::{self, MaterialCode, ProvidedMaterial};
-use domain::{IdNumber, commitment};
+use domain::{IdNumber, applicant, commitment};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
@@ -14,11 +14,6 @@ use crate::api;
 use crate::components::{ErrorSummary, field_error, provided_by};
 use crate::i18n::{Lang, bi, tr};
 use crate::state::{DeliveryChoice, Draft, FieldIssue, Today, UploadRow, UploadStatus};
-
-/// The upload limit of `POST /api/uploads`, checked here first so a phone does not send 12 MB
-/// only to be refused.
-const UPLOAD_LIMIT: f64 = 10.0 * 1024.0 * 1024.0;
-const TYPES: [&str; 3] = ["image/jpeg", "image/png", "application/pdf"];
 
 /// The eligible answer the form is for, if the questions have been answered.
 pub fn eligible_answer(draft: Draft) -> Option<EligibilityAnswer> {
@@ -60,8 +55,7 @@ fn id_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option<F
 }
 
 fn name_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option<FieldIssue> {
-    let n = value.trim().chars().count();
-    (n == 0 || n > 50).then(|| {
+    applicant::name(value).is_none().then(|| {
         FieldIssue::new(
             field_id,
             format!("请填写{who_zh}的姓名（最多50字）"),
@@ -70,58 +64,23 @@ fn name_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option
     })
 }
 
-/// Every problem with the form, at once, in the order of the page.
-pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
-    let mut issues = Vec::new();
-    issues.extend(name_issue(
-        "applicant-name",
-        "申请人",
-        "applicant",
-        &draft.applicant_name.get_untracked(),
-    ));
-    issues.extend(id_issue(
-        "applicant-id",
-        "申请人",
-        "applicant",
-        &draft.applicant_id.get_untracked(),
-    ));
-    let phone = draft.phone.get_untracked();
-    let phone = phone.trim();
-    if !(phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())) {
-        issues.push(FieldIssue::new(
-            "applicant-phone",
-            "请填写11位手机号码",
-            "Enter an 11-digit mobile number",
-        ));
-    }
-    if married(draft) {
-        issues.extend(name_issue(
-            "spouse-name",
-            "配偶",
-            "spouse",
-            &draft.spouse_name.get_untracked(),
-        ));
-        issues.extend(id_issue(
-            "spouse-id",
-            "配偶",
-            "spouse",
-            &draft.spouse_id.get_untracked(),
-        ));
-    }
-    let committed = draft.committed.get_untracked();
+/// For each required material: still uploading, or not there (the domain's check of the list).
+pub fn upload_issues(draft: Draft, required: &[MaterialItem]) -> Vec<FieldIssue> {
     let rows = draft.uploads.get_untracked();
-    for m in to_bring(answer, committed) {
-        if rows
-            .iter()
-            .any(|r| r.code == m.code && matches!(r.status, UploadStatus::Uploading(_)))
-        {
-            issues.push(FieldIssue::new(
+    let mut issues: Vec<FieldIssue> = required
+        .iter()
+        .filter(|m| {
+            rows.iter()
+                .any(|r| r.code == m.code && matches!(r.status, UploadStatus::Uploading(_)))
+        })
+        .map(|m| {
+            FieldIssue::new(
                 &material_field(m.code),
                 format!("“{}”仍在上传，请稍候", m.name),
                 format!("“{}” is still uploading: wait a moment", m.name_en),
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     let provided: Vec<ProvidedMaterial> = draft
         .uploaded()
         .into_iter()
@@ -131,9 +90,12 @@ pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
             checked_in_person: false,
         })
         .collect();
-    let required = to_bring(answer, committed);
-    for p in materials::validate(&required, &provided) {
-        if let materials::MaterialProblem::MaterialMissing { material } = p {
+    for p in materials::validate(required, &provided) {
+        if let materials::MaterialProblem::MaterialMissing { material } = p
+            && !issues
+                .iter()
+                .any(|i| i.field_id == material_field(material))
+        {
             issues.push(FieldIssue::new(
                 &material_field(material),
                 format!("请上传：{}", material.name_zh()),
@@ -141,6 +103,52 @@ pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
             ));
         }
     }
+    issues
+}
+
+/// A person's name and ID number problems; the fields are `<prefix>-name` and `<prefix>-id`.
+fn person_issues(
+    prefix: &str,
+    (who_zh, who_en): (&str, &str),
+    name: RwSignal<String>,
+    id: RwSignal<String>,
+) -> Vec<FieldIssue> {
+    let name = name_issue(
+        &format!("{prefix}-name"),
+        who_zh,
+        who_en,
+        &name.get_untracked(),
+    );
+    let id = id_issue(&format!("{prefix}-id"), who_zh, who_en, &id.get_untracked());
+    name.into_iter().chain(id).collect()
+}
+
+/// Every problem with the form, at once, in the order of the page.
+pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    issues.extend(person_issues(
+        "applicant",
+        ("申请人", "applicant"),
+        draft.applicant_name,
+        draft.applicant_id,
+    ));
+    if applicant::phone(&draft.phone.get_untracked()).is_none() {
+        issues.push(FieldIssue::new(
+            "applicant-phone",
+            "请填写11位手机号码",
+            "Enter an 11-digit mobile number",
+        ));
+    }
+    if married(draft) {
+        issues.extend(person_issues(
+            "spouse",
+            ("配偶", "spouse"),
+            draft.spouse_name,
+            draft.spouse_id,
+        ));
+    }
+    let committed = draft.committed.get_untracked();
+    issues.extend(upload_issues(draft, &to_bring(answer, committed)));
     if !draft.dishonest.get_untracked() && !committed {
         issues.push(FieldIssue::new(
             "commitment",
@@ -148,15 +156,14 @@ pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
             "Read and tick the commitment",
         ));
     }
-    if draft.delivery.get_untracked() == DeliveryChoice::ExpressCod {
-        let n = draft.address.get_untracked().trim().chars().count();
-        if !(5..=200).contains(&n) {
-            issues.push(FieldIssue::new(
-                "delivery-address",
-                "请填写收件地址（5至200字）",
-                "Enter a delivery address (5 to 200 characters)",
-            ));
-        }
+    if draft.delivery.get_untracked() == DeliveryChoice::ExpressCod
+        && applicant::address(&draft.address.get_untracked()).is_none()
+    {
+        issues.push(FieldIssue::new(
+            "delivery-address",
+            "请填写收件地址（5至200字）",
+            "Enter a delivery address (5 to 200 characters)",
+        ));
     }
     issues
 }
@@ -369,7 +376,7 @@ fn take_files(draft: Draft, code: MaterialCode, input: &web_sys::HtmlInputElemen
         draft.next_key.set_value(key + 1);
         let name = file.name();
         let mb = file.size() / 1024.0 / 1024.0;
-        let status = if !TYPES.contains(&file.type_().as_str()) {
+        let status = if !applicant::UPLOAD_TYPES.contains(&file.type_().as_str()) {
             Some(UploadStatus::Failed {
                 zh: format!(
                     "“{name}”不是 JPEG、PNG 照片或 PDF 文件，请重新选择（苹果手机的 HEIC 照片可在相机设置中改为“兼容性最佳”）"
@@ -378,7 +385,8 @@ fn take_files(draft: Draft, code: MaterialCode, input: &web_sys::HtmlInputElemen
                     "“{name}” is not a JPEG or PNG photo or a PDF: choose another (iPhone HEIC photos: set the camera to “Most Compatible”)"
                 ),
             })
-        } else if file.size() > UPLOAD_LIMIT {
+        } else if file.size() > applicant::UPLOAD_LIMIT_BYTES as f64 {
+            // Checked before sending, so a phone does not send 12 MB only to be refused.
             Some(UploadStatus::Failed {
                 zh: format!("“{name}”有{mb:.1}MB，超过10MB上限，请压缩或分页拍摄后重新选择"),
                 en: format!(

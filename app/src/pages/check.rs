@@ -103,19 +103,23 @@ fn Question(
     }
 }
 
+/// The issue of a question that must be answered, when it is not.
+fn required(answered: bool, issue: FieldIssue) -> Vec<FieldIssue> {
+    if answered { Vec::new() } else { vec![issue] }
+}
+
 #[component]
 fn Where() -> impl IntoView {
     let draft = Draft::get();
     let validate = Callback::new(move |()| {
-        if draft.division.get_untracked().is_some() {
-            Vec::new()
-        } else {
-            vec![FieldIssue::new(
+        required(
+            draft.division.get_untracked().is_some(),
+            FieldIssue::new(
                 "where-0",
                 "请选择办理地，至少选到区（县）",
                 "Choose where you will apply, at least down to the district or county",
-            )]
-        }
+            ),
+        )
     });
     view! {
         <h1>{move || tr("您将在哪里申请？", "Where will you apply?")}</h1>
@@ -133,15 +137,14 @@ fn Where() -> impl IntoView {
 fn MarriageStep() -> impl IntoView {
     let draft = Draft::get();
     let validate = Callback::new(move |()| {
-        if draft.marriage.get_untracked().is_some() {
-            Vec::new()
-        } else {
-            vec![FieldIssue::new(
+        required(
+            draft.marriage.get_untracked().is_some(),
+            FieldIssue::new(
                 "marriage-first",
                 "请选择婚姻状况",
                 "Choose your marital situation",
-            )]
-        }
+            ),
+        )
     });
     let options = [
         (Marriage::First, "first", "初婚", "First marriage"),

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use crate::api;
 use crate::components::{ErrorSummary, action_name, state_name, step_name};
 use crate::i18n::{Lang, bi, date, tr};
-use crate::pages::apply::{MaterialUpload, material_field};
+use crate::pages::apply::{MaterialUpload, upload_issues};
 use crate::pages::review::issues_from;
-use crate::state::{Draft, FieldIssue, UploadStatus};
+use crate::state::{Draft, FieldIssue};
 
 #[component]
 pub fn Track() -> impl IntoView {
@@ -186,26 +186,8 @@ fn Resubmit(
             .into_iter()
             .filter(|(c, _)| codes.with_value(|m| m.contains(c)))
             .collect();
-        let mut found = Vec::new();
-        for c in codes.get_value() {
-            let rows = draft.uploads.get_untracked();
-            if rows
-                .iter()
-                .any(|r| r.code == c && matches!(r.status, UploadStatus::Uploading(_)))
-            {
-                found.push(FieldIssue::new(
-                    &material_field(c),
-                    format!("“{}”仍在上传，请稍候", c.name_zh()),
-                    format!("“{}” is still uploading", c.name_en()),
-                ));
-            } else if !uploaded.iter().any(|(u, _)| *u == c) {
-                found.push(FieldIssue::new(
-                    &material_field(c),
-                    format!("请上传：{}", c.name_zh()),
-                    format!("Upload: {}", c.name_en()),
-                ));
-            }
-        }
+        let required: Vec<_> = codes.with_value(|m| m.iter().map(|c| c.item("")).collect());
+        let found = upload_issues(draft, &required);
         if !found.is_empty() {
             issues.set(found);
             return;

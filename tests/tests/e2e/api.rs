@@ -79,6 +79,31 @@ async fn client_routes_fall_back_to_the_spa_index() {
 }
 
 #[tokio::test]
+async fn a_missing_file_is_a_404_not_the_spa_index() {
+    // Arrange: the SPA asks for village data only some counties have (as CloudFront answers).
+    let app = spawn_app_with_spa().await;
+
+    // Act
+    let missing = app
+        .client
+        .get(app.url("/divisions/villages/110101.tsv"))
+        .send()
+        .await
+        .unwrap();
+    let present = app
+        .client
+        .get(app.url("/divisions/villages/500116.tsv"))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(missing.status(), 404);
+    assert_eq!(present.status(), 200);
+    assert!(present.text().await.unwrap().contains("500116001005\t"));
+}
+
+#[tokio::test]
 async fn assets_are_served_brotli_compressed_when_accepted() {
     let app = spawn_app_with_spa().await;
     let index = app
