@@ -12,25 +12,6 @@ const PDF: &[u8] = b"%PDF-1.4\n% test\n";
 const ZHAO_ID: &str = "420704199001011231";
 const WIFE_ID: &str = "500116199203040025";
 
-async fn upload(app: &TestApp, content_type: &str, bytes: &[u8]) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/uploads"))
-        .header("content-type", content_type)
-        .body(bytes.to_vec())
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn upload_id(app: &TestApp, content_type: &str, bytes: &[u8]) -> String {
-    let res = upload(app, content_type, bytes).await;
-    assert_eq!(res.status(), 201);
-    res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 /// SPEC §8: Mr Zhao (hukou in 鄂城区) applies for a 生育服务证 at his wife's community.
 fn zhao(materials: Value) -> Value {
     json!({
@@ -81,8 +62,8 @@ async fn spec_8_one_missing_item_is_named_and_the_complete_set_is_accepted() {
             "marital_status_proof"
         ]
     );
-    let ids = upload_id(&app, "image/jpeg", JPEG).await;
-    let marriage = upload_id(&app, "application/pdf", PDF).await;
+    let ids = app.upload_id("image/jpeg", JPEG).await;
+    let marriage = app.upload_id("application/pdf", PDF).await;
 
     // Act 1: submit without the hukou book.
     let first = post_case(
@@ -105,7 +86,7 @@ async fn spec_8_one_missing_item_is_named_and_the_complete_set_is_accepted() {
     );
 
     // Act 2: add it and submit again.
-    let hukou = upload_id(&app, "image/png", PNG).await;
+    let hukou = app.upload_id("image/png", PNG).await;
     let second = post_case(
         &app,
         &zhao(json!([
@@ -196,7 +177,7 @@ async fn every_problem_with_a_submission_comes_back_in_one_answer() {
 async fn an_ineligible_situation_is_refused_with_its_reasons() {
     let app = spawn_app_on("2024-09-27").await;
     let mut body = zhao(
-        json!([{"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]}]),
+        json!([{"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]}]),
     );
     body["situation"]["children"] = json!([
         {"born": "2018-01-01", "of": "joint", "disability": "none"},
@@ -224,9 +205,9 @@ async fn an_ineligible_situation_is_refused_with_its_reasons() {
 async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_creates_nothing() {
     let app = spawn_app_on("2024-09-27").await;
     let files = json!([
-        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
-        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
-        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+        {"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [app.upload_id("image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [app.upload_id("application/pdf", PDF).await]}
     ]);
     let body = zhao(files);
 
@@ -253,9 +234,9 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_crea
 async fn tracking_needs_the_right_access_code_and_reveals_nothing_otherwise() {
     let app = spawn_app_on("2024-09-27").await;
     let files = json!([
-        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
-        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
-        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+        {"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [app.upload_id("image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [app.upload_id("application/pdf", PDF).await]}
     ]);
     let created: Value = post_case(&app, &zhao(files), None)
         .await
@@ -294,16 +275,13 @@ async fn tracking_needs_the_right_access_code_and_reveals_nothing_otherwise() {
 async fn uploads_are_capped_sniffed_and_must_match_their_declared_type() {
     let app = spawn_app_on("2024-09-27").await;
 
-    let ok = upload(&app, "image/png", PNG).await;
-    let gif = upload(&app, "image/png", b"GIF89a....").await;
-    let mismatch = upload(&app, "image/jpeg", PNG).await;
-    let html = upload(&app, "text/html", b"<html>").await;
-    let huge = upload(
-        &app,
-        "image/jpeg",
-        &[JPEG, &vec![0u8; 10 * 1024 * 1024]].concat(),
-    )
-    .await;
+    let ok = app.upload("image/png", PNG).await;
+    let gif = app.upload("image/png", b"GIF89a....").await;
+    let mismatch = app.upload("image/jpeg", PNG).await;
+    let html = app.upload("text/html", b"<html>").await;
+    let huge = app
+        .upload("image/jpeg", &[JPEG, &vec![0u8; 10 * 1024 * 1024]].concat())
+        .await;
 
     assert_eq!(ok.status(), 201);
     let body: Value = ok.json().await.unwrap();
@@ -329,9 +307,9 @@ async fn the_same_flow_works_on_dynamodb() {
     let moto = start_moto().await;
     let app = spawn_app_on_dynamodb(&moto.endpoint, "jisheng-e2e", "2024-09-27").await;
     let files = json!([
-        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
-        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
-        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+        {"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [app.upload_id("image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [app.upload_id("application/pdf", PDF).await]}
     ]);
 
     // Act
@@ -342,20 +320,12 @@ async fn the_same_flow_works_on_dynamodb() {
     assert_eq!(first.status(), 201);
     let created: Value = first.json().await.unwrap();
     assert_eq!(retry.json::<Value>().await.unwrap(), created);
-    let url = app.url(&format!(
-        "/api/cases/{}",
-        created["number"].as_str().unwrap()
-    ));
-    let tracked: Value = app
-        .client
-        .get(&url)
-        .header("x-access-code", created["access_code"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, tracked) = app
+        .track(
+            created["number"].as_str().unwrap(),
+            created["access_code"].as_str().unwrap(),
+        )
+        .await;
     assert_eq!(tracked["state"], "submitted");
     assert_eq!(tracked["timeline"].as_array().unwrap().len(), 1);
 }
@@ -369,9 +339,9 @@ async fn an_unreachable_store_answers_503_and_saves_nothing() {
     )
     .await;
     let files = json!([
-        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
-        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
-        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+        {"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [app.upload_id("image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [app.upload_id("application/pdf", PDF).await]}
     ]);
 
     let res = post_case(&app, &zhao(files), Some("down-1")).await;
@@ -395,9 +365,9 @@ async fn twenty_concurrent_retries_with_one_key_create_one_case() {
     // Arrange
     let app = spawn_app_on("2024-09-27").await;
     let files = json!([
-        {"code": "id_cards", "attachments": [upload_id(&app, "image/jpeg", JPEG).await]},
-        {"code": "hukou_book", "attachments": [upload_id(&app, "image/png", PNG).await]},
-        {"code": "marriage_cert", "attachments": [upload_id(&app, "application/pdf", PDF).await]}
+        {"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [app.upload_id("image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [app.upload_id("application/pdf", PDF).await]}
     ]);
     let body = zhao(files);
 
@@ -466,20 +436,11 @@ async fn hubei_rebirth_without_letter(app: &TestApp) -> Value {
     let situation = json!({"service": "rebirth", "division": "420704001", "date": "2024-09-27", "marriage": "first",
         "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
                      {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]});
-    let check: Value = app
-        .client
-        .post(app.url("/api/eligibility"))
-        .json(&situation)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let check = app.check(&situation).await;
     let mut materials = Vec::new();
     for m in check["materials"].as_array().unwrap() {
         if m["provided_by"] == "applicant" && m["code"] != "commitment_letter" {
-            let id = upload_id(app, "application/pdf", PDF).await;
+            let id = app.upload_id("application/pdf", PDF).await;
             materials.push(json!({"code": m["code"], "attachments": [id]}));
         }
     }
@@ -516,19 +477,12 @@ async fn the_online_commitment_stands_for_the_letter_and_the_delivery_choice_is_
     // Assert 2: accepted; tracking shows what was asked and which text was signed.
     assert_eq!(res.status(), 201);
     let created: Value = res.json().await.unwrap();
-    let tracked: Value = app
-        .client
-        .get(app.url(&format!(
-            "/api/cases/{}",
-            created["number"].as_str().unwrap()
-        )))
-        .header("x-access-code", created["access_code"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, tracked) = app
+        .track(
+            created["number"].as_str().unwrap(),
+            created["access_code"].as_str().unwrap(),
+        )
+        .await;
     assert_eq!(
         tracked["delivery_requested"],
         json!({"method": "express_cod", "address": "湖北省鄂州市鄂城区古楼街道1号"})

@@ -56,16 +56,7 @@ async fn an_eligible_answer_cites_its_rule_and_lists_every_material() {
         {"born": "2017-05-01", "of": "joint", "disability": "non_hereditary_appraised"}
     ]);
 
-    let body: Value = app
-        .client
-        .post(app.url("/api/eligibility"))
-        .json(&req)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: Value = app.check(&req).await;
 
     assert_eq!(body["eligible"], true);
     let allows: Vec<&Value> = body["reasons"]

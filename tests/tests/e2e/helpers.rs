@@ -220,33 +220,83 @@ impl TestApp {
 
     /// Submits `situation` for 赵先生 and 钱女士 with a PDF for every material the applicant
     /// provides (learnt from `/api/eligibility`); answers (number, access code).
-    pub async fn submit(&self, situation: Value) -> (String, String) {
-        let check: Value = self
-            .client
+    /// `POST /api/eligibility`: the answer.
+    pub async fn check(&self, situation: &Value) -> Value {
+        self.client
             .post(self.url("/api/eligibility"))
-            .json(&situation)
+            .json(situation)
             .send()
             .await
             .unwrap()
             .json()
             .await
+            .unwrap()
+    }
+
+    /// `POST /api/uploads` of `bytes` declared as `content_type`: the response.
+    pub async fn upload(&self, content_type: &str, bytes: &[u8]) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/uploads"))
+            .header("content-type", content_type)
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// An upload that must be taken: its id.
+    pub async fn upload_id(&self, content_type: &str, bytes: &[u8]) -> String {
+        let res = self.upload(content_type, bytes).await;
+        assert_eq!(res.status(), 201);
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// `GET /api/cases/{number}` as the applicant (`X-Access-Code`): (status, body).
+    pub async fn track(&self, number: &str, access_code: &str) -> (u16, Value) {
+        let res = self
+            .client
+            .get(self.url(&format!("/api/cases/{number}")))
+            .header("x-access-code", access_code)
+            .send()
+            .await
             .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `POST /api/cases/{number}/actions` as the applicant (`X-Access-Code`): (status, body).
+    pub async fn act_as_applicant(
+        &self,
+        number: &str,
+        access_code: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        let res = self
+            .client
+            .post(self.url(&format!("/api/cases/{number}/actions")))
+            .header("x-access-code", access_code)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn submit(&self, situation: Value) -> (String, String) {
+        let check = self.check(&situation).await;
         assert_eq!(check["eligible"], true, "{check}");
         let mut materials = Vec::new();
         for m in check["materials"].as_array().unwrap() {
             if m["provided_by"] != "applicant" {
                 continue;
             }
-            let res = self
-                .client
-                .post(self.url("/api/uploads"))
-                .header("content-type", "application/pdf")
-                .body(b"%PDF-1.4\n% test\n".to_vec())
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 201);
-            let id = res.json::<Value>().await.unwrap()["id"].clone();
+            let id = self
+                .upload_id("application/pdf", b"%PDF-1.4\n% test\n")
+                .await;
             materials.push(json!({"code": m["code"], "attachments": [id]}));
         }
         let body = json!({

@@ -406,16 +406,7 @@ async fn instant_issue(app: &TestApp) {
     // Assert
     assert_eq!(case["state"], "delivered");
     assert_eq!(case["decided_on"], DAY);
-    let mine: Value = app
-        .client
-        .get(app.url(&format!("/api/cases/{number}")))
-        .header("x-access-code", &code)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.track(&number, &code).await.1;
     let steps: Vec<&str> = mine["timeline"]
         .as_array()
         .unwrap()
@@ -448,13 +439,7 @@ async fn return_and_resubmit(app: &TestApp) {
         json!({"action": "return", "missing": ["hukou_book", "marriage_cert"], "note": "请补充原件照片"}),
     )
     .await;
-    let view = |app: &TestApp| {
-        app.client
-            .get(app.url(&format!("/api/cases/{number}")))
-            .header("x-access-code", &code)
-            .send()
-    };
-    let mine: Value = view(app).await.unwrap().json().await.unwrap();
+    let (_, mine) = app.track(&number, &code).await;
 
     // Assert 1
     assert_eq!(mine["state"], "returned");
@@ -467,57 +452,38 @@ async fn return_and_resubmit(app: &TestApp) {
     assert_eq!(missing, ["hukou_book", "marriage_cert"]);
 
     // Act 2: resubmitting with one of the two is refused, naming the other.
-    let upload = app
-        .client
-        .post(app.url("/api/uploads"))
-        .header("content-type", "application/pdf")
-        .body(b"%PDF-1.4\n% new\n".to_vec())
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .clone();
+    let upload = app.upload_id("application/pdf", b"%PDF-1.4\n% new\n").await;
     let resubmit = |materials: Value| {
-        app.client
-            .post(app.url(&format!("/api/cases/{number}/actions")))
-            .header("x-access-code", &code)
-            .json(
-                &json!({"version": mine["version"], "action": "resubmit", "materials": materials}),
-            )
-            .send()
+        app.act_as_applicant(
+            &number,
+            &code,
+            json!({"version": mine["version"], "action": "resubmit", "materials": materials}),
+        )
     };
-    let res = resubmit(json!([{"code": "hukou_book", "attachments": [upload]}]))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 422);
-    let p: Value = res.json().await.unwrap();
+    let (status, p) = resubmit(json!([{"code": "hukou_book", "attachments": [upload]}])).await;
+    assert_eq!(status, 422);
     assert_eq!(p["errors"][0]["material"], "marriage_cert", "{p}");
     assert_eq!(p["errors"].as_array().unwrap().len(), 1, "{p}");
 
     // Act 3: with both, it is submitted again.
-    let res = resubmit(json!([
+    let (status, after) = resubmit(json!([
         {"code": "hukou_book", "attachments": [upload]},
         {"code": "marriage_cert", "attachments": [upload]}
     ]))
-    .await
-    .unwrap();
-    assert_eq!(res.status(), 200);
-    let after: Value = res.json().await.unwrap();
+    .await;
+    assert_eq!(status, 200);
     assert_eq!(after["state"], "submitted");
     assert_eq!(after["missing"], json!([]));
 
     // A wrong access code reveals nothing.
-    let res = app
-        .client
-        .post(app.url(&format!("/api/cases/{number}/actions")))
-        .header("x-access-code", "WRONG")
-        .json(&json!({"version": 1, "action": "withdraw"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 404);
+    let (status, _) = app
+        .act_as_applicant(
+            &number,
+            "WRONG",
+            json!({"version": 1, "action": "withdraw"}),
+        )
+        .await;
+    assert_eq!(status, 404);
 }
 on_both_stores!(
     return_and_resubmit,
@@ -668,16 +634,7 @@ async fn refusal(app: &TestApp) {
     assert_eq!(case["state"], "refused");
 
     // The applicant reads the written reasons in the timeline (000 二(二)5).
-    let mine: Value = app
-        .client
-        .get(app.url(&format!("/api/cases/{number}")))
-        .header("x-access-code", &code)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.track(&number, &code).await.1;
     let refusal = mine["timeline"]
         .as_array()
         .unwrap()
@@ -808,16 +765,7 @@ async fn deemed_issue(app: &TestApp) {
     // Assert
     assert_eq!(on_time.deemed_issues, 0);
     assert_eq!(late.deemed_issues, 1, "{late:?}");
-    let mine: Value = app
-        .client
-        .get(app.url(&format!("/api/cases/{number}")))
-        .header("x-access-code", &code)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.track(&number, &code).await.1;
     assert_eq!(mine["state"], "issued");
     assert_eq!(mine["deemed_issue"], true);
     let event = mine["timeline"]
@@ -1061,16 +1009,7 @@ async fn window_submission(app: &TestApp) {
     // Arrange: at the window the clerk sees the originals (SPEC §9), so nothing is uploaded.
     let village = app.login("demo-village").await;
     let ezhou = app.login("demo-ezhou").await;
-    let check: Value = app
-        .client
-        .post(app.url("/api/eligibility"))
-        .json(&rebirth_cq())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let check = app.check(&rebirth_cq()).await;
     let seen: Vec<Value> = check["materials"]
         .as_array()
         .unwrap()
@@ -1234,19 +1173,13 @@ async fn attachments(app: &TestApp) {
         .unwrap()
         .to_string();
     let stranger = app
-        .client
-        .post(app.url("/api/uploads"))
-        .header("content-type", "application/pdf")
-        .body(b"%PDF-1.4\n% someone else\n".to_vec())
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .upload_id(
+            "application/pdf",
+            b"%PDF-1.4
+% someone else
+",
+        )
+        .await;
     let get = |token: Option<&str>, access: Option<&str>, id: &str| {
         let mut req = app
             .client
