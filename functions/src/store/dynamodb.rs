@@ -235,6 +235,32 @@ impl DynamoStore {
         }
     }
 
+    /// Every item a query finds, page after page, read from its `data` JSON attribute.
+    async fn query_data<T: serde::de::DeserializeOwned>(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let page = query
+                .clone()
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in page.items() {
+                if let Some(data) = item.get("data").and_then(|v| v.as_s().ok()) {
+                    out.push(serde_json::from_str(data)?);
+                }
+            }
+            match page.last_evaluated_key() {
+                Some(k) if !k.is_empty() => start = Some(k.clone()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
     async fn get_item(&self, pk: String, sk: &str) -> Result<Option<String>, StoreError> {
         let out = self
             .client
@@ -343,32 +369,15 @@ impl CaseStore for DynamoStore {
     }
 
     async fn events(&self, number: &str) -> Result<Vec<Event>, StoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :evt)")
-                .expression_attribute_values(":pk", s(case_pk(number)))
-                .expression_attribute_values(":evt", s("EVT#"))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in page.items() {
-                if let Some(data) = item.get("data").and_then(|v| v.as_s().ok()) {
-                    out.push(serde_json::from_str(data)?);
-                }
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => break,
-            }
-        }
-        Ok(out)
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :evt)")
+            .expression_attribute_values(":pk", s(case_pk(number)))
+            .expression_attribute_values(":evt", s("EVT#"))
+            .consistent_read(true);
+        self.query_data(query).await
     }
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
@@ -526,30 +535,14 @@ impl StaffStore for DynamoStore {
     }
 
     async fn accounts(&self) -> Result<Vec<StaffAccount>, StoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(QUEUE_INDEX)
-                .key_condition_expression("gsi1pk = :p")
-                .expression_attribute_values(":p", s(STAFF_PARTITION))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in page.items() {
-                if let Some(data) = item.get("data").and_then(|v| v.as_s().ok()) {
-                    out.push(serde_json::from_str(data)?);
-                }
-            }
-            match page.last_evaluated_key() {
-                Some(k) if !k.is_empty() => start = Some(k.clone()),
-                _ => return Ok(out),
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(QUEUE_INDEX)
+            .key_condition_expression("gsi1pk = :p")
+            .expression_attribute_values(":p", s(STAFF_PARTITION));
+        self.query_data(query).await
     }
 
     async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError> {
