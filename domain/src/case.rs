@@ -29,6 +29,12 @@ impl Moment {
         Date::from_days(days).unwrap_or(Date::UNIX_EPOCH)
     }
 
+    /// "YYYY-MM-DD HH:MM" in China Standard Time, whatever the reader's time zone.
+    pub fn china_time(self) -> String {
+        let minutes = (self.0 + Self::CST_OFFSET_MS).rem_euclid(86_400_000) / 60_000;
+        format!("{} {:02}:{:02}", self.date(), minutes / 60, minutes % 60)
+    }
+
     /// Midnight at the start of `date` in China Standard Time.
     pub fn start_of(date: Date) -> Moment {
         Moment(date.to_days() * 86_400_000 - Self::CST_OFFSET_MS)

@@ -149,8 +149,8 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
                 {timeline.into_iter().map(|e| {
                     let action = e["action"].as_str().unwrap_or_default().to_string();
                     let when = e["at"].as_i64().map(|ms| {
-                        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-                        format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+                        // China time, as every office keeps it, whatever the phone's zone.
+                        domain::case::Moment(ms).china_time()
                     }).unwrap_or_default();
                     let details = text_of(&e["details"]);
                     let data_action = action.clone();

@@ -665,3 +665,10 @@ fn actions_and_cases_round_trip_through_json() {
     let back: Case = serde_json::from_str(&serde_json::to_string(&case).unwrap()).unwrap();
     assert_eq!(back, case);
 }
+
+#[test]
+fn a_moment_reads_in_china_time() {
+    let ten_am = Moment(Moment::start_of(Date::parse("2026-03-02").unwrap()).0 + 10 * 3_600_000);
+    assert_eq!(ten_am.china_time(), "2026-03-02 10:00");
+    assert_eq!(Moment(0).china_time(), "1970-01-01 08:00");
+}

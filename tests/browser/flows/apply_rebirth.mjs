@@ -15,7 +15,11 @@ export default async function applyRebirth({ page, baseUrl, shot, args, expectCo
   await shot('guide');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('#guide-division').isVisible(), false, 'the leaflet prints without the picker');
-  await page.emulateMedia({ media: 'screen' });
+  // Printed (print CSS), the guide is a one-page A4 leaflet (折页).
+  const pdf = await page.pdf({ preferCSSPageSize: true });
+  await page.emulateMedia({ media: null });
+  const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+  assert.equal(pages.length, 1, `the printed guide has ${pages.length} pages`);
 
   await page.goto(`${baseUrl}/check/rebirth/where`);
   await question(page, '您将在哪里申请？');

@@ -59,14 +59,19 @@ async fn a_rebirth_application_with_uploads_retries_and_its_due_date() {
     run_flow("apply_rebirth", &app.base_url, json!({"day": DAY})).await;
 }
 
+/// A re-birth application at 四牌坊社区 (a promise item with a 20-working-day limit).
+fn rebirth_at_community() -> Value {
+    json!({"service": "rebirth", "division": "500116001005", "date": DAY, "marriage": "first",
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]})
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tracking_after_a_staff_return_lists_everything_missing_and_resubmits() {
+async fn tracking_after_a_staff_return_lists_everything_missing_and_resubmits_and_shows_red_flags()
+{
     // Arrange: a re-birth case at 四牌坊社区, returned by the township through the API.
     let app = spawn_app_with_spa_on(DAY).await;
-    let situation = json!({"service": "rebirth", "division": "500116001005", "date": DAY, "marriage": "first",
-        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
-                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]});
-    let (number, code) = app.submit(situation).await;
+    let (number, code) = app.submit(rebirth_at_community()).await;
     let township = app.login("demo-township").await;
     let (_, case) = app.read_as(&township, &number).await;
     let (status, answer) = app
@@ -78,16 +83,21 @@ async fn tracking_after_a_staff_return_lists_everything_missing_and_resubmits() 
         )
         .await;
     assert_eq!(status, 200, "{answer}");
+    // A second case nobody touches, two months on: past its limit, red-lighted by the sweep.
+    let (late_number, late_code) = app.submit(rebirth_at_community()).await;
+    app.set_day("2026-05-06");
+    functions::sweep::run(&app.state).await.unwrap();
 
     // Act + assert: tests/browser/flows/track_return.mjs.
     run_flow(
         "track_return",
         &app.base_url,
-        json!({"number": number, "code": code}),
+        json!({"day": DAY, "number": number, "code": code, "late_number": late_number, "late_code": late_code}),
     )
     .await;
 
     // Assert: the resubmission reached the case record.
+    let township = app.login("demo-township").await;
     let (_, after) = app.read_as(&township, &number).await;
     assert_eq!(after["state"], "submitted", "{after}");
 }
