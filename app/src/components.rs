@@ -355,17 +355,9 @@ pub fn Checklist(materials: Vec<MaterialItem>) -> impl IntoView {
     }
 }
 
-/// A legal step's name.
+/// A legal step's name (the domain names the steps).
 pub fn step_name(step: &str) -> String {
-    let (zh, en) = match step {
-        "township_opinion" => ("乡镇（街道）审核意见", "Township opinion"),
-        "county_decision" => ("县级审批决定", "County decision"),
-        "decision" => ("审批决定", "Decision"),
-        "township_decision" => ("乡镇（街道）办理", "Township decision"),
-        "issue_on_the_spot" => ("当场办结", "Issued on the spot"),
-        "verification" | "inter_region_verification" => ("协查回复", "Verification answer"),
-        other => (other, other),
-    };
+    let (zh, en) = domain::case::step_name(step);
     tr_owned(zh, en)
 }
 

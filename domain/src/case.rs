@@ -139,6 +139,20 @@ pub enum Delivery {
     SelfPrint,
 }
 
+/// A legal step's name in Chinese and English (the codes of [`StepDeadline::step`] and of
+/// [`Case::overdue`], where an open 协查 is `verification:<id>`).
+pub fn step_name(step: &str) -> (&'static str, &'static str) {
+    match step {
+        "township_opinion" => ("乡镇（街道）审核意见", "Township opinion"),
+        "county_decision" => ("县级审批决定", "County decision"),
+        "decision" => ("审批决定", "Decision"),
+        "township_decision" => ("乡镇（街道）办理", "Township decision"),
+        "issue_on_the_spot" => ("当场办结", "Issued on the spot"),
+        s if s.starts_with("verification") => ("协查回复", "Verification answer"),
+        _ => ("办理步骤", "Step"),
+    }
+}
+
 /// The limit for answering a 协查 request. 000 二(二)4 says "按时回复" without a number; this
 /// system sets 10 working days so the step cannot be missed silently.
 pub const VERIFICATION_LIMIT: TimeLimit = TimeLimit::working_days(10);
@@ -466,11 +480,12 @@ impl Case {
                         let v = self.verifications.iter().find(|v| v.id == id)?;
                         Some((v.due, VERIFICATION_SOURCE.to_string()))
                     });
+                let name = step_name(step).0;
                 match due {
                     Some((due, source)) => {
-                        format!("亮红灯：{step} 应于{due}前完成，已逾期（{source}；000 三(四)）")
+                        format!("亮红灯：{name}应于{due}前完成，已逾期（{source}；000 三(四)）")
                     }
-                    None => format!("亮红灯：{step} 已逾期（000 三(四)）"),
+                    None => format!("亮红灯：{name}已逾期（000 三(四)）"),
                 }
             })
             .collect();

@@ -36,6 +36,6 @@ export default async function trackReturn({ page, baseUrl, shot, args }) {
   await page.locator(`#case h2`, { hasText: args.late_number }).waitFor();
   assert.match(await page.locator('#red-flag').textContent(), /已超过办理时限.*审批决定/);
   await page.locator('.deadlines li.late').first().waitFor();
-  await page.locator('#timeline li[data-action="red_light"]').waitFor();
+  await page.locator('#timeline li[data-action="red_light"]', { hasText: '亮红灯：审批决定应于' }).waitFor();
   await shot('overdue');
 }
