@@ -9,6 +9,7 @@ Writes (one `code<TAB>name` per line, sorted by code):
   public/divisions/counties.tsv         provinces, cities, counties: the SPA's first lazy load
   public/divisions/townships/<pp>.tsv   the townships/streets of province <pp>, loaded on demand
   public/divisions/villages/<county>.tsv villages/communities of the seeds' counties
+  public/divisions/villages.txt         the counties that have a villages file
   domain/data/divisions.tsv             the places the seeds touch, compiled into the domain crate
 """
 import csv
@@ -49,6 +50,9 @@ def main():
     for county in SEED_COUNTIES_WITH_VILLAGES:
         write(ROOT / f"public/divisions/villages/{county}.tsv",
               [r for r in villages if r[0].startswith(county)])
+    # Which counties have village files, so the SPA asks only for files that exist.
+    index = ROOT / "public/divisions/villages.txt"
+    index.write_text("".join(f"{c}\n" for c in sorted(SEED_COUNTIES_WITH_VILLAGES)), encoding="utf-8")
 
     seed = list(provinces)
     seed += [r for r in cities if r[0] in SEED_CITIES]

@@ -18,6 +18,8 @@ use crate::state::FieldIssue;
 pub struct Divisions {
     names: RwSignal<BTreeMap<String, String>>,
     requested: StoredValue<BTreeSet<String>>,
+    /// Counties that have a villages file (`villages.txt`); others have none to ask for.
+    with_villages: RwSignal<BTreeSet<String>>,
 }
 
 /// Code lengths of the five levels (GB/T 2260 plus the 9- and 12-digit statistical codes).
@@ -32,6 +34,7 @@ impl Divisions {
         Divisions {
             names: RwSignal::new(BTreeMap::new()),
             requested: StoredValue::new(BTreeSet::new()),
+            with_villages: RwSignal::new(BTreeSet::new()),
         }
     }
 
@@ -39,31 +42,44 @@ impl Divisions {
         use_context::<Divisions>().unwrap_or_else(Divisions::new)
     }
 
-    /// Fetches a division file once; a missing file (no village data) just adds nothing.
-    pub fn load(self, file: String) {
+    /// Fetches a division file once (a failed fetch leaves that level empty).
+    fn fetch(self, file: String, take: impl FnOnce(String) + 'static) {
         let fresh = self.requested.try_update_value(|r| r.insert(file.clone()));
         if fresh != Some(true) {
             return;
         }
         leptos::task::spawn_local(async move {
             if let Ok(text) = api::division_file(&file).await {
-                self.names.update(|m| {
-                    for line in text.lines() {
-                        if let Some((code, name)) = line.split_once('\t') {
-                            m.insert(code.to_string(), name.to_string());
-                        }
-                    }
-                });
+                take(text);
             }
         });
     }
 
-    /// Loads what a picker needs to show `code` and its next level.
+    fn load(self, file: String) {
+        self.fetch(file, move |text| {
+            self.names.update(|m| {
+                for line in text.lines() {
+                    if let Some((code, name)) = line.split_once('\t') {
+                        m.insert(code.to_string(), name.to_string());
+                    }
+                }
+            })
+        });
+    }
+
+    /// Loads what a picker needs to show `code` and its next level. Reactive: a county's
+    /// villages load once `villages.txt` says it has them.
     pub fn load_for(self, code: &str) {
         self.load("counties.tsv".into());
-        if code.len() >= 6 {
+        self.fetch("villages.txt".into(), move |text| {
+            self.with_villages
+                .set(text.lines().map(|l| l.trim().to_string()).collect())
+        });
+        if let Some(county) = code.get(..6) {
             self.load(format!("townships/{}.tsv", &code[..2]));
-            self.load(format!("villages/{}.tsv", &code[..6]));
+            if self.with_villages.with(|v| v.contains(county)) {
+                self.load(format!("villages/{county}.tsv"));
+            }
         }
     }
 
@@ -129,6 +145,11 @@ pub fn DivisionPicker(
         .map(|l| RwSignal::new(initial.get(..*l).unwrap_or_default().to_string()))
         .collect();
     let sel = StoredValue::new(sel);
+    // Re-asks for the chosen county's villages once the list of counties that have them is in.
+    Effect::new(move |_| {
+        data.with_villages.track();
+        data.load_for(&sel.get_value()[2].get());
+    });
     let pick = move |level: usize, code: String| {
         let sel = sel.get_value();
         for (i, s) in sel.iter().enumerate() {

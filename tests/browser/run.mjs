@@ -33,8 +33,9 @@ const problems = [];
 const page = context.pages()[0] ?? (await context.newPage());
 page.setDefaultTimeout(20_000);
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-// A 4xx is an answer the app handles (a 422 listing problems, a 404 for a wrong access code);
-// Chromium still logs it as a console error, so those lines are left out and a 5xx is counted.
+// An API 4xx is an answer the app handles (a 422 listing problems, a 404 for a wrong access
+// code); Chromium still logs it as a console error, so those lines are left out. Any 5xx, and a
+// 4xx for anything but the API (a missing asset or data file), fails the flow.
 // A flow that breaks something on purpose (the network) says which console errors to expect.
 const expected = [/^Failed to load resource: the server responded with a status of 4\d\d/];
 const expectConsoleError = (pattern) => expected.push(pattern);
@@ -43,7 +44,10 @@ page.on('console', (m) => {
     problems.push(`console error: ${m.text()}`);
   }
 });
-page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()} from ${r.url()}`); });
+page.on('response', (r) => {
+  const api = new URL(r.url()).pathname.startsWith('/api/');
+  if (r.status() >= 500 || (r.status() >= 400 && !api)) problems.push(`HTTP ${r.status()} from ${r.url()}`);
+});
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

@@ -97,8 +97,16 @@ async fn a_missing_file_is_a_404_not_the_spa_index() {
         .await
         .unwrap();
 
-    // Assert
+    let icon = app
+        .client
+        .get(app.url("/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: missing is missing; the icon the web manifest names is there.
     assert_eq!(missing.status(), 404);
+    assert_eq!(icon.status(), 200);
     assert_eq!(present.status(), 200);
     assert!(present.text().await.unwrap().contains("500116001005\t"));
 }
