@@ -103,7 +103,7 @@ fn Question(
     }
 }
 
-/// The issue of a question that must be answered, when it is not.
+/// The issue of a question not (or not validly) answered, when it is not.
 fn required(answered: bool, issue: FieldIssue) -> Vec<FieldIssue> {
     if answered { Vec::new() } else { vec![issue] }
 }
@@ -282,15 +282,10 @@ fn HukouStep() -> impl IntoView {
     let draft = Draft::get();
     let validate = Callback::new(move |()| {
         let since = draft.lives_here_since.get_untracked();
-        if since.trim().is_empty() || Date::parse(since.trim()).is_ok() {
-            Vec::new()
-        } else {
-            vec![FieldIssue::new(
-                "lives-since",
-                "请填写有效的日期",
-                "Enter a real date",
-            )]
-        }
+        required(
+            since.trim().is_empty() || Date::parse(since.trim()).is_ok(),
+            FieldIssue::new("lives-since", "请填写有效的日期", "Enter a real date"),
+        )
     });
     view! {
         <h1>{move || tr("夫妻双方的户籍在哪里？", "Where are your households registered (hukou)?")}</h1>
