@@ -67,17 +67,17 @@ impl Divisions {
         });
     }
 
-    /// Loads what a picker needs to show `code` and its next level. Reactive: a county's
-    /// villages load once `villages.txt` says it has them.
-    pub fn load_for(self, code: &str) {
+    /// Loads what a picker that goes down to `max_len` digits needs to show `code` and its
+    /// next level. Reactive: a county's villages load once `villages.txt` says it has them.
+    pub fn load_for(self, code: &str, max_len: usize) {
         self.load("counties.tsv".into());
         self.fetch("villages.txt".into(), move |text| {
             self.with_villages
                 .set(text.lines().map(|l| l.trim().to_string()).collect())
         });
-        if let Some(county) = code.get(..6) {
+        if let Some(county) = code.get(..6).filter(|_| max_len > 6) {
             self.load(format!("townships/{}.tsv", &code[..2]));
-            if self.with_villages.with(|v| v.contains(county)) {
+            if max_len > 9 && self.with_villages.with(|v| v.contains(county)) {
                 self.load(format!("villages/{county}.tsv"));
             }
         }
@@ -139,7 +139,7 @@ pub fn DivisionPicker(
         .get_untracked()
         .map(|c| c.to_string())
         .unwrap_or_default();
-    data.load_for(&initial);
+    data.load_for(&initial, max_len);
     let sel: Vec<RwSignal<String>> = LEVELS
         .iter()
         .map(|l| RwSignal::new(initial.get(..*l).unwrap_or_default().to_string()))
@@ -148,7 +148,7 @@ pub fn DivisionPicker(
     // Re-asks for the chosen county's villages once the list of counties that have them is in.
     Effect::new(move |_| {
         data.with_villages.track();
-        data.load_for(&sel.get_value()[2].get());
+        data.load_for(&sel.get_value()[2].get(), max_len);
     });
     let pick = move |level: usize, code: String| {
         let sel = sel.get_value();
@@ -160,7 +160,7 @@ pub fn DivisionPicker(
             }
         }
         if !code.is_empty() {
-            data.load_for(&code);
+            data.load_for(&code, max_len);
         }
         let deepest = sel
             .iter()
