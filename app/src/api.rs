@@ -250,3 +250,141 @@ pub fn upload(
         xhr.set_onloadend(None);
     }
 }
+
+// ---- The staff console (bearer token; never cookies) ----
+
+/// The answer of `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct LoginAnswer {
+    pub token: String,
+    pub role: domain::roles::Role,
+    #[serde(default)]
+    pub division: Option<domain::DivisionCode>,
+    pub expires_at: String,
+    pub username: String,
+    pub display_name: String,
+}
+
+pub async fn login(username: &str, password: &str) -> Result<LoginAnswer, ApiError> {
+    let body = serde_json::json!({"username": username, "password": password});
+    let response = Request::post("/api/auth/login")
+        .json(&body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+/// `POST /api/auth/logout`: the server revokes the token.
+pub async fn logout(token: &str) -> Result<(), ApiError> {
+    let response = Request::post("/api/auth/logout")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(ApiError::Status(response.status()))
+    }
+}
+
+/// A GET as staff (queue, case, supervision).
+pub async fn staff_get(url: &str, token: &str) -> Result<Value, ApiError> {
+    let response = Request::get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}
+
+/// A JSON POST as staff (actions, reveal, registry, window submissions).
+pub async fn staff_post(url: &str, token: &str, body: &Value) -> Result<Value, ApiError> {
+    post_json(url, ("Authorization", &format!("Bearer {token}")), body).await
+}
+
+/// `GET /api/staff/cases` with the console's filters.
+pub async fn queue(token: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
+    let query: String = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    staff_get(&format!("/api/staff/cases?{query}"), token).await
+}
+
+/// `GET /api/cases/{number}` as staff (the read is audited).
+pub async fn staff_case(number: &str, token: &str) -> Result<Value, ApiError> {
+    staff_get(&format!("/api/cases/{}", encode(number)), token).await
+}
+
+/// `POST /api/cases/{number}/actions` as staff.
+pub async fn staff_action(number: &str, token: &str, body: &Value) -> Result<Value, ApiError> {
+    staff_post(
+        &format!("/api/cases/{}/actions", encode(number)),
+        token,
+        body,
+    )
+    .await
+}
+
+/// `POST /api/cases/{number}/reveal`: the full ID numbers (audited).
+pub async fn reveal(number: &str, token: &str) -> Result<Value, ApiError> {
+    staff_post(
+        &format!("/api/cases/{}/reveal", encode(number)),
+        token,
+        &Value::Null,
+    )
+    .await
+}
+
+/// Fetches a protected file (a scan, the CSV export) and answers a `blob:` URL for it and its
+/// type; the caller revokes the URL when done with it.
+pub async fn object_url(url: &str, token: &str) -> Result<(String, String), ApiError> {
+    let response = Request::get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(network)?;
+    if !response.ok() {
+        let status = response.status();
+        return Err(match response.json::<Problem>().await {
+            Ok(p) => ApiError::Problem(p),
+            Err(_) => ApiError::Status(status),
+        });
+    }
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| ApiError::Decode("blob".into()))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| ApiError::Decode("object URL".into()))?;
+    Ok((url, content_type))
+}
+
+/// `POST /api/cases` by window staff: the same submission, made in their name.
+pub async fn window_submit(
+    body: &Value,
+    idempotency_key: &str,
+    token: &str,
+) -> Result<Submitted, ApiError> {
+    let response = Request::post("/api/cases")
+        .header("Idempotency-Key", idempotency_key)
+        .header("Authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    read(response).await
+}

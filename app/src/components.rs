@@ -93,6 +93,18 @@ impl Divisions {
         })
     }
 
+    /// Every loaded division below `parent` (townships, then their villages), for a staff
+    /// member's office filter.
+    pub fn within(self, parent: &str) -> Vec<(String, String)> {
+        self.names.with(|m| {
+            m.range(parent.to_string()..)
+                .take_while(|(k, _)| k.starts_with(parent))
+                .filter(|(k, _)| k.len() > parent.len())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+    }
+
     /// "重庆市江津区几江街道" from the loaded names ("市辖区" left out), or the code itself.
     pub fn full_name(self, code: &str) -> String {
         let name = self.names.with(|m| {

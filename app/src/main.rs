@@ -7,6 +7,7 @@ mod api;
 mod components;
 mod i18n;
 mod pages;
+mod staff;
 mod state;
 
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ fn App() -> impl IntoView {
     i18n::provide_lang();
     state::Today::provide();
     state::Draft::provide();
+    staff::Staff::provide();
     components::Divisions::provide();
     view! {
         <Router>
@@ -28,6 +30,7 @@ fn App() -> impl IntoView {
                 <a class="brand" href="/">{move || t(i18n::SITE_NAME)}</a>
                 <nav aria-label=move || tr("主导航", "Main")>
                     <a href="/track">{move || t(i18n::TRACK_LINK)}</a>
+                    <a href="/staff">{move || tr("工作人员", "Staff")}</a>
                 </nav>
                 <LangToggle />
             </header>
@@ -40,6 +43,10 @@ fn App() -> impl IntoView {
                     <Route path=path!("/apply/review") view=pages::review::Review />
                     <Route path=path!("/apply/done") view=pages::done::Done />
                     <Route path=path!("/track") view=pages::track::Track />
+                    <Route path=path!("/staff") view=pages::staff_queue::StaffQueue />
+                    <Route path=path!("/staff/cases/:number") view=pages::staff_case::StaffCase />
+                    <Route path=path!("/staff/dashboard") view=pages::staff_dashboard::StaffDashboard />
+                    <Route path=path!("/staff/window") view=pages::staff_window::StaffWindow />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -144,6 +144,11 @@ pub struct Draft {
     /// Kept across retries of one draft so a lost answer never makes a second case.
     pub idempotency_key: StoredValue<String>,
     pub submitted: RwSignal<Option<crate::api::Submitted>>,
+    /// Window mode: staff enter the application for a walk-in applicant (SPEC §9
+    /// `checked_in_person`), submitted in their name.
+    pub window: RwSignal<bool>,
+    /// Materials whose originals the window staff saw (no scan needed).
+    pub seen: RwSignal<Vec<MaterialCode>>,
 }
 
 impl Draft {
@@ -179,6 +184,8 @@ impl Draft {
             server_issues: RwSignal::new(Vec::new()),
             idempotency_key: StoredValue::new(new_key()),
             submitted: RwSignal::new(None),
+            window: RwSignal::new(false),
+            seen: RwSignal::new(Vec::new()),
         }
     }
 
@@ -243,8 +250,38 @@ impl Draft {
         out
     }
 
+    /// What the submission says of each material: its scans and, at a window, whether staff
+    /// saw the original.
+    pub fn provided(&self) -> Vec<domain::materials::ProvidedMaterial> {
+        let seen = if self.window.get_untracked() {
+            self.seen.get_untracked()
+        } else {
+            Vec::new()
+        };
+        let mut out: Vec<domain::materials::ProvidedMaterial> = self
+            .uploaded()
+            .into_iter()
+            .map(|(code, ids)| domain::materials::ProvidedMaterial {
+                code: code.code().into(),
+                attachments: ids,
+                checked_in_person: seen.contains(&code),
+            })
+            .collect();
+        for code in seen {
+            if !out.iter().any(|p| p.code == code.code()) {
+                out.push(domain::materials::ProvidedMaterial {
+                    code: code.code().into(),
+                    attachments: Vec::new(),
+                    checked_in_person: true,
+                });
+            }
+        }
+        out
+    }
+
     /// Starts again after a submission (a new key: a new application).
     pub fn clear_application(&self) {
+        self.seen.set(Vec::new());
         self.uploads.set(Vec::new());
         self.files.set_value(Vec::new());
         self.committed.set(false);

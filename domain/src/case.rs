@@ -207,7 +207,12 @@ pub enum Action {
         agree: bool,
         opinion: String,
     },
-    Approve,
+    /// The written basis is optional in the API (older clients send none); the console asks
+    /// for it, and it is kept with the decision.
+    Approve {
+        #[serde(default)]
+        basis: String,
+    },
     Refuse {
         reasons: Vec<String>,
     },
@@ -241,7 +246,7 @@ impl Action {
             Action::PreReview => ActionKind::PreReview,
             Action::Return { .. } => ActionKind::Return,
             Action::TownshipOpinion { .. } => ActionKind::TownshipOpinion,
-            Action::Approve => ActionKind::Approve,
+            Action::Approve { .. } => ActionKind::Approve,
             Action::Refuse { .. } => ActionKind::Refuse,
             Action::Seal => ActionKind::Seal,
             Action::RequestVerification { .. } => ActionKind::RequestVerification,
@@ -584,10 +589,13 @@ pub fn apply(
             next.complete_step("township_opinion", today);
             recompute_county_step(&mut next, today, calendar)?;
         }
-        Action::Approve => {
+        Action::Approve { basis } => {
             // 吉林 art. 17: the county may approve straight from the pre-reviewed list.
             if !promise || !matches!(state, S::PreReviewed | S::TownshipReviewed) {
                 return Err(bad_state());
+            }
+            if !basis.trim().is_empty() {
+                details.push(format!("批准：{}", basis.trim()));
             }
             next.state = S::Approved;
             next.complete_all(today);
@@ -767,6 +775,65 @@ pub fn apply(
         details,
     };
     Ok((next, vec![event]))
+}
+
+/// The staff actions `actor` could take on `case` now: each is tried on a copy with a
+/// placeholder payload, so the answer is exactly what [`apply`] allows (role, division, state,
+/// an open 协查 to answer, a level not yet sealed) and the console offers nothing that would
+/// be refused for anything but its own input.
+pub fn available_actions(
+    case: &Case,
+    actor: &Actor,
+    now: Moment,
+    calendar: &Calendar,
+) -> Vec<ActionKind> {
+    let text = || vec!["-".to_string()];
+    let open = case
+        .verifications
+        .iter()
+        .find(|v| v.answered_on.is_none())
+        .map_or(0, |v| v.id);
+    let tries = [
+        Action::PreReview,
+        Action::Return {
+            missing: vec![MaterialCode::IdCards],
+            note: String::new(),
+        },
+        Action::TownshipOpinion {
+            agree: true,
+            opinion: "-".into(),
+        },
+        Action::Approve {
+            basis: String::new(),
+        },
+        Action::Refuse { reasons: text() },
+        Action::Seal,
+        Action::RequestVerification {
+            to: case.deciding,
+            question: "-".into(),
+        },
+        Action::AnswerVerification {
+            id: open,
+            answer: "-".into(),
+        },
+        Action::Issue,
+        Action::Deliver {
+            delivery: Delivery::Pickup,
+        },
+        Action::Revoke { reasons: text() },
+        Action::Void { reasons: text() },
+    ];
+    tries
+        .iter()
+        .filter(|a| match apply(case, a, actor, now, calendar) {
+            Ok(_) => true,
+            // Past the calendar's data the step is still the actor's to take; the server
+            // then explains why it cannot compute the due date.
+            Err(TransitionError::Calendar(_)) => true,
+            Err(_) => false,
+        })
+        .map(Action::kind)
+        .collect()
 }
 
 fn non_empty(reasons: &[String]) -> Result<Vec<String>, TransitionError> {

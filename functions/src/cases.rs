@@ -831,6 +831,12 @@ pub fn staff_view(
         .into_iter()
         .filter(|k| domain::case::authorise(case, *k, actor).is_ok())
         .collect();
+    let available = domain::case::available_actions(
+        case,
+        actor,
+        domain::case::Moment::start_of(today),
+        domain::Calendar::official(),
+    );
     json!({
         "number": case.number,
         "version": case.version,
@@ -862,6 +868,8 @@ pub fn staff_view(
         "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,
         // What this role may do here by role and division; the case's state decides the rest.
         "permitted_actions": permitted,
+        // Of those, what the case's state allows now: what the console offers.
+        "available_actions": available,
         "timeline": events.iter().filter(|e| !audit_only(e)).map(timeline_entry).collect::<Vec<_>>(),
         "audit": events.iter().map(audit_entry).collect::<Vec<_>>(),
     })

@@ -19,6 +19,7 @@ pub mod local;
 pub mod openapi;
 pub mod ports;
 pub mod problem;
+pub mod registry;
 pub mod review;
 pub mod state;
 pub mod store;

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tower_http::services::ServeDir;
 
 use crate::blob::FsBlobStore;
-use crate::ports::{CaseStore, Clock, FixedClock, NoPopulationRegistry, StaffStore, SystemClock};
+use crate::ports::{CaseStore, Clock, FixedClock, StaffStore, SystemClock};
 use crate::state::{AppState, Keys};
 use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
@@ -130,7 +130,7 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         staff,
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
-        registry: Arc::new(NoPopulationRegistry),
+        registry: Arc::new(crate::registry::DemoPopulationRegistry::new()),
         keys: Arc::new(Keys::new(secret_key(&config.data_dir)?)),
     })
 }

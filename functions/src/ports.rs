@@ -338,6 +338,27 @@ impl Clock for ManualClock {
 /// person, so they are not asked (吉林 art. 9; 004 三(二)).
 pub trait PopulationRegistry: Send + Sync {
     fn confirmed(&self, id_number: &domain::IdNumber) -> Vec<MaterialCode>;
+    /// The person's registered marriage, children and hukou, from which the window issues the
+    /// 婚育情况证明 (003 三(二)); `None` for someone the database does not hold.
+    fn person(&self, id_number: &domain::IdNumber) -> Option<RegistryPerson> {
+        let _ = id_number;
+        None
+    }
+}
+
+/// What the population database holds about one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryPerson {
+    pub name: String,
+    pub id_number: domain::IdNumber,
+    pub marriage: domain::contract::Marriage,
+    /// Name and ID number of the spouse.
+    pub spouse: Option<(String, domain::IdNumber)>,
+    /// Birth dates of the person's children.
+    pub children: Vec<domain::Date>,
+    pub hukou: domain::DivisionCode,
+    /// Which database answered.
+    pub source: String,
 }
 
 /// The local stand-in: confirms nothing, so every material is asked for. A real adapter

@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{number}/actions", post(act))
         .route("/staff/cases", get(queue))
+        // The window's registry look-up runs in the same function as the rest of staff work.
+        .merge(crate::registry::router())
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Value {

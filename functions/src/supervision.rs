@@ -96,6 +96,31 @@ pub fn summarise(rows: &[QueueItem], today: Date) -> Vec<OfficeSummary> {
         .collect()
 }
 
+/// The processing-time bands of the dashboard's chart (days from acceptance to decision).
+pub const BANDS: [(&str, i64, i64); 6] = [
+    ("0", 0, 0),
+    ("1–3", 1, 3),
+    ("4–7", 4, 7),
+    ("8–14", 8, 14),
+    ("15–30", 15, 30),
+    (">30", 31, i64::MAX),
+];
+
+/// How many decided cases took how long, over every office in the division.
+pub fn distribution(rows: &[QueueItem]) -> Vec<serde_json::Value> {
+    let days: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| Some(r.decided_on?.to_days() - r.accepted_on.to_days()))
+        .collect();
+    BANDS
+        .iter()
+        .map(|(label, lo, hi)| {
+            let count = days.iter().filter(|d| (*lo..=*hi).contains(*d)).count();
+            json!({"days": label, "count": count})
+        })
+        .collect()
+}
+
 fn csv(offices: &[OfficeSummary]) -> String {
     let mut out = String::from("office,name,total");
     for s in STATES {
@@ -206,6 +231,7 @@ async fn summary(
         "total": rows.len(),
         "overdue": offices.iter().map(|o| o.overdue).sum::<usize>(),
         "offices": offices,
+        "distribution": distribution(&rows),
     }))
     .into_response())
 }

@@ -81,15 +81,7 @@ pub fn upload_issues(draft: Draft, required: &[MaterialItem]) -> Vec<FieldIssue>
             )
         })
         .collect();
-    let provided: Vec<ProvidedMaterial> = draft
-        .uploaded()
-        .into_iter()
-        .map(|(code, ids)| ProvidedMaterial {
-            code: code.code().into(),
-            attachments: ids,
-            checked_in_person: false,
-        })
-        .collect();
+    let provided: Vec<ProvidedMaterial> = draft.provided();
     for p in materials::validate(required, &provided) {
         if let materials::MaterialProblem::MaterialMissing { material } = p
             && !issues
@@ -448,6 +440,17 @@ pub fn MaterialUpload(item: MaterialItem, issues: Signal<Vec<FieldIssue>>) -> im
             <ul class="upload-rows" aria-live="polite">
                 {move || rows().into_iter().map(|r| view! { <UploadLine row=r /> }).collect_view()}
             </ul>
+            <Show when=move || draft.window.get()>
+                <div class="choice seen">
+                    <input type="checkbox" id=format!("{}-seen", material_field(code))
+                        prop:checked=move || draft.seen.with(|s| s.contains(&code))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            draft.seen.update(|s| { s.retain(|c| *c != code); if on { s.push(code); } });
+                        } />
+                    <label for=format!("{}-seen", material_field(code))>{move || tr("窗口已当场核验原件（无需扫描）", "Original seen at this window (no scan needed)")}</label>
+                </div>
+            </Show>
         </div>
     }
 }

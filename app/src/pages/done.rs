@@ -46,7 +46,15 @@ pub fn Done() -> impl IntoView {
                     "工作人员如发现材料需要补正，会一次性告知全部问题；您可凭受理编号和查询码查看进度并补正。超过时限未办结的，系统会亮红灯提醒监督人员。",
                     "If anything must be added, staff list every item at once; track and add it with the case number and access code. A step past its limit shows red to supervisors.",
                 )}</p>
-                <a class="button" href=track id="track-link">{move || tr("查看办理进度", "Track this application")}</a>
+                {if draft.window.get_untracked() {
+                    let case = format!("/staff/cases/{}", s.number);
+                    view! {
+                        <p>{move || tr("窗口受理：请把受理编号和查询码交给申请人。即办件可在案件页当场办结发证。", "At the window: give the applicant the case number and access code. An instant item can be issued on the case page now.")}</p>
+                        <a class="button" href=case id="window-case-link">{move || tr("打开案件，当场办结", "Open the case to issue it now")}</a>
+                    }.into_any()
+                } else {
+                    view! { <a class="button" href=track id="track-link">{move || tr("查看办理进度", "Track this application")}</a> }.into_any()
+                }}
             }
             .into_any()
         }

@@ -20,11 +20,20 @@ fn submission(draft: Draft) -> (Value, Vec<MaterialCode>) {
         .situation(Today::get())
         .and_then(|s| serde_json::to_value(s).ok())
         .unwrap_or(Value::Null);
-    let uploaded = draft.uploaded();
-    let order: Vec<MaterialCode> = uploaded.iter().map(|(c, _)| *c).collect();
-    let materials: Vec<Value> = uploaded
-        .into_iter()
-        .map(|(code, ids)| json!({"code": code.code(), "attachments": ids}))
+    let provided = draft.provided();
+    let order: Vec<MaterialCode> = provided
+        .iter()
+        .filter_map(|p| MaterialCode::from_code(&p.code))
+        .collect();
+    let materials: Vec<Value> = provided
+        .iter()
+        .map(|p| {
+            let mut m = json!({"code": p.code, "attachments": p.attachments});
+            if p.checked_in_person {
+                m["checked_in_person"] = json!(true);
+            }
+            m
+        })
         .collect();
     let mut body = json!({
         "situation": situation,
@@ -150,11 +159,21 @@ fn Answers(answer: EligibilityAnswer) -> impl IntoView {
         }
         let (body, order) = submission(draft);
         let key = draft.idempotency_key.get_value();
+        // At a window the submission is made in the staff member's name (SPEC §9).
+        let window_token = draft
+            .window
+            .get_untracked()
+            .then(|| crate::staff::Staff::get().session_untracked())
+            .flatten()
+            .map(|s| s.token);
         busy.set(true);
         failure.set(None);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = api::submit(&body, &key).await;
+            let result = match window_token {
+                Some(token) => api::window_submit(&body, &key, &token).await,
+                None => api::submit(&body, &key).await,
+            };
             busy.set(false);
             match result {
                 Ok(done) => {

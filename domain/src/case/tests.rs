@@ -93,7 +93,14 @@ fn a_rebirth_case_goes_from_submission_to_delivery_with_every_level_sealing() {
         "2024-09-30",
     );
     let case = step(&case, Action::Seal, &township(), "2024-09-30");
-    let case = step(&case, Action::Approve, &county(), "2024-10-08");
+    let case = step(
+        &case,
+        Action::Approve {
+            basis: String::new(),
+        },
+        &county(),
+        "2024-10-08",
+    );
     let case = step(&case, Action::Seal, &county(), "2024-10-08");
     let case = step(&case, Action::Issue, &county(), "2024-10-08");
     let (case, events) = apply(
@@ -132,7 +139,16 @@ fn an_instant_item_is_issued_in_one_step_jilin_art_19() {
 #[test]
 fn roles_may_only_do_what_the_matrix_allows() {
     let case = rebirth_cq("2024-09-27");
-    let err = apply(&case, &Action::Approve, &village(), at("2024-09-27"), cal()).unwrap_err();
+    let err = apply(
+        &case,
+        &Action::Approve {
+            basis: String::new(),
+        },
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         TransitionError::NotPermitted {
@@ -154,7 +170,9 @@ fn roles_may_only_do_what_the_matrix_allows() {
     assert!(matches!(
         apply(
             &case,
-            &Action::Approve,
+            &Action::Approve {
+                basis: String::new()
+            },
             &Actor::Applicant,
             at("2024-09-27"),
             cal()
@@ -180,7 +198,16 @@ fn staff_act_only_inside_their_division() {
     );
     let pre = step(&case, Action::PreReview, &village(), "2024-09-27");
     assert_eq!(
-        apply(&pre, &Action::Approve, &ezhou(), at("2024-09-27"), cal()).unwrap_err(),
+        apply(
+            &pre,
+            &Action::Approve {
+                basis: String::new()
+            },
+            &ezhou(),
+            at("2024-09-27"),
+            cal()
+        )
+        .unwrap_err(),
         TransitionError::OutOfScope
     );
 }
@@ -280,7 +307,14 @@ fn the_county_may_approve_from_the_pre_reviewed_list_and_lower_levels_seal_after
         &village(),
         "2024-09-27",
     );
-    let approved = step(&case, Action::Approve, &county(), "2024-09-29");
+    let approved = step(
+        &case,
+        Action::Approve {
+            basis: String::new(),
+        },
+        &county(),
+        "2024-09-29",
+    );
     let sealed = step(&approved, Action::Seal, &township(), "2024-09-30");
     assert_eq!(sealed.seals[0].level, Level::Township);
     assert_eq!(
@@ -332,7 +366,14 @@ fn steps_past_due_show_a_red_light_000_3_4() {
     );
     assert!(done.overdue(d("2024-10-09")).is_empty());
     let issued = step(
-        &step(&done, Action::Approve, &ezhou(), "2024-10-10"),
+        &step(
+            &done,
+            Action::Approve {
+                basis: String::new(),
+            },
+            &ezhou(),
+            "2024-10-10",
+        ),
         Action::Issue,
         &ezhou(),
         "2024-10-10",
@@ -372,7 +413,14 @@ fn decisions_record_the_day_they_were_made() {
     let case = rebirth_cq("2024-09-27");
     let pre = step(&case, Action::PreReview, &village(), "2024-09-27");
     assert_eq!(pre.decided_on, None);
-    let approved = step(&pre, Action::Approve, &county(), "2024-10-09");
+    let approved = step(
+        &pre,
+        Action::Approve {
+            basis: String::new(),
+        },
+        &county(),
+        "2024-10-09",
+    );
     assert_eq!(approved.decided_on, Some(d("2024-10-09")));
     let issued = step(&approved, Action::Issue, &county(), "2024-10-10");
     assert_eq!(
@@ -535,7 +583,9 @@ fn revoke_and_void_need_reasons_and_void_applies_to_rebirth_only_jilin_art_20_22
                 &village(),
                 "2024-09-27",
             ),
-            Action::Approve,
+            Action::Approve {
+                basis: String::new(),
+            },
             &county(),
             "2024-09-30",
         ),
@@ -671,4 +721,80 @@ fn a_moment_reads_in_china_time() {
     let ten_am = Moment(Moment::start_of(Date::parse("2026-03-02").unwrap()).0 + 10 * 3_600_000);
     assert_eq!(ten_am.china_time(), "2026-03-02 10:00");
     assert_eq!(Moment(0).china_time(), "1970-01-01 08:00");
+}
+
+#[test]
+fn the_console_offers_exactly_what_apply_allows_each_level_now() {
+    // Arrange
+    let submitted = rebirth_cq("2024-09-27");
+    let sealed = step(&submitted, Action::Seal, &township(), "2024-09-27");
+    let opinion = step(
+        &sealed,
+        Action::TownshipOpinion {
+            agree: true,
+            opinion: "符合条件".into(),
+        },
+        &township(),
+        "2024-09-30",
+    );
+    let now = at("2024-09-30");
+
+    // Act
+    let township_now = available_actions(&submitted, &township(), now, cal());
+    let township_after_seal = available_actions(&sealed, &township(), now, cal());
+    let county_after_opinion = available_actions(&opinion, &county(), now, cal());
+    let ezhou_after_opinion = available_actions(&opinion, &ezhou(), now, cal());
+
+    // Assert
+    use ActionKind as K;
+    assert_eq!(
+        township_now,
+        // Refusing a re-birth is the deciding county's.
+        [
+            K::PreReview,
+            K::Return,
+            K::TownshipOpinion,
+            K::Seal,
+            K::RequestVerification
+        ]
+    );
+    assert!(
+        !township_after_seal.contains(&K::Seal),
+        "one seal per level"
+    );
+    assert_eq!(
+        county_after_opinion,
+        [
+            K::Return,
+            K::Approve,
+            K::Refuse,
+            K::Seal,
+            K::RequestVerification
+        ]
+    );
+    assert!(ezhou_after_opinion.is_empty(), "another county's case");
+}
+
+#[test]
+fn an_approval_keeps_its_written_basis() {
+    let case = step(
+        &rebirth_cq("2024-09-27"),
+        Action::PreReview,
+        &village(),
+        "2024-09-29",
+    );
+
+    let (approved, events) = apply(
+        &case,
+        &Action::Approve {
+            basis: "符合再生育条件（001 一(二)）".into(),
+        },
+        &county(),
+        at("2024-10-08"),
+        cal(),
+    )
+    .unwrap();
+
+    assert_eq!(approved.state, CaseState::Approved);
+    assert_eq!(events[0].details, ["批准：符合再生育条件（001 一(二)）"]);
 }

@@ -71,3 +71,29 @@ export async function fillPeople(page, { spouse = true } = {}) {
     await page.locator('#spouse-id').fill('500116199203040025');
   }
 }
+
+/** Signs a demo account in on the console (password `demo`) and waits for the staff bar. */
+export async function staffLogin(page, baseUrl, username) {
+  await page.goto(`${baseUrl}/staff`);
+  await page.locator('#staff-username').fill(username);
+  await page.locator('#staff-password').fill('demo');
+  await page.locator('#staff-login').click();
+  await page.locator('#staff-who').waitFor();
+}
+
+/** Signs out and waits for the sign-in form. */
+export async function staffLogout(page) {
+  await page.locator('#staff-logout').click();
+  await page.locator('#staff-username').waitFor();
+}
+
+/** The state the case page shows. */
+export async function caseState(page, state) {
+  await page.locator(`#case-state[data-state="${state}"]`).waitFor();
+}
+
+/** Picks the first template of a template select (it fills the text below it). */
+export async function pickTemplate(page, id) {
+  const value = await page.locator(`#${id} option`).nth(1).getAttribute('value');
+  await page.locator(`#${id}`).selectOption(value);
+}

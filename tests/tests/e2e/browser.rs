@@ -101,3 +101,124 @@ async fn tracking_after_a_staff_return_lists_everything_missing_and_resubmits_an
     let (_, after) = app.read_as(&township, &number).await;
     assert_eq!(after["state"], "submitted", "{after}");
 }
+
+/// A re-birth application at 鄂城区 (another county, another province).
+fn rebirth_in_ezhou() -> Value {
+    json!({"service": "rebirth", "division": "420704001", "date": DAY, "marriage": "first",
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_township_officer_and_a_county_approver_take_a_rebirth_case_to_issue() {
+    // Arrange: a re-birth application with photographed materials.
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (number, _) = app.submit_photos(rebirth_at_community()).await;
+
+    // Act + assert: tests/browser/flows/staff_rebirth.mjs.
+    run_flow(
+        "staff_rebirth",
+        &app.base_url,
+        json!({"number": number, "applicant_id": "420704199001011231"}),
+    )
+    .await;
+
+    // Assert: issued with both levels' seals; the reveal and the reads are in the audit trail.
+    let county = app.login("demo-county").await;
+    let (_, case) = app.read_as(&county, &number).await;
+    assert_eq!(case["state"], "issued", "{case}");
+    let levels: Vec<&str> = case["seals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["township", "county"]);
+    let audit: Vec<&str> = case["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(audit.contains(&"reveal_id_numbers"), "{audit:?}");
+    assert!(audit.iter().any(|a| a.starts_with("read_attachment")), "{audit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_village_clerk_cannot_see_another_divisions_case() {
+    // Arrange
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (own, _) = app.submit(rebirth_at_community()).await;
+    let (other, _) = app.submit(rebirth_in_ezhou()).await;
+
+    // Act + assert: tests/browser/flows/staff_scope.mjs.
+    run_flow("staff_scope", &app.base_url, json!({"own": own, "other": other})).await;
+
+    // Assert: the refused read left no trace on the other case.
+    let ezhou = app.login("demo-ezhou").await;
+    let (_, case) = app.read_as(&ezhou, &other).await;
+    let readers: Vec<&str> = case["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["by"]["username"].as_str())
+        .collect();
+    assert!(!readers.contains(&"demo-village"), "{readers:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_from_the_console_gives_the_applicant_the_complete_list() {
+    // Arrange
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (number, code) = app.submit(rebirth_at_community()).await;
+
+    // Act + assert: tests/browser/flows/staff_return.mjs.
+    run_flow("staff_return", &app.base_url, json!({"number": number, "code": code})).await;
+
+    // Assert
+    let (_, case) = app.track(&number, &code).await;
+    assert_eq!(case["state"], "returned");
+    assert_eq!(case["missing"].as_array().unwrap().len(), 2, "{case}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_shows_the_red_light_of_an_overdue_case() {
+    // Arrange: one case decided on the day it came, one left untouched for two months.
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (decided, _) = app.submit(rebirth_at_community()).await;
+    let county = app.login("demo-county").await;
+    let village = app.login("demo-village").await;
+    let (_, case) = app.read_as(&village, &decided).await;
+    let (status, _) = app
+        .act(&village, &decided, json!({"version": case["version"], "action": "pre_review"}))
+        .await;
+    assert_eq!(status, 200);
+    let (status, answer) = app
+        .act(&county, &decided, json!({"version": 2, "action": "approve", "basis": "符合条件"}))
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (late, _) = app.submit(rebirth_at_community()).await;
+    app.set_day("2026-05-06");
+    functions::sweep::run(&app.state).await.unwrap();
+
+    // Act + assert: tests/browser/flows/staff_dashboard.mjs.
+    run_flow("staff_dashboard", &app.base_url, json!({"late": late, "decided": decided})).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_issues_a_marital_status_proof_from_the_population_registry() {
+    // Arrange
+    let app = spawn_app_with_spa_on(DAY).await;
+
+    // Act + assert: tests/browser/flows/staff_window.mjs.
+    run_flow("staff_window", &app.base_url, json!({})).await;
+
+    // Assert: one case, entered by the window and issued there.
+    let village = app.login("demo-village").await;
+    let (_, queue) = app
+        .get_as(&village, "/api/staff/cases?service=marital_status_proof")
+        .await;
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{queue}");
+    assert_eq!(items[0]["state"], "issued");
+}

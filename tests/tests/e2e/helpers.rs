@@ -10,6 +10,15 @@ use functions::state::AppState;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+/// A valid 1×1 PNG.
+pub const PHOTO: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0xfc, 0xcf, 0xc0, 0x50,
+    0x0f, 0x00, 0x04, 0x85, 0x01, 0x80, 0x84, 0xa9, 0x8c, 0x21, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
 pub struct TestApp {
     pub base_url: String,
     pub client: reqwest::Client,
@@ -287,6 +296,21 @@ impl TestApp {
     }
 
     pub async fn submit(&self, situation: Value) -> (String, String) {
+        self.submit_with(situation, "application/pdf", b"%PDF-1.4\n% test\n")
+            .await
+    }
+
+    /// As [`TestApp::submit`], each material a real photo (a 1×1 PNG) the console can preview.
+    pub async fn submit_photos(&self, situation: Value) -> (String, String) {
+        self.submit_with(situation, "image/png", PHOTO).await
+    }
+
+    async fn submit_with(
+        &self,
+        situation: Value,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> (String, String) {
         let check = self.check(&situation).await;
         assert_eq!(check["eligible"], true, "{check}");
         let mut materials = Vec::new();
@@ -294,9 +318,7 @@ impl TestApp {
             if m["provided_by"] != "applicant" {
                 continue;
             }
-            let id = self
-                .upload_id("application/pdf", b"%PDF-1.4\n% test\n")
-                .await;
+            let id = self.upload_id(content_type, bytes).await;
             materials.push(json!({"code": m["code"], "attachments": [id]}));
         }
         let body = json!({
@@ -354,6 +376,20 @@ impl TestApp {
             .client
             .get(self.url(path))
             .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs JSON to `path` with a bearer token; answers (status, body).
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let res = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
             .send()
             .await
             .unwrap();

@@ -982,6 +982,19 @@ async fn supervision(app: &TestApp) {
     assert_eq!(office["decided"], 2);
     assert_eq!(office["median_days"], 0);
     assert_eq!(office["p90_days"], 12);
+    let bands: Vec<(String, u64)> = summary["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["days"].as_str().unwrap().to_string(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(bands, [("0".to_string(), 1), ("8–14".to_string(), 1)]);
     assert_eq!(csv_type, "text/csv; charset=utf-8");
     let mut lines = csv.trim_start_matches('\u{feff}').lines();
     assert!(
@@ -1226,3 +1239,54 @@ on_both_stores!(
     staff_in_scope_and_the_applicant_open_the_cases_own_scans_only,
     staff_in_scope_and_the_applicant_open_the_cases_own_scans_only_on_dynamodb
 );
+
+#[tokio::test]
+async fn the_window_reads_the_population_registry_to_issue_a_marital_status_proof() {
+    // Arrange
+    let app = spawn_app_on("2026-03-02").await;
+    let village = app.login("demo-village").await;
+    let county = app.login("demo-county").await;
+
+    // Act
+    let (found, person) = app
+        .post_as(
+            &village,
+            "/api/staff/registry",
+            &json!({"id_number": "500116199203040025"}),
+        )
+        .await;
+    let (absent, out_of_city) = app
+        .post_as(
+            &village,
+            "/api/staff/registry",
+            &json!({"id_number": "420704199001011231"}),
+        )
+        .await;
+    let (bad, bad_body) = app
+        .post_as(
+            &village,
+            "/api/staff/registry",
+            &json!({"id_number": "500116199203040026"}),
+        )
+        .await;
+    let (not_window, _) = app
+        .post_as(
+            &county,
+            "/api/staff/registry",
+            &json!({"id_number": "500116199203040025"}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(found, 200, "{person}");
+    assert_eq!(person["name"], "陈晓梅");
+    assert_eq!(person["marriage"], "first");
+    assert_eq!(person["children"].as_array().unwrap().len(), 1);
+    assert_eq!(person["hukou"], "500116001005");
+    assert_eq!(absent, 404);
+    assert_eq!(out_of_city["code"], "not_in_registry");
+    assert!(out_of_city["title"].as_str().unwrap().contains("承诺"));
+    assert_eq!(bad, 400);
+    assert_eq!(bad_body["errors"][0]["field"], "id_number");
+    assert_eq!(not_window, 403, "issuing on the spot is the window's");
+}

@@ -1,0 +1,234 @@
+//! The supervisor's dashboard (SPEC §5; 000 三(四)): per deciding office the counts by state,
+//! red lights and deemed issues, the processing-time distribution drawn as an SVG bar chart
+//! (no chart library), the red-lit cases themselves, and the summary as CSV.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::api;
+use crate::components::{Divisions, step_name};
+use crate::i18n::{bi, date, tr};
+use crate::pages::staff_login::{Login, StaffBar};
+use crate::pages::staff_queue::service_name;
+use crate::staff::{Session, Staff};
+
+#[component]
+pub fn StaffDashboard() -> impl IntoView {
+    let staff = Staff::get();
+    move || {
+        match staff.session() {
+        None => view! { <Login /> }.into_any(),
+        Some(s) if s.role != domain::roles::Role::Supervisor => view! {
+            <StaffBar session=s />
+            <h1>{move || tr("监督看板", "Supervision dashboard")}</h1>
+            <p class="notice" id="not-supervisor">{move || tr("监督看板仅供监督人员使用。", "The dashboard is for supervisors.")}</p>
+        }
+        .into_any(),
+        Some(s) => view! { <StaffBar session=s.clone() /> <Dashboard session=s /> }.into_any(),
+    }
+    }
+}
+
+#[component]
+fn Dashboard(session: Session) -> impl IntoView {
+    let staff = Staff::get();
+    let summary = RwSignal::new(None::<Value>);
+    let red = RwSignal::new(None::<Value>);
+    let failure = RwSignal::new(None::<String>);
+    let token = StoredValue::new(session.token.clone());
+    leptos::task::spawn_local(async move {
+        let t = token.get_value();
+        match api::staff_get("/api/supervision/summary", &t).await {
+            Ok(v) => summary.set(Some(v)),
+            Err(e) => {
+                staff.check(&e);
+                failure.set(Some(e.message()));
+            }
+        }
+        match api::queue(&t, &[("overdue", "true".into()), ("limit", "200".into())]).await {
+            Ok(v) => red.set(Some(v)),
+            Err(e) => failure.set(Some(e.message())),
+        }
+    });
+    let csv_failure = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let t = token.get_value();
+        leptos::task::spawn_local(async move {
+            match api::object_url("/api/supervision/summary?format=csv", &t).await {
+                Ok((url, _)) => {
+                    download(&url, "supervision.csv");
+                    let _ = web_sys::Url::revoke_object_url(&url);
+                }
+                Err(e) => csv_failure.set(Some(e.message())),
+            }
+        });
+    };
+    view! {
+        <h1>{move || tr("监督看板", "Supervision dashboard")}</h1>
+        {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{bi(&m)}</p> })}
+        {move || summary.get().map(|s| view! { <Summary summary=s /> })}
+        <p>
+            <button type="button" class="button secondary" id="export-csv" on:click=export>
+                {move || tr("导出 CSV", "Export CSV")}
+            </button>
+        </p>
+        {move || csv_failure.get().map(|m| view! { <p class="field-error" role="alert">{bi(&m)}</p> })}
+        <section class="panel" aria-labelledby="red-heading">
+            <h2 id="red-heading">{move || tr("亮红灯的案件（超过办理时限）", "Red lights: cases past a limit")}</h2>
+            {move || red.get().map(|r| {
+                let items = r["items"].as_array().cloned().unwrap_or_default();
+                if items.is_empty() {
+                    view! { <p id="no-red-lights">{move || tr("目前没有超时案件。", "No case is past its limit.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="red-lights" id="red-lights">
+                            {items.into_iter().map(|i| {
+                                let number = i["number"].as_str().unwrap_or_default().to_string();
+                                let service = i["service"].as_str().unwrap_or_default().to_string();
+                                let overdue: Vec<String> = i["overdue"].as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default();
+                                let due = i["next_due"].as_str().and_then(|s| domain::Date::parse(s).ok());
+                                view! {
+                                    <li class="red-light" data-number=number.clone()>
+                                        <span class="dot" aria-hidden="true"></span> <a href=format!("/staff/cases/{number}")>{number.clone()}</a> " "
+                                        {move || service_name(&service)} " · "
+                                        {move || overdue.iter().map(|s| step_name(s)).collect::<Vec<_>>().join("、")}
+                                        {move || due.map(|d| format!("（{}{}）", tr("应于 ", "due "), date(d)))}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+/// Saves a `blob:` URL as a file through a temporary link.
+fn download(url: &str, name: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+}
+
+#[component]
+fn Summary(summary: Value) -> impl IntoView {
+    let divisions = Divisions::get();
+    let offices = summary["offices"].as_array().cloned().unwrap_or_default();
+    for o in &offices {
+        if let Some(code) = o["office"].as_str() {
+            divisions.load_for(code, code.len());
+        }
+    }
+    let total = summary["total"].as_u64().unwrap_or(0);
+    let overdue = summary["overdue"].as_u64().unwrap_or(0);
+    let overdue_any = overdue > 0;
+    let bands = summary["distribution"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let n = |o: &Value, k: &str| o["by_state"][k].as_u64().unwrap_or(0);
+    view! {
+        <div class="stats">
+            <p class="stat"><span class="big" id="total-cases">{total}</span> {move || tr("件案件", " cases")}</p>
+            <p class="stat" class:alarm=overdue_any><span class="big" id="overdue-cases">{overdue}</span> {move || tr("件超时（红灯）", " past a limit")}</p>
+        </div>
+        <div class="table-wrap">
+            <table id="offices">
+                <caption>{move || tr("各决定单位办理情况", "By deciding office")}</caption>
+                <thead><tr>
+                    <th scope="col">{move || tr("单位", "Office")}</th>
+                    <th scope="col">{move || tr("总数", "Total")}</th>
+                    <th scope="col">{move || tr("办理中", "Pending")}</th>
+                    <th scope="col">{move || tr("已发证", "Issued")}</th>
+                    <th scope="col">{move || tr("退回", "Returned")}</th>
+                    <th scope="col">{move || tr("不予办理", "Refused")}</th>
+                    <th scope="col">{move || tr("超时", "Red lights")}</th>
+                    <th scope="col">{move || tr("办结天数中位数 / P90", "Median / p90 days")}</th>
+                    <th scope="col">{move || tr("视为同意发证", "Deemed issued")}</th>
+                </tr></thead>
+                <tbody>
+                    {offices.into_iter().map(|o| {
+                        let code = o["office"].as_str().unwrap_or_default().to_string();
+                        let pending = n(&o, "submitted") + n(&o, "pre_reviewed") + n(&o, "township_reviewed") + n(&o, "approved");
+                        let issued = n(&o, "issued") + n(&o, "delivered");
+                        let red = o["overdue"].as_u64().unwrap_or(0);
+                        let days = format!(
+                            "{} / {}",
+                            o["median_days"].as_i64().map_or("—".into(), |d| d.to_string()),
+                            o["p90_days"].as_i64().map_or("—".into(), |d| d.to_string())
+                        );
+                        let data_office = code.clone();
+                        let red_any = red > 0;
+                        view! {
+                            <tr data-office=data_office class:red-light=red_any>
+                                <th scope="row">{move || divisions.full_name(&code)}</th>
+                                <td>{o["total"].as_u64().unwrap_or(0)}</td>
+                                <td>{pending}</td>
+                                <td>{issued}</td>
+                                <td>{n(&o, "returned")}</td>
+                                <td>{n(&o, "refused")}</td>
+                                <td class="overdue" data-red=red.to_string()>{red_any.then(|| view! { <span class="dot" aria-hidden="true"></span> })}{red}</td>
+                                <td>{days}</td>
+                                <td>{o["deemed_issues"].as_u64().unwrap_or(0)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Chart bands=bands />
+    }
+}
+
+/// Decided cases by days from acceptance to decision, as bars.
+#[component]
+fn Chart(bands: Vec<Value>) -> impl IntoView {
+    let counts: Vec<(String, u64)> = bands
+        .iter()
+        .map(|b| {
+            (
+                b["days"].as_str().unwrap_or_default().to_string(),
+                b["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let max = counts.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
+    let (width, height, base) = (60.0_f64, 120.0_f64, 150.0_f64);
+    let description = counts
+        .iter()
+        .map(|(d, c)| format!("{d}: {c}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <figure class="chart">
+            <svg id="processing-chart" viewBox=format!("0 0 {} 180", counts.len() as f64 * width + 20.0) role="img"
+                aria-label=move || format!("{}{}", tr("办结用时分布（天）：", "Processing days: "), description)>
+                {counts.iter().enumerate().map(|(i, (label, count))| {
+                    let h = *count as f64 / max as f64 * height;
+                    let x = 20.0 + i as f64 * width;
+                    view! {
+                        <g class="bar" data-days=label.clone() data-count=count.to_string()>
+                            <rect x=x y=base - h width=width - 16.0 height=h fill="#1d5fa8" />
+                            <text x=x + (width - 16.0) / 2.0 y=base - h - 4.0 text-anchor="middle" font-size="12">{count.to_string()}</text>
+                            <text x=x + (width - 16.0) / 2.0 y=base + 16.0 text-anchor="middle" font-size="12">{label.clone()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+                <line x1="16" y1=base x2=counts.len() as f64 * width + 16.0 y2=base stroke="#333" />
+            </svg>
+            <figcaption>{move || tr("已办结案件的办理用时分布（受理至决定，天）", "Decided cases by days from acceptance to decision")}</figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,156 @@
+//! The window's look-up in the population database (全员人口数据库), from which window staff
+//! issue the 婚育情况证明 on the spot instead of sending the applicant to the hukou place
+//! (SPEC §1, §3; 003 三(二); 004 三(三)): `POST /api/staff/registry`.
+//!
+//! The ID number travels in the body, never in the URL, so it stays out of access logs. A
+//! person not in the registry is an out-of-city applicant: the answer says so, and the window
+//! takes a signed commitment and verifies by phone or letter (003 三(二)).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Json, Router, routing::post};
+use domain::IdNumber;
+use domain::roles::Role;
+use serde_json::{Value, json};
+
+use crate::auth::Staff;
+use crate::errors;
+use crate::ports::{PopulationRegistry, RegistryPerson};
+use crate::problem::{JsonBody, Problem};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/staff/registry", post(lookup))
+}
+
+fn not_in_registry() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not_in_registry",
+        "人口库中没有此人：按外地户籍办理——申请人签署承诺书，窗口以电话或函件核实（003 三(二)）",
+        "Not in the population database: treat as out-of-city — the applicant signs a commitment and the window verifies by phone or letter (003 三(二))",
+    )
+}
+
+async fn lookup(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, Problem> {
+    // Only the window roles issue on the spot (SPEC §5).
+    if !matches!(claims.role, Role::VillageClerk | Role::TownshipOfficer) {
+        return Err(errors::forbidden_role());
+    }
+    let id = match body.get("id_number").and_then(Value::as_str) {
+        Some(s) => IdNumber::parse(s.trim()).map_err(|e| {
+            Problem::invalid_request(&[
+                json!({"code": "invalid_field", "field": "id_number", "message": e.to_string()}),
+            ])
+        })?,
+        None => {
+            return Err(Problem::invalid_request(&[
+                json!({"code": "invalid_field", "field": "id_number", "message": "须提供身份证号码 / an ID number is required"}),
+            ]));
+        }
+    };
+    let person = state.registry.person(&id);
+    tracing::info!(by = %claims.sub, person = %id, found = person.is_some(), "population registry read");
+    let person = person.ok_or_else(not_in_registry)?;
+    Ok(Json(view(&person)))
+}
+
+fn view(p: &RegistryPerson) -> Value {
+    json!({
+        "name": p.name,
+        "id_number": p.id_number.expose(),
+        "marriage": p.marriage,
+        "spouse": p.spouse.as_ref().map(|(name, id)| json!({"name": name, "id_number": id.expose()})),
+        "children": p.children.iter().map(|born| json!({"born": born})).collect::<Vec<_>>(),
+        "hukou": p.hukou.to_string(),
+        "source": p.source,
+    })
+}
+
+/// The local stand-in for the provincial population platform: a few demo residents of the
+/// demo accounts' divisions (江津区), so a local run can show the window issuing a 婚育情况证明.
+/// It confirms no material, so every material is still asked for, as with no registry.
+#[derive(Debug, Clone)]
+pub struct DemoPopulationRegistry {
+    people: Vec<RegistryPerson>,
+}
+
+impl DemoPopulationRegistry {
+    pub fn new() -> DemoPopulationRegistry {
+        let parse = |s: &str| IdNumber::parse(s).ok();
+        let date = |s: &str| domain::Date::parse(s).ok();
+        let division = |s: &str| domain::DivisionCode::parse(s).ok();
+        let mut people = Vec::new();
+        let demo = "全员人口数据库（本地演示数据）";
+        if let (Some(id), Some(spouse), Some(born), Some(hukou)) = (
+            parse("500116199203040025"),
+            parse("50011619900605003X"),
+            date("2020-05-12"),
+            division("500116001005"),
+        ) {
+            people.push(RegistryPerson {
+                name: "陈晓梅".into(),
+                id_number: id,
+                marriage: domain::contract::Marriage::First,
+                spouse: Some(("刘建国".into(), spouse)),
+                children: vec![born],
+                hukou,
+                source: demo.into(),
+            });
+        }
+        if let (Some(id), Some(hukou)) = (parse("500116198911200048"), division("500116001005")) {
+            people.push(RegistryPerson {
+                name: "周丽".into(),
+                id_number: id,
+                marriage: domain::contract::Marriage::Unmarried,
+                spouse: None,
+                children: Vec::new(),
+                hukou,
+                source: demo.into(),
+            });
+        }
+        DemoPopulationRegistry { people }
+    }
+}
+
+impl Default for DemoPopulationRegistry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PopulationRegistry for DemoPopulationRegistry {
+    fn confirmed(&self, _id_number: &IdNumber) -> Vec<domain::materials::MaterialCode> {
+        Vec::new()
+    }
+
+    fn person(&self, id_number: &IdNumber) -> Option<RegistryPerson> {
+        self.people
+            .iter()
+            .find(|p| p.id_number.expose() == id_number.expose())
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_registry_knows_its_residents_and_no_one_else() {
+        let registry = DemoPopulationRegistry::new();
+        let known = IdNumber::parse("500116199203040025").unwrap();
+        let unknown = IdNumber::parse("420704199001011231").unwrap();
+
+        let person = registry.person(&known).unwrap();
+
+        assert_eq!(registry.people.len(), 2, "every demo ID number parses");
+        assert_eq!(person.name, "陈晓梅");
+        assert_eq!(person.children.len(), 1);
+        assert!(registry.person(&unknown).is_none());
+    }
+}

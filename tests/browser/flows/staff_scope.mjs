@@ -1,0 +1,20 @@
+// Issue 7: a village clerk sees their community's case and not another division's — neither
+// in the queue nor by typing its number.
+import assert from 'node:assert/strict';
+import { staffLogin } from './common.mjs';
+
+export default async function staffScope({ page, baseUrl, shot, args, expectConsoleError }) {
+  await staffLogin(page, baseUrl, 'demo-village');
+  await page.locator(`#queue tr[data-number="${args.own}"]`).waitFor();
+  assert.equal(await page.locator(`#queue tr[data-number="${args.other}"]`).count(), 0);
+  await shot('queue');
+
+  expectConsoleError(/403/);
+  await page.locator('#queue-search').fill(args.other);
+  await page.locator('#queue-open').click();
+  const failure = page.locator('#case-failure[data-out-of-scope="true"]');
+  await failure.waitFor();
+  assert.match(await failure.textContent(), /辖区/);
+  assert.equal(await page.locator('#applicant-name').count(), 0, 'nothing of the case is shown');
+  await shot('out-of-scope');
+}
