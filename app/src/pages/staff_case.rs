@@ -58,9 +58,67 @@ enum Notice {
     Failed(String),
 }
 
+/// What the staff member has written into the action forms. Kept above the case view, so a
+/// reload — after someone else acted first — loses none of it.
+#[derive(Debug, Clone, Copy)]
+struct ActionDraft {
+    ticked: RwSignal<Vec<MaterialCode>>,
+    note: RwSignal<String>,
+    agree: RwSignal<bool>,
+    opinion: RwSignal<String>,
+    basis: RwSignal<String>,
+    refusal: RwSignal<String>,
+    ask_to: RwSignal<Option<domain::DivisionCode>>,
+    question: RwSignal<String>,
+    reply: RwSignal<String>,
+    method: RwSignal<Option<String>>,
+    address: RwSignal<Option<String>>,
+    reasons: RwSignal<String>,
+}
+
+impl ActionDraft {
+    fn new() -> ActionDraft {
+        ActionDraft {
+            ticked: RwSignal::new(Vec::new()),
+            note: RwSignal::new(String::new()),
+            agree: RwSignal::new(true),
+            opinion: RwSignal::new(String::new()),
+            basis: RwSignal::new(String::new()),
+            refusal: RwSignal::new(String::new()),
+            ask_to: RwSignal::new(None),
+            question: RwSignal::new(String::new()),
+            reply: RwSignal::new(String::new()),
+            method: RwSignal::new(None),
+            address: RwSignal::new(None),
+            reasons: RwSignal::new(String::new()),
+        }
+    }
+
+    /// After an action went through, its text is spent.
+    fn clear(self) {
+        self.ticked.set(Vec::new());
+        for text in [
+            self.note,
+            self.opinion,
+            self.basis,
+            self.refusal,
+            self.question,
+            self.reply,
+            self.reasons,
+        ] {
+            text.set(String::new());
+        }
+        self.agree.set(true);
+        self.ask_to.set(None);
+        self.method.set(None);
+        self.address.set(None);
+    }
+}
+
 #[component]
 fn CasePage(session: Session, number: String) -> impl IntoView {
     let staff = Staff::get();
+    let draft = ActionDraft::new();
     let case = RwSignal::new(None::<Value>);
     let failure = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<Notice>);
@@ -89,6 +147,7 @@ fn CasePage(session: Session, number: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::staff_action(&n, &t, &body).await {
                 Ok(v) => {
+                    draft.clear();
                     case.set(Some(v));
                     notice.set(Some(Notice::Done(action)));
                 }
@@ -125,12 +184,17 @@ fn CasePage(session: Session, number: String) -> impl IntoView {
                 <a href="/staff">{move || tr("返回待办案件", "Back to the queue")}</a>
             }
         })}
-        {move || case.get().map(|c| view! { <CaseDetail case=c session=session.clone() act=act /> })}
+        {move || case.get().map(|c| view! { <CaseDetail case=c session=session.clone() act=act draft=draft /> })}
     }
 }
 
 #[component]
-fn CaseDetail(case: Value, session: Session, act: Callback<Value>) -> impl IntoView {
+fn CaseDetail(
+    case: Value,
+    session: Session,
+    act: Callback<Value>,
+    draft: ActionDraft,
+) -> impl IntoView {
     let divisions = Divisions::get();
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let state = case["state"].as_str().unwrap_or_default().to_string();
@@ -177,7 +241,13 @@ fn CaseDetail(case: Value, session: Session, act: Callback<Value>) -> impl IntoV
         {case["deemed_issue"].as_bool().unwrap_or(false).then(|| view! {
             <p class="notice">{move || tr("逾期视为同意，已发证（000 二(二)5）", "Deemed issued after the limit (000 二(二)5)")}</p>
         })}
-        <Actions case=case.clone() session=session.clone() answer=answer.clone() act=act />
+        // Wide screens: the case on the left, what to do with it beside it; phones: the
+        // actions first, as they are what the visit is for.
+        <div class="case-layout">
+        <aside class="case-actions">
+            <Actions case=case.clone() session=session.clone() answer=answer.clone() act=act draft=draft />
+        </aside>
+        <div class="case-main">
         <Applicant case=case.clone() token=session.token.clone() />
         <Materials case=case.clone() token=session.token.clone() />
         <section class="panel" aria-labelledby="check-heading">
@@ -199,6 +269,8 @@ fn CaseDetail(case: Value, session: Session, act: Callback<Value>) -> impl IntoV
         <Verifications case=case.clone() />
         <Timeline case=case.clone() />
         <Audit case=case />
+        </div>
+        </div>
     }
 }
 
@@ -606,6 +678,7 @@ fn Actions(
     session: Session,
     answer: Option<EligibilityAnswer>,
     act: Callback<Value>,
+    draft: ActionDraft,
 ) -> impl IntoView {
     let available: Vec<ActionKind> = case["available_actions"]
         .as_array()
@@ -642,28 +715,38 @@ fn Actions(
                 .collect()
         })
         .unwrap_or_default();
-    let ticked = RwSignal::new(Vec::<MaterialCode>::new());
-    let note = RwSignal::new(String::new());
-    let agree = RwSignal::new(true);
-    let opinion = RwSignal::new(String::new());
-    let basis = RwSignal::new(String::new());
-    let refusal = RwSignal::new(String::new());
-    let ask_to = RwSignal::new(None::<domain::DivisionCode>);
-    let question = RwSignal::new(String::new());
-    let reply = RwSignal::new(String::new());
-    let method = RwSignal::new(
-        case["delivery_requested"]["method"]
-            .as_str()
-            .unwrap_or("pickup")
-            .to_string(),
-    );
-    let address = RwSignal::new(
-        case["delivery_requested"]["address"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    );
-    let revoke_reasons = RwSignal::new(String::new());
+    let ActionDraft {
+        ticked,
+        note,
+        agree,
+        opinion,
+        basis,
+        refusal,
+        ask_to,
+        question,
+        reply,
+        reasons: revoke_reasons,
+        ..
+    } = draft;
+    // The delivery the applicant asked for, unless the staff member has chosen otherwise.
+    if draft.method.get_untracked().is_none() {
+        draft.method.set(Some(
+            case["delivery_requested"]["method"]
+                .as_str()
+                .unwrap_or("pickup")
+                .to_string(),
+        ));
+    }
+    if draft.address.get_untracked().is_none() {
+        draft.address.set(Some(
+            case["delivery_requested"]["address"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        ));
+    }
+    let method = draft.method;
+    let address = draft.address;
     let open_verification = case["verifications"].as_array().and_then(|vs| {
         vs.iter().find(|v| v["answered_on"].is_null()).map(|v| {
             (
@@ -835,20 +918,20 @@ fn Actions(
                         let id = format!("deliver-{m}");
                         view! {
                             <div class="field choice">
-                                <input type="radio" name="deliver" id=id.clone() prop:checked=move || method.get() == m on:change=move |_| method.set(m.to_string()) />
+                                <input type="radio" name="deliver" id=id.clone() prop:checked=move || method.get().as_deref() == Some(m) on:change=move |_| method.set(Some(m.to_string())) />
                                 <label for=id>{move || delivery_name(m)}</label>
                             </div>
                         }
                     }).collect_view()}
-                    <Show when=move || method.get() == "express_cod">
+                    <Show when=move || method.get().as_deref() == Some("express_cod")>
                         <div class="field">
                             <label for="deliver-address">{move || tr("快递地址", "Address")}</label>
-                            <input type="text" id="deliver-address" prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev)) />
+                            <input type="text" id="deliver-address" prop:value=move || address.get().unwrap_or_default() on:input=move |ev| address.set(Some(event_target_value(&ev))) />
                         </div>
                     </Show>
                     <button type="button" class="button secondary" id="do-deliver" on:click=move |_| {
-                        let m = method.get_untracked();
-                        let delivery = if m == "express_cod" { json!({"method": m, "address": address.get_untracked().trim()}) } else { json!({"method": m}) };
+                        let m = method.get_untracked().unwrap_or_else(|| "pickup".into());
+                        let delivery = if m == "express_cod" { json!({"method": m, "address": address.get_untracked().unwrap_or_default().trim()}) } else { json!({"method": m}) };
                         send(json!({"action": "deliver", "delivery": delivery}));
                     }>{move || tr("记录送达", "Record delivery")}</button>
                 </fieldset>

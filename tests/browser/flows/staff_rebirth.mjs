@@ -97,9 +97,10 @@ export default async function staffRebirth({ page, baseUrl, shot, args, expectCo
   await page.locator('#action-conflict').waitFor();
   await page.locator('#seals li[data-level="county"]').waitFor();
   await caseState(page, 'township_reviewed');
+  // What was written is still there.
+  assert.match(await page.locator('#approve-basis').inputValue(), /经审查/);
   await shot('conflict');
 
-  await pickTemplate(page, 'approve-template');
   await page.locator('#do-approve').click();
   await caseState(page, 'approved');
   await page.locator('#timeline li[data-action="approve"]', { hasText: '批准：经审查' }).waitFor();

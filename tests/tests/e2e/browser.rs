@@ -141,7 +141,10 @@ async fn a_township_officer_and_a_county_approver_take_a_rebirth_case_to_issue()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert!(audit.contains(&"reveal_id_numbers"), "{audit:?}");
-    assert!(audit.iter().any(|a| a.starts_with("read_attachment")), "{audit:?}");
+    assert!(
+        audit.iter().any(|a| a.starts_with("read_attachment")),
+        "{audit:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,7 +155,12 @@ async fn a_village_clerk_cannot_see_another_divisions_case() {
     let (other, _) = app.submit(rebirth_in_ezhou()).await;
 
     // Act + assert: tests/browser/flows/staff_scope.mjs.
-    run_flow("staff_scope", &app.base_url, json!({"own": own, "other": other})).await;
+    run_flow(
+        "staff_scope",
+        &app.base_url,
+        json!({"own": own, "other": other}),
+    )
+    .await;
 
     // Assert: the refused read left no trace on the other case.
     let ezhou = app.login("demo-ezhou").await;
@@ -173,7 +181,12 @@ async fn a_return_from_the_console_gives_the_applicant_the_complete_list() {
     let (number, code) = app.submit(rebirth_at_community()).await;
 
     // Act + assert: tests/browser/flows/staff_return.mjs.
-    run_flow("staff_return", &app.base_url, json!({"number": number, "code": code})).await;
+    run_flow(
+        "staff_return",
+        &app.base_url,
+        json!({"number": number, "code": code}),
+    )
+    .await;
 
     // Assert
     let (_, case) = app.track(&number, &code).await;
@@ -190,11 +203,19 @@ async fn the_dashboard_shows_the_red_light_of_an_overdue_case() {
     let village = app.login("demo-village").await;
     let (_, case) = app.read_as(&village, &decided).await;
     let (status, _) = app
-        .act(&village, &decided, json!({"version": case["version"], "action": "pre_review"}))
+        .act(
+            &village,
+            &decided,
+            json!({"version": case["version"], "action": "pre_review"}),
+        )
         .await;
     assert_eq!(status, 200);
     let (status, answer) = app
-        .act(&county, &decided, json!({"version": 2, "action": "approve", "basis": "符合条件"}))
+        .act(
+            &county,
+            &decided,
+            json!({"version": 2, "action": "approve", "basis": "符合条件"}),
+        )
         .await;
     assert_eq!(status, 200, "{answer}");
     let (late, _) = app.submit(rebirth_at_community()).await;
@@ -202,7 +223,12 @@ async fn the_dashboard_shows_the_red_light_of_an_overdue_case() {
     functions::sweep::run(&app.state).await.unwrap();
 
     // Act + assert: tests/browser/flows/staff_dashboard.mjs.
-    run_flow("staff_dashboard", &app.base_url, json!({"late": late, "decided": decided})).await;
+    run_flow(
+        "staff_dashboard",
+        &app.base_url,
+        json!({"late": late, "decided": decided}),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
