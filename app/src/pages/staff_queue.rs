@@ -58,6 +58,7 @@ fn Queue(session: Session) -> impl IntoView {
     let service = RwSignal::new(String::new());
     let overdue = RwSignal::new(false);
     let office = RwSignal::new(String::new());
+    let limit = RwSignal::new("50".to_string());
     let search = RwSignal::new(String::new());
     // The cursors of the pages before this one, for "previous".
     let cursors = RwSignal::new(Vec::<String>::new());
@@ -79,6 +80,7 @@ fn Queue(session: Session) -> impl IntoView {
                 },
             ),
             ("division", office.get_untracked()),
+            ("limit", limit.get_untracked()),
             ("cursor", cursor.get_untracked()),
         ];
         leptos::task::spawn_local(async move {
@@ -166,6 +168,12 @@ fn Queue(session: Session) -> impl IntoView {
                         let label = format!("{}{}", "\u{3000}".repeat((code.len() - 6) / 3), name);
                         view! { <option value=code>{label}</option> }
                     }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-limit">{move || tr("每页", "Per page")}</label>
+                <select id="filter-limit" on:change=move |ev| limit.set(event_target_value(&ev))>
+                    {["10", "50", "200"].into_iter().map(|n| view! { <option value=n selected=n == "50">{n}</option> }).collect_view()}
                 </select>
             </div>
             <div class="field choice">

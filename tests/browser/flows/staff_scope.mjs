@@ -9,6 +9,17 @@ export default async function staffScope({ page, baseUrl, shot, args, expectCons
   assert.equal(await page.locator(`#queue tr[data-number="${args.other}"]`).count(), 0);
   await shot('queue');
 
+  // Pages of ten: the eleventh case is on the second page, and back again.
+  await page.locator('#filter-limit').selectOption('10');
+  await page.locator('#filter-apply').click();
+  await page.locator('#queue-count', { hasText: /本页 10 件/ }).waitFor();
+  await page.locator('#queue-next').click();
+  await page.locator('#queue-count', { hasText: /本页 1 件/ }).waitFor();
+  assert.ok(await page.locator('#queue-next').isDisabled(), 'the last page');
+  await page.locator('#queue-previous').click();
+  await page.locator('#queue-count', { hasText: /本页 10 件/ }).waitFor();
+  assert.ok(await page.locator('#queue-previous').isDisabled(), 'the first page');
+
   expectConsoleError(/403/);
   await page.locator('#queue-search').fill(args.other);
   await page.locator('#queue-open').click();

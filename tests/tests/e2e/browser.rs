@@ -148,11 +148,15 @@ async fn a_township_officer_and_a_county_approver_take_a_rebirth_case_to_issue()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_village_clerk_cannot_see_another_divisions_case() {
+async fn a_village_clerk_cannot_see_another_divisions_case_and_pages_through_their_own() {
     // Arrange
     let app = spawn_app_with_spa_on(DAY).await;
     let (own, _) = app.submit(rebirth_at_community()).await;
     let (other, _) = app.submit(rebirth_in_ezhou()).await;
+    // Ten more of the community's, for two pages of ten.
+    for _ in 0..10 {
+        app.submit(rebirth_at_community()).await;
+    }
 
     // Act + assert: tests/browser/flows/staff_scope.mjs.
     run_flow(
@@ -247,4 +251,40 @@ async fn the_window_issues_a_marital_status_proof_from_the_population_registry()
     let items = queue["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{queue}");
     assert_eq!(items[0]["state"], "issued");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verification_across_provinces_is_asked_answered_and_the_case_delivered() {
+    // Arrange: a re-birth case pre-reviewed by the community.
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (number, _) = app.submit(rebirth_at_community()).await;
+    let village = app.login("demo-village").await;
+    let (_, case) = app.read_as(&village, &number).await;
+    let (status, _) = app
+        .act(
+            &village,
+            &number,
+            json!({"version": case["version"], "action": "pre_review"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Act + assert: tests/browser/flows/staff_verification.mjs.
+    run_flow(
+        "staff_verification",
+        &app.base_url,
+        json!({"number": number}),
+    )
+    .await;
+
+    // Assert
+    let county = app.login("demo-county").await;
+    let (_, case) = app.read_as(&county, &number).await;
+    assert_eq!(case["state"], "delivered");
+    assert_eq!(case["verifications"][0]["to"], "420704");
+    assert!(
+        case["verifications"][0]["answered_on"].is_string(),
+        "{case}"
+    );
+    assert_eq!(case["delivery"]["method"], "express_cod");
 }
