@@ -463,3 +463,33 @@ pub fn limit_words(limit: domain::TimeLimit) -> String {
         (n, domain::TimeUnit::Days, Lang::En) => format!("{n} days"),
     }
 }
+
+/// Over the check and the form while window staff enter an application for a walk-in
+/// applicant, so nobody mistakes it for the applicant's own visit; ends window mode on request.
+#[component]
+pub fn WindowBanner() -> impl IntoView {
+    let draft = crate::state::Draft::get();
+    let staff = crate::staff::Staff::get();
+    let location = leptos_router::hooks::use_location();
+    let end = move |_| {
+        draft.window.set(false);
+        draft.clear_application();
+    };
+    move || {
+        let path = location.pathname.get();
+        let on_form = path.starts_with("/check/") || path.starts_with("/apply");
+        (draft.window.get() && on_form)
+            .then(|| staff.session())
+            .flatten()
+            .map(|s| {
+                view! {
+                    <p class="window-banner" id="window-mode" role="status">
+                        {move || tr("窗口受理：", "At the window: ")}
+                        <strong>{s.display_name.clone()}</strong>
+                        {move || tr(" 为到场申请人填写，提交后以您的名义受理。", " is entering this for a walk-in applicant; it is submitted in your name.")}
+                        " " <a href="/staff/window" on:click=end>{move || tr("结束窗口受理", "Leave window mode")}</a>
+                    </p>
+                }
+            })
+    }
+}

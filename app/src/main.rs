@@ -35,6 +35,7 @@ fn App() -> impl IntoView {
                 <LangToggle />
             </header>
             <main id="main" class="page" tabindex="-1">
+                <components::WindowBanner />
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::home::Home />
                     <Route path=path!("/guide/:service") view=pages::guide::Guide />

@@ -22,6 +22,7 @@ export default async function staffWindow({ page, baseUrl, shot, expectConsoleEr
 
   // The applicant's own check, answered from the registry.
   await page.locator('#outcome[data-eligible="true"]').waitFor();
+  await page.locator('#window-mode', { hasText: '四牌坊社区' }).waitFor();
   await page.locator('#start-application').click();
   assert.equal(await page.locator('#applicant-name').inputValue(), '陈晓梅');
   assert.equal(await page.locator('#applicant-id').inputValue(), '500116199203040025');
