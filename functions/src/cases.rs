@@ -669,12 +669,17 @@ fn audit_only(e: &Event) -> bool {
     e.action == READ_ACTION || e.action == REVEAL_ACTION || e.action.starts_with(ATTACHMENT_ACTION)
 }
 
-/// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope, audited.
+/// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope who work the case,
+/// audited. Supervisors read cases to oversee deadlines, which masked numbers serve; they are
+/// refused the full numbers (data minimisation, 吉林 art. 13).
 async fn reveal(
     State(state): State<AppState>,
     Path(number): Path<String>,
     crate::auth::Staff(claims): crate::auth::Staff,
 ) -> Result<Json<Value>, Problem> {
+    if claims.role == domain::roles::Role::Supervisor {
+        return Err(errors::forbidden_role());
+    }
     let (record, _, _) =
         audited_staff_read(&state, &number, &claims.actor(), REVEAL_ACTION).await?;
     let a = &record.applicant;

@@ -248,7 +248,7 @@ fn CaseDetail(
             <Actions case=case.clone() session=session.clone() answer=answer.clone() act=act draft=draft />
         </aside>
         <div class="case-main">
-        <Applicant case=case.clone() token=session.token.clone() />
+        <Applicant case=case.clone() token=session.token.clone() may_reveal=session.role != domain::roles::Role::Supervisor />
         <Materials case=case.clone() token=session.token.clone() />
         <section class="panel" aria-labelledby="check-heading">
             <h2 id="check-heading">{move || tr("条件复核（按申请时的情况重新计算）", "Eligibility re-checked (on the facts as submitted)")}</h2>
@@ -275,7 +275,7 @@ fn CaseDetail(
 }
 
 #[component]
-fn Applicant(case: Value, token: String) -> impl IntoView {
+fn Applicant(case: Value, token: String, may_reveal: bool) -> impl IntoView {
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let a = case["applicant"].clone();
     let revealed = RwSignal::new(None::<Value>);
@@ -322,7 +322,7 @@ fn Applicant(case: Value, token: String) -> impl IntoView {
                     <dd>{move || delivery_name(&m)} {address.clone().map(|a| format!("：{a}"))}</dd>
                 })}
             </dl>
-            <Show when=move || revealed.get().is_none()>
+            <Show when=move || may_reveal && revealed.get().is_none()>
                 <button type="button" class="button secondary" id="reveal-id" on:click=reveal.clone()>
                     {move || tr("显示完整身份证号码（将记入审计）", "Show full ID numbers (recorded in the audit trail)")}
                 </button>
@@ -573,7 +573,7 @@ fn Audit(case: Value) -> impl IntoView {
     view! {
         <details class="panel">
             <summary><h2 class="inline-heading">{move || tr("审计记录（每次查阅和变更）", "Audit trail (every read and change)")}</h2></summary>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=move || tr("审计记录", "Audit trail")>
                 <table id="audit">
                     <thead><tr>
                         <th scope="col">{move || tr("时间", "When")}</th>

@@ -144,7 +144,7 @@ fn Summary(summary: Value) -> impl IntoView {
             <p class="stat"><span class="big" id="total-cases">{total}</span> {move || tr("件案件", " cases")}</p>
             <p class="stat" class:alarm=overdue_any><span class="big" id="overdue-cases">{overdue}</span> {move || tr("件超时（红灯）", " past a limit")}</p>
         </div>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || tr("各决定单位办理情况", "By deciding office")>
             <table id="offices">
                 <caption>{move || tr("各决定单位办理情况", "By deciding office")}</caption>
                 <thead><tr>

@@ -16,9 +16,21 @@ use crate::staff::{Session, Staff};
 #[component]
 pub fn StaffQueue() -> impl IntoView {
     let staff = Staff::get();
-    move || match staff.session() {
+    move || {
+        match staff.session() {
         None => view! { <Login /> }.into_any(),
+        // Administrators manage accounts and have no access to cases (SPEC §5).
+        Some(s) if s.role == domain::roles::Role::Admin => view! {
+            <StaffBar session=s />
+            <h1>{move || tr("待办案件", "Work queue")}</h1>
+            <p class="notice" id="admin-no-cases">{move || tr(
+                "系统管理员管理工作人员账号（/api/admin/staff），不能查阅案件。",
+                "Administrators manage staff accounts (/api/admin/staff) and have no access to cases.",
+            )}</p>
+        }
+        .into_any(),
         Some(s) => view! { <StaffBar session=s.clone() /> <Queue session=s /> }.into_any(),
+    }
     }
 }
 
@@ -193,7 +205,7 @@ fn Queue(session: Session) -> impl IntoView {
                     {move || format!("{}{}{}", tr("本页 ", "This page: "), items_len(&p), tr(" 件（按最近期限排序，超时在前）", " cases (nearest deadline first, red lights first)"))}
                     {format!(" · {today}")}
                 </p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=move || tr("待办案件列表", "Cases")>
                     <table class="queue" id="queue">
                         <caption class="visually-hidden">{move || tr("待办案件列表", "Cases")}</caption>
                         <thead><tr>

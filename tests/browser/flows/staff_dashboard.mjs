@@ -29,4 +29,16 @@ export default async function staffDashboard({ page, baseUrl, shot, args }) {
   const csv = await readFile(await download.path(), 'utf8');
   assert.match(csv, /^\uFEFFoffice,name,total/);
   assert.match(csv, /500116,"重庆市江津区",2,/);
+
+  // The console in English too.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Supervision dashboard' }).waitFor();
+  await page.getByRole('heading', { level: 2, name: 'Red lights: cases past a limit' }).waitFor();
+  await page.locator('#staff-who', { hasText: 'Supervisor' }).waitFor();
+  await shot('dashboard-en');
+  await page.locator(`#red-lights li[data-number="${args.late}"] a`).click();
+  await page.locator('#red-flag', { hasText: 'Past its limit: Decision' }).waitFor();
+  await page.locator('#no-actions', { hasText: 'nothing for you to do' }).waitFor();
+  assert.equal(await page.locator('#reveal-id').count(), 0, 'supervisors see masked numbers only');
+  await shot('case-en');
 }

@@ -579,6 +579,19 @@ async fn full_path(app: &TestApp) {
         .unwrap();
     assert_eq!(revealed["applicant"]["id_number"], "420704199001011231");
     assert_eq!(revealed["spouse"]["id_number"], "500116199203040025");
+    let supervisor = app.login("demo-supervisor").await;
+    let (supervisor_status, supervisor_body) = app
+        .post_as(
+            &supervisor,
+            &format!("/api/cases/{number}/reveal"),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(
+        supervisor_status, 403,
+        "supervisors oversee with masked numbers"
+    );
+    assert!(supervisor_body.get("applicant").is_none());
     let (_, after) = app.read_as(&county, &number).await;
     let reveal = after["audit"]
         .as_array()
