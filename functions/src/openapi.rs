@@ -166,7 +166,7 @@ pub fn document() -> Value {
                 "requestBody": json_body(json!({"type": "object", "required": ["version", "action"], "properties": {
                     "version": {"type": "integer"}, "action": {"type": "string"},
                     "missing": {"type": "array", "items": {"type": "string"}}, "note": {"type": "string"},
-                    "agree": {"type": "boolean"}, "opinion": {"type": "string"}, "reasons": {"type": "array", "items": {"type": "string"}},
+                    "agree": {"type": "boolean"}, "opinion": {"type": "string"}, "basis": {"type": "string", "description": "approve: the written basis (optional in the API, kept with the decision)"}, "reasons": {"type": "array", "items": {"type": "string"}},
                     "to": {"type": "string"}, "question": {"type": "string"}, "id": {"type": "integer"}, "answer": {"type": "string"},
                     "delivery": {"type": "object"}, "materials": {"type": "array", "items": provided}}})),
                 "responses": {"200": ok("the case after the step", json!({"type": "object"})), "400": problem("malformed; every bad field"),
