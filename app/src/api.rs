@@ -341,6 +341,11 @@ pub async fn reveal(number: &str, token: &str) -> Result<Value, ApiError> {
     .await
 }
 
+/// `GET /api/cases/{number}/attachments/{id}`: the URL of a scan the case attached.
+pub fn attachment_url(number: &str, id: &str) -> String {
+    format!("/api/cases/{}/attachments/{}", encode(number), encode(id))
+}
+
 /// Fetches a protected file (a scan, the CSV export) and answers a `blob:` URL for it and its
 /// type; the caller revokes the URL when done with it.
 pub async fn object_url(url: &str, token: &str) -> Result<(String, String), ApiError> {

@@ -194,9 +194,16 @@ fn spa_service(dir: &Path) -> Result<Router, LocalError> {
 /// extension is a client-side route and gets index.html; a missing file is a plain 404 (never
 /// the SPA's page, which a script fetching data would take for the data).
 async fn client_routes(mut req: axum::extract::Request) -> axum::extract::Request {
-    let last = req.uri().path().rsplit('/').next().unwrap_or_default();
+    let path = req.uri().path();
+    let last = path.rsplit('/').next().unwrap_or_default();
     if !last.contains('.') {
-        *req.uri_mut() = axum::http::Uri::from_static("/index.html");
+        // The console is a bundle of its own, so applicants never download its code.
+        let page = if path == "/staff" || path.starts_with("/staff/") {
+            "/console/index.html"
+        } else {
+            "/index.html"
+        };
+        *req.uri_mut() = axum::http::Uri::from_static(page);
     }
     req
 }

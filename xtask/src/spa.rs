@@ -11,19 +11,40 @@ pub fn dist_dir() -> PathBuf {
     root().join("app").join("dist")
 }
 
-/// `trunk build --release`, then a `.br` and `.gz` beside each text/wasm asset, which the
-/// local server sends to browsers that accept them.
+/// Where the staff console's bundle goes inside the SPA (served for `/staff…`).
+pub const CONSOLE_DIR: &str = "console";
+
+/// `trunk build --release` of the applicant's bundle (`index.html`, into `dist/`), then of the
+/// staff console's (`console.html`, into `dist/console/`, after the first build has cleaned
+/// `dist/`), then a `.br` and `.gz` beside each text/wasm asset of both, which the local server
+/// sends to browsers that accept them.
 pub fn build() -> Result<PathBuf> {
     // trunk runs offline (Trunk.toml): the crates must already be in the local registry.
     run_checked(crate::cargo().args(["fetch", "--quiet"]))?;
-    run_checked(
-        Command::new(tools_trunk())
-            .args(["build", "--release"])
-            .current_dir(root().join("app"))
-            .env("PATH", tools::tool_path()),
-    )?;
+    let trunk = |args: &[&str]| {
+        run_checked(
+            Command::new(tools_trunk())
+                .args(args)
+                .current_dir(root().join("app"))
+                .env("PATH", tools::tool_path()),
+        )
+    };
+    trunk(&["build", "--release"])?;
+    let console_url = format!("/{CONSOLE_DIR}/");
+    let console_dist = format!("dist/{CONSOLE_DIR}");
+    // The target before the flags: trunk's `--release` takes an optional value.
+    trunk(&[
+        "build",
+        "console.html",
+        "--release",
+        "--dist",
+        &console_dist,
+        "--public-url",
+        &console_url,
+    ])?;
     let dist = dist_dir();
     precompress(&dist)?;
+    precompress(&dist.join(CONSOLE_DIR))?;
     Ok(dist)
 }
 

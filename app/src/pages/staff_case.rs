@@ -351,7 +351,7 @@ fn Materials(case: Value, token: String) -> impl IntoView {
     let preview = RwSignal::new(None::<(String, String, String)>);
     let failure = RwSignal::new(None::<String>);
     let show = move |id: String, label: String| {
-        let url = format!("/api/cases/{}/attachments/{id}", number);
+        let url = api::attachment_url(&number, &id);
         let token = token.clone();
         leptos::task::spawn_local(async move {
             match api::object_url(&url, &token).await {

@@ -4,6 +4,11 @@ import assert from 'node:assert/strict';
 import { staffLogin } from './common.mjs';
 
 export default async function staffScope({ page, baseUrl, shot, args, expectConsoleError }) {
+  // From the applicant's site to the console (a bundle of its own, loaded on arrival).
+  await page.goto(`${baseUrl}/`);
+  await page.getByRole('link', { name: '工作人员' }).click();
+  await page.locator('#staff-username').waitFor();
+  assert.equal(await page.title(), '计生证件网上办 · 工作人员');
   await staffLogin(page, baseUrl, 'demo-village');
   await page.locator(`#queue tr[data-number="${args.own}"]`).waitFor();
   assert.equal(await page.locator(`#queue tr[data-number="${args.other}"]`).count(), 0);

@@ -79,6 +79,37 @@ async fn client_routes_fall_back_to_the_spa_index() {
 }
 
 #[tokio::test]
+async fn the_console_is_a_bundle_of_its_own_served_for_staff_routes() {
+    // Arrange
+    let app = spawn_app_with_spa().await;
+    let page = |path: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.client.get(app.url(path)).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+
+    // Act
+    let (staff_status, staff) = page("/staff").await;
+    let (case_status, case) = page("/staff/cases/JS20260302-ABCDEF").await;
+    let (_, applicant) = page("/track").await;
+    let (_, lookalike) = page("/staffing").await;
+
+    // Assert: /staff… gets the console's page and wasm; everything else the applicant's,
+    // which does not load the console.
+    assert_eq!((staff_status, case_status), (200, 200));
+    for html in [&staff, &case] {
+        assert!(html.contains("/console/console-"), "{html}");
+        assert!(html.contains("工作人员</title>"));
+    }
+    for html in [&applicant, &lookalike] {
+        assert!(html.contains("<title>计生证件网上办</title>"));
+        assert!(!html.contains("console"), "{html}");
+    }
+}
+
+#[tokio::test]
 async fn a_missing_file_is_a_404_not_the_spa_index() {
     // Arrange: the SPA asks for village data only some counties have (as CloudFront answers).
     let app = spawn_app_with_spa().await;
