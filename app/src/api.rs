@@ -46,13 +46,18 @@ pub struct Problem {
     pub current_version: Option<u64>,
 }
 
+/// A failed answer as its problem document, or its bare status.
+async fn failure(response: Response) -> ApiError {
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Status(status),
+    }
+}
+
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<Problem>().await {
-            Ok(p) => ApiError::Problem(p),
-            Err(_) => ApiError::Status(status),
-        });
+        return Err(failure(response).await);
     }
     response
         .json::<T>()
@@ -355,11 +360,7 @@ pub async fn object_url(url: &str, token: &str) -> Result<(String, String), ApiE
         .await
         .map_err(network)?;
     if !response.ok() {
-        let status = response.status();
-        return Err(match response.json::<Problem>().await {
-            Ok(p) => ApiError::Problem(p),
-            Err(_) => ApiError::Status(status),
-        });
+        return Err(failure(response).await);
     }
     let content_type = response.headers().get("content-type").unwrap_or_default();
     let bytes = response

@@ -493,3 +493,42 @@ pub fn WindowBanner() -> impl IntoView {
             })
     }
 }
+
+/// The strings of a JSON array (empty for anything else).
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A JSON `"YYYY-MM-DD"` as a date.
+pub fn date_of(v: &serde_json::Value) -> Option<domain::Date> {
+    v.as_str().and_then(|s| domain::Date::parse(s).ok())
+}
+
+/// A case's legal steps with their due dates, the late ones marked, each with its source.
+#[component]
+pub fn DeadlineList(deadlines: Vec<serde_json::Value>, overdue: Vec<String>) -> impl IntoView {
+    view! {
+        <ul class="deadlines" id="deadlines">
+            {deadlines.into_iter().map(|d| {
+                let step = d["step"].as_str().unwrap_or_default().to_string();
+                let due = date_of(&d["due"]);
+                let done = date_of(&d["done_on"]);
+                let late = overdue.contains(&step);
+                view! {
+                    <li class:late=late>
+                        {move || step_name(&step)} "："
+                        {move || due.map(crate::i18n::date).unwrap_or_default()}
+                        {move || done.map(|x| format!("（{}{}）", tr("已于", "done "), crate::i18n::date(x)))}
+                        " " <cite class="source">{d["source"].as_str().map(|s| format!("（{s}）"))}</cite>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

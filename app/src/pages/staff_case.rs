@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    Checklist, DivisionPicker, Divisions, Reasons, action_name, state_name, step_name,
+    Checklist, DeadlineList, DivisionPicker, Divisions, Reasons, action_name, date_of, state_name,
+    step_name, strings,
 };
 use crate::i18n::{Lang, bi, date, tr};
 use crate::pages::staff_login::{Login, StaffBar};
@@ -34,20 +35,6 @@ pub fn StaffCase() -> impl IntoView {
             }
         }
     }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn date_of(v: &Value) -> Option<domain::Date> {
-    v.as_str().and_then(|s| domain::Date::parse(s).ok())
 }
 
 /// What a page-level message says and how it looks.
@@ -420,22 +407,7 @@ fn Deadlines(case: Value) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="deadlines-heading">
             <h2 id="deadlines-heading">{move || tr("各步骤办理期限", "Due date of each step")}</h2>
-            <ul class="deadlines" id="deadlines">
-                {deadlines.into_iter().map(|d| {
-                    let step = d["step"].as_str().unwrap_or_default().to_string();
-                    let due = date_of(&d["due"]);
-                    let done = date_of(&d["done_on"]);
-                    let late = overdue.contains(&step);
-                    view! {
-                        <li class:late=late>
-                            {move || step_name(&step)} "："
-                            {move || due.map(date).unwrap_or_default()}
-                            {move || done.map(|x| format!("（{}{}）", tr("已于", "done "), date(x)))}
-                            " " <cite class="source">{d["source"].as_str().map(|s| format!("（{s}）"))}</cite>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <DeadlineList deadlines=deadlines overdue=overdue />
         </section>
     }
 }

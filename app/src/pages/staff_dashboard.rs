@@ -85,7 +85,7 @@ fn Dashboard(session: Session) -> impl IntoView {
                             {items.into_iter().map(|i| {
                                 let number = i["number"].as_str().unwrap_or_default().to_string();
                                 let service = i["service"].as_str().unwrap_or_default().to_string();
-                                let overdue: Vec<String> = i["overdue"].as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default();
+                                let overdue = crate::components::strings(&i["overdue"]);
                                 let due = i["next_due"].as_str().and_then(|s| domain::Date::parse(s).ok());
                                 view! {
                                     <li class="red-light" data-number=number.clone()>

@@ -241,14 +241,7 @@ fn Row(row: Value) -> impl IntoView {
     let divisions = Divisions::get();
     let number = row["number"].as_str().unwrap_or_default().to_string();
     let red = row["red_light"].as_bool().unwrap_or(false);
-    let overdue: Vec<String> = row["overdue"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let overdue = crate::components::strings(&row["overdue"]);
     let state = row["state"].as_str().unwrap_or_default().to_string();
     let service = row["service"].as_str().unwrap_or_default().to_string();
     let due = row["next_due"]

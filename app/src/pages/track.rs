@@ -8,7 +8,9 @@ use leptos_router::hooks::use_query_map;
 use serde_json::{Value, json};
 
 use crate::api;
-use crate::components::{ErrorSummary, action_name, state_name, step_name};
+use crate::components::{
+    DeadlineList, ErrorSummary, action_name, date_of, state_name, step_name, strings,
+};
 use crate::i18n::{Lang, bi, date, tr};
 use crate::pages::apply::{MaterialUpload, upload_issues};
 use crate::pages::review::issues_from;
@@ -83,21 +85,10 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-fn date_of(v: &Value) -> Option<domain::Date> {
-    v.as_str().and_then(|s| domain::Date::parse(s).ok())
-}
-
 #[component]
 fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
     let state = case["state"].as_str().unwrap_or_default().to_string();
-    let overdue: Vec<String> = case["overdue"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let overdue = strings(&case["overdue"]);
     let deadlines = case["deadlines"].as_array().cloned().unwrap_or_default();
     let timeline = case["timeline"].as_array().cloned().unwrap_or_default();
     let missing: Vec<MaterialCode> = case["missing"]
@@ -127,22 +118,7 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
                 }
             })}
             <h3>{move || tr("办理时限", "Due dates")}</h3>
-            <ul class="deadlines">
-                {deadlines.into_iter().map(|d| {
-                    let step = d["step"].as_str().unwrap_or_default().to_string();
-                    let due = date_of(&d["due"]);
-                    let done = date_of(&d["done_on"]);
-                    let late = overdue.contains(&step);
-                    view! {
-                        <li class:late=late>
-                            {move || step_name(&step)} "："
-                            {move || due.map(date).unwrap_or_default()}
-                            {move || done.map(|x| format!("（{}{}）", tr("已于", "done "), date(x)))}
-                            " " <cite class="source">{d["source"].as_str().map(|s| format!("（{s}）"))}</cite>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <DeadlineList deadlines=deadlines overdue=overdue.clone() />
             {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() reload=reload /> })}
             <h3>{move || tr("办理记录", "Timeline")}</h3>
             <ol class="timeline" id="timeline">
