@@ -128,14 +128,16 @@ pub struct Submitted {
     pub deadlines: Vec<domain::case::StepDeadline>,
 }
 
-/// A JSON POST with one header (an idempotency key or an access code).
+/// A JSON POST with its headers (an idempotency key, an access code, a bearer token).
 async fn post_json<T: DeserializeOwned>(
     url: &str,
-    header: (&str, &str),
+    headers: &[(&str, &str)],
     body: &Value,
 ) -> Result<T, ApiError> {
-    let response = Request::post(url)
-        .header(header.0, header.1)
+    let request = headers
+        .iter()
+        .fold(Request::post(url), |r, (name, value)| r.header(name, value));
+    let response = request
         .json(body)
         .map_err(network)?
         .send()
@@ -146,7 +148,7 @@ async fn post_json<T: DeserializeOwned>(
 
 /// `POST /api/cases`. The idempotency key makes a retry after a lost answer safe.
 pub async fn submit(body: &Value, idempotency_key: &str) -> Result<Submitted, ApiError> {
-    post_json("/api/cases", ("Idempotency-Key", idempotency_key), body).await
+    post_json("/api/cases", &[("Idempotency-Key", idempotency_key)], body).await
 }
 
 /// `GET /api/cases/{number}` with the access code: the applicant's view of the case.
@@ -166,7 +168,7 @@ pub async fn applicant_action(
     body: &Value,
 ) -> Result<Value, ApiError> {
     let url = format!("/api/cases/{}/actions", encode(number));
-    post_json(&url, ("X-Access-Code", access_code), body).await
+    post_json(&url, &[("X-Access-Code", access_code)], body).await
 }
 
 /// Keeps a typed case number inside one path segment.
@@ -307,7 +309,7 @@ pub async fn staff_get(url: &str, token: &str) -> Result<Value, ApiError> {
 
 /// A JSON POST as staff (actions, reveal, registry, window submissions).
 pub async fn staff_post(url: &str, token: &str, body: &Value) -> Result<Value, ApiError> {
-    post_json(url, ("Authorization", &format!("Bearer {token}")), body).await
+    post_json(url, &[("Authorization", &format!("Bearer {token}"))], body).await
 }
 
 /// `GET /api/staff/cases` with the console's filters.
@@ -384,13 +386,14 @@ pub async fn window_submit(
     idempotency_key: &str,
     token: &str,
 ) -> Result<Submitted, ApiError> {
-    let response = Request::post("/api/cases")
-        .header("Idempotency-Key", idempotency_key)
-        .header("Authorization", &format!("Bearer {token}"))
-        .json(body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    read(response).await
+    let bearer = format!("Bearer {token}");
+    post_json(
+        "/api/cases",
+        &[
+            ("Idempotency-Key", idempotency_key),
+            ("Authorization", &bearer),
+        ],
+        body,
+    )
+    .await
 }

@@ -616,6 +616,22 @@ const OPINION_TEMPLATES: [&str; 3] = [
     "材料与事实不符，不同意",
 ];
 
+/// A labelled multi-line text field bound to `value`.
+#[component]
+fn TextArea(
+    #[prop(into)] id: String,
+    label: (&'static str, &'static str),
+    rows: u8,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{move || tr(label.0, label.1)}</label>
+            <textarea id=id rows=rows prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        </div>
+    }
+}
+
 /// A select of templates that writes into `target`.
 #[component]
 fn Templates(id: &'static str, options: Vec<String>, target: RwSignal<String>) -> impl IntoView {
@@ -771,10 +787,7 @@ fn Actions(
                         <label for="opinion-disagree">{move || tr("不同意", "Disagree")}</label>
                     </div>
                     <Templates id="opinion-template" options=OPINION_TEMPLATES.iter().map(|s| s.to_string()).collect() target=opinion />
-                    <div class="field">
-                        <label for="opinion-text">{move || tr("审核意见（必填）", "Opinion (required)")}</label>
-                        <textarea id="opinion-text" rows="3" prop:value=move || opinion.get() on:input=move |ev| opinion.set(event_target_value(&ev))></textarea>
-                    </div>
+                    <TextArea id="opinion-text" label=("审核意见（必填）", "Opinion (required)") rows=3 value=opinion />
                     <button type="button" class="button" id="do-township_opinion" on:click=move |_| {
                         if need(&opinion.get_untracked(), "请写明审核意见", "write the opinion") {
                             send(json!({"action": "township_opinion", "agree": agree.get_untracked(), "opinion": opinion.get_untracked().trim()}));
@@ -788,10 +801,7 @@ fn Actions(
                     <fieldset class="action" id="form-approve">
                         <legend>{move || tr("批准", "Approve")}</legend>
                         <Templates id="approve-template" options=templates target=basis />
-                        <div class="field">
-                            <label for="approve-basis">{move || tr("批准理由及依据（必填）", "Basis of the approval (required)")}</label>
-                            <textarea id="approve-basis" rows="3" prop:value=move || basis.get() on:input=move |ev| basis.set(event_target_value(&ev))></textarea>
-                        </div>
+                        <TextArea id="approve-basis" label=("批准理由及依据（必填）", "Basis of the approval (required)") rows=3 value=basis />
                         <button type="button" class="button" id="do-approve" on:click=move |_| {
                             if need(&basis.get_untracked(), "请写明批准理由及依据", "write the basis of the approval") {
                                 send(json!({"action": "approve", "basis": basis.get_untracked().trim()}));
@@ -806,10 +816,7 @@ fn Actions(
                     <fieldset class="action" id="form-refuse">
                         <legend>{move || tr("不予办理", "Refuse")}</legend>
                         <Templates id="refuse-template" options=templates target=refusal />
-                        <div class="field">
-                            <label for="refuse-reasons">{move || tr("书面理由（必填，每行一条，申请人将看到）", "Written reasons (required, one per line; the applicant sees them)")}</label>
-                            <textarea id="refuse-reasons" rows="3" prop:value=move || refusal.get() on:input=move |ev| refusal.set(event_target_value(&ev))></textarea>
-                        </div>
+                        <TextArea id="refuse-reasons" label=("书面理由（必填，每行一条，申请人将看到）", "Written reasons (required, one per line; the applicant sees them)") rows=3 value=refusal />
                         <button type="button" class="button warning" id="do-refuse" on:click=move |_| {
                             if need(&refusal.get_untracked(), "不予办理必须写明理由", "a refusal needs written reasons") {
                                 send(json!({"action": "refuse", "reasons": lines(&refusal.get_untracked())}));
@@ -835,10 +842,7 @@ fn Actions(
                             </div>
                         }
                     }).collect_view()}
-                    <div class="field">
-                        <label for="return-note">{move || tr("补充说明（可选）", "Note (optional)")}</label>
-                        <textarea id="return-note" rows="2" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                    </div>
+                    <TextArea id="return-note" label=("补充说明（可选）", "Note (optional)") rows=2 value=note />
                     <button type="button" class="button secondary" id="do-return" on:click=move |_| {
                         let missing = ticked.get_untracked();
                         if missing.is_empty() {
@@ -853,10 +857,7 @@ fn Actions(
                 <fieldset class="action" id="form-request_verification">
                     <legend>{move || tr("发出协查（000 二(二)4）", "Request a verification (000 二(二)4)")}</legend>
                     <DivisionPicker id="verify-to" legend="协查单位" legend_en="Office asked" value=ask_to min_len=6 max_len=9 />
-                    <div class="field">
-                        <label for="verify-question">{move || tr("协查事项（必填）", "Question (required)")}</label>
-                        <textarea id="verify-question" rows="2" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
-                    </div>
+                    <TextArea id="verify-question" label=("协查事项（必填）", "Question (required)") rows=2 value=question />
                     <button type="button" class="button secondary" id="do-request_verification" on:click=move |_| {
                         let Some(to) = ask_to.get_untracked() else {
                             problem.set(Some("请选择协查单位 / choose the office to ask".into()));
@@ -872,10 +873,7 @@ fn Actions(
                 <fieldset class="action" id="form-answer_verification">
                     <legend>{move || tr("回复协查", "Answer the verification")}</legend>
                     <p>{q}</p>
-                    <div class="field">
-                        <label for="verify-answer">{move || tr("回复（必填）", "Answer (required)")}</label>
-                        <textarea id="verify-answer" rows="2" prop:value=move || reply.get() on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
-                    </div>
+                    <TextArea id="verify-answer" label=("回复（必填）", "Answer (required)") rows=2 value=reply />
                     <button type="button" class="button secondary" id="do-answer_verification" on:click=move |_| {
                         if need(&reply.get_untracked(), "请写明回复", "write the answer") {
                             send(json!({"action": "answer_verification", "id": id, "answer": reply.get_untracked().trim()}));
@@ -915,10 +913,7 @@ fn Actions(
                 .map(|(_, code, zh, en)| view! {
                     <fieldset class="action" id=format!("form-{code}")>
                         <legend>{move || tr(zh, en)}</legend>
-                        <div class="field">
-                            <label for=format!("{code}-reasons")>{move || tr("书面理由（必填，每行一条）", "Written reasons (required, one per line)")}</label>
-                            <textarea id=format!("{code}-reasons") rows="2" prop:value=move || revoke_reasons.get() on:input=move |ev| revoke_reasons.set(event_target_value(&ev))></textarea>
-                        </div>
+                        <TextArea id=format!("{code}-reasons") label=("书面理由（必填，每行一条）", "Written reasons (required, one per line)") rows=2 value=revoke_reasons />
                         <button type="button" class="button warning" id=format!("do-{code}") on:click=move |_| {
                             if need(&revoke_reasons.get_untracked(), "必须写明理由", "written reasons are required") {
                                 send(json!({"action": code, "reasons": lines(&revoke_reasons.get_untracked())}));
