@@ -397,3 +397,39 @@ pub async fn window_submit(
     )
     .await
 }
+
+/// `GET /api/certificates/keys`: the keys certificates are signed with.
+pub async fn certificate_keys() -> Result<Vec<domain::certificate::PublishedKey>, ApiError> {
+    #[derive(Deserialize)]
+    struct Keys {
+        keys: Vec<domain::certificate::PublishedKey>,
+    }
+    let response = Request::get("/api/certificates/keys")
+        .send()
+        .await
+        .map_err(network)?;
+    read::<Keys>(response).await.map(|k| k.keys)
+}
+
+/// `GET /api/certificates/revocations?issuer=`: the office's revoked and void certificates.
+pub async fn revocations(
+    issuer: &str,
+) -> Result<
+    (
+        Vec<domain::certificate::CertificateNumber>,
+        Vec<domain::certificate::CertificateNumber>,
+    ),
+    ApiError,
+> {
+    #[derive(Deserialize)]
+    struct Lists {
+        revoked: Vec<domain::certificate::CertificateNumber>,
+        void: Vec<domain::certificate::CertificateNumber>,
+    }
+    let response = Request::get("/api/certificates/revocations")
+        .query([("issuer", issuer)])
+        .send()
+        .await
+        .map_err(network)?;
+    read::<Lists>(response).await.map(|l| (l.revoked, l.void))
+}

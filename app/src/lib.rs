@@ -1,7 +1,8 @@
 //! 计生证件网上办 — the single-page app (Leptos, client-side rendering), built as two bundles
 //! from this one library: the applicant's (`src/main.rs`, served for every route but `/staff…`)
 //! and the staff console's (`src/bin/console.rs`, for `/staff…`), which also holds the
-//! applicant pages for window mode. Applicants never download the console's code.
+//! applicant pages for window mode; a third, `src/bin/verify.rs`, is the page a certificate's
+//! QR code opens. Applicants never download the console's or the signature check's code.
 //!
 //! All network code lives in `api.rs`, one file per page under `pages/`. Nothing here may
 //! panic: a panic in wasm kills the whole app, so every fallible call is matched.
@@ -19,21 +20,27 @@ use leptos_router::path;
 
 use crate::i18n::{LangToggle, t, tr};
 
+/// Which bundle a page belongs to: a link to a route of another bundle must load that bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bundle {
+    Applicant,
+    Console,
+    Verify,
+}
+
 /// The header, the page frame and the footer around a bundle's routes.
 #[component]
-fn Frame(
-    /// The console's bundle, where the staff link stays inside the app.
-    console: bool,
-    children: Children,
-) -> impl IntoView {
+fn Frame(bundle: Bundle, children: Children) -> impl IntoView {
+    // `rel="external"` makes the router leave the link to the browser: a full page load.
+    let track = (bundle == Bundle::Verify).then_some("external");
+    let staff = (bundle != Bundle::Console).then_some("external");
     view! {
         <a class="skip-link" href="#main">{move || tr("跳到正文", "Skip to content")}</a>
         <header class="site-header">
             <a class="brand" href="/">{move || t(i18n::SITE_NAME)}</a>
             <nav aria-label=move || tr("主导航", "Main")>
-                <a href="/track">{move || t(i18n::TRACK_LINK)}</a>
-                // From the applicant's bundle the console is another bundle: a full page load.
-                <a href="/staff" rel=(!console).then_some("external")>{move || tr("工作人员", "Staff")}</a>
+                <a href="/track" rel=track>{move || t(i18n::TRACK_LINK)}</a>
+                <a href="/staff" rel=staff>{move || tr("工作人员", "Staff")}</a>
             </nav>
             <LangToggle />
         </header>
@@ -59,7 +66,7 @@ fn ApplicantApp() -> impl IntoView {
     provide_common();
     view! {
         <Router>
-            <Frame console=false>
+            <Frame bundle=Bundle::Applicant>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::home::Home />
                     <Route path=path!("/guide/:service") view=pages::guide::Guide />
@@ -81,7 +88,7 @@ fn ConsoleApp() -> impl IntoView {
     staff::Staff::provide();
     view! {
         <Router>
-            <Frame console=true>
+            <Frame bundle=Bundle::Console>
                 <components::WindowBanner />
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::home::Home />
@@ -95,6 +102,22 @@ fn ConsoleApp() -> impl IntoView {
                     <Route path=path!("/staff/cases/:number") view=pages::staff_case::StaffCase />
                     <Route path=path!("/staff/dashboard") view=pages::staff_dashboard::StaffDashboard />
                     <Route path=path!("/staff/window") view=pages::staff_window::StaffWindow />
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}
+
+/// The verify page a certificate's QR code opens: a bundle of its own, so only those who check a
+/// certificate download the signature code.
+#[component]
+fn VerifyApp() -> impl IntoView {
+    provide_common();
+    view! {
+        <Router>
+            <Frame bundle=Bundle::Verify>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/verify") view=pages::verify::Verify />
                 </Routes>
             </Frame>
         </Router>
@@ -116,6 +139,12 @@ fn start() {
 pub fn mount_applicant() {
     start();
     leptos::mount::mount_to_body(ApplicantApp);
+}
+
+/// The verify bundle (`verify.html`, served for `/verify`).
+pub fn mount_verify() {
+    start();
+    leptos::mount::mount_to_body(VerifyApp);
 }
 
 /// The console's bundle (`console.html`, served for `/staff…`).

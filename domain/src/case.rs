@@ -191,6 +191,18 @@ pub struct Case {
     /// Overdue steps already recorded as red lights (000 三(四)), so each is recorded once.
     #[serde(default)]
     pub red_lights: Vec<String>,
+    /// The electronic certificate, signed when the case is issued (SPEC §6).
+    #[serde(default)]
+    pub certificate: Option<IssuedCertificate>,
+}
+
+/// A certificate as issued: its facts and the Ed25519 signature over their canonical text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCertificate {
+    pub facts: crate::certificate::CertificateFacts,
+    pub key_id: String,
+    /// base64url, 64 bytes.
+    pub signature: String,
 }
 
 /// The payload of an action.
@@ -407,6 +419,7 @@ impl Case {
                 deemed_issue: false,
                 decided_on: None,
                 red_lights: Vec::new(),
+                certificate: None,
                 situation,
             },
             events,

@@ -6,6 +6,7 @@
 pub mod applicant;
 pub mod calendar;
 pub mod case;
+pub mod certificate;
 pub mod commitment;
 pub mod contract;
 pub mod date;

@@ -871,6 +871,7 @@ pub fn staff_view(
         "decided_on": case.decided_on,
         "deemed_issue": case.deemed_issue,
         "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,
+        "certificate": case.certificate,
         // What this role may do here by role and division; the case's state decides the rest.
         "permitted_actions": permitted,
         // Of those, what the case's state allows now: what the console offers.

@@ -44,6 +44,23 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
     // Staff sign in to the Cognito user pool; its keys come with the deployment (the JWKS
     // document, infra/README.md step 3), so a cold start fetches nothing. Until they are set
     // (first deploy, or a region without Cognito) only the system's own tokens are accepted.
+    // The certificate signing key: its own managed secret when set; otherwise derived from the
+    // HMAC secret for this one purpose, so a deployment holds one secret (infra/README.md).
+    let seed: [u8; 32] = match std::env::var("JISHENG_SIGNING_KEY") {
+        Ok(s) if !s.trim().is_empty() => base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or("JISHENG_SIGNING_KEY must be 32 bytes, base64")?,
+        _ => {
+            use hmac::Mac;
+            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+                .map_err(|e| format!("JISHENG_HMAC_KEY: {e}"))?;
+            mac.update(b"certificate-signing-key\0");
+            mac.finalize().into_bytes().into()
+        }
+    };
+    let signer = Arc::new(crate::certificates::Ed25519Signer::from_seed(seed));
     let mut keys = crate::state::Keys::new(key);
     let jwks = std::env::var("JISHENG_COGNITO_JWKS").unwrap_or_default();
     if !jwks.trim().is_empty() {
@@ -66,5 +83,6 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         clock: Arc::new(crate::ports::SystemClock),
         registry: Arc::new(crate::ports::NoPopulationRegistry),
         keys: Arc::new(keys),
+        signer,
     })
 }

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod auth;
 pub mod blob;
 pub mod cases;
+pub mod certificates;
 pub mod eligibility;
 pub mod errors;
 pub mod guides;
@@ -39,6 +40,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(eligibility::router())
         .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))
+        .merge(certificates::router().with_state(state.clone()))
         .merge(auth::router().with_state(state.clone()))
         .merge(admin::router().with_state(state.clone()))
         .merge(review::router().with_state(state.clone()))

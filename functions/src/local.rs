@@ -132,6 +132,15 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         clock,
         registry: Arc::new(crate::registry::DemoPopulationRegistry::new()),
         keys: Arc::new(Keys::new(secret_key(&config.data_dir)?)),
+        signer: Arc::new(signer(&config.data_dir.join("signing.key"))?),
+    })
+}
+
+/// The local certificate signing key: `<data>/signing.key`, made on first start.
+fn signer(path: &Path) -> Result<crate::certificates::Ed25519Signer, LocalError> {
+    crate::certificates::Ed25519Signer::from_key_file(path).map_err(|source| LocalError::Key {
+        path: path.to_path_buf(),
+        source,
     })
 }
 
@@ -197,9 +206,12 @@ async fn client_routes(mut req: axum::extract::Request) -> axum::extract::Reques
     let path = req.uri().path();
     let last = path.rsplit('/').next().unwrap_or_default();
     if !last.contains('.') {
-        // The console is a bundle of its own, so applicants never download its code.
+        // The console and the verify page are bundles of their own, so applicants never
+        // download their code.
         let page = if path == "/staff" || path.starts_with("/staff/") {
             "/console/index.html"
+        } else if path == "/verify" {
+            "/verify/index.html"
         } else {
             "/index.html"
         };

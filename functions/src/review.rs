@@ -149,6 +149,10 @@ async fn act(
     .map_err(|e| errors::transition(&e))?;
     let expected = record.case.version;
     record.case = next;
+    // The electronic certificate is signed as the case is issued (SPEC §6).
+    if record.case.state == CaseState::Issued && record.case.certificate.is_none() {
+        record.case.certificate = Some(crate::certificates::issue(&record, state.signer.as_ref())?);
+    }
     state
         .store
         .update(&record, expected, &events)

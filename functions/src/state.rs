@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub registry: Arc<dyn PopulationRegistry>,
     pub keys: Arc<Keys>,
+    /// Signs electronic certificates (SPEC §6).
+    pub signer: Arc<dyn crate::certificates::Signer>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -91,6 +91,14 @@ async fn sweep_case(
         }
     };
     record.case = next;
+    if is_deemed && record.case.certificate.is_none() {
+        match crate::certificates::issue(&record, state.signer.as_ref()) {
+            Ok(c) => record.case.certificate = Some(c),
+            // Left unsigned rather than not issued: the applicant's right does not wait on a
+            // signature; the log says which case to sign.
+            Err(e) => tracing::error!(case = %number, "deemed issue left unsigned: {}", e.code),
+        }
+    }
     match state.store.update(&record, expected, &events).await {
         Ok(()) => {
             if is_deemed {

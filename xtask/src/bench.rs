@@ -215,7 +215,7 @@ fn criterion_time(output: &str) -> Option<String> {
 }
 
 /// The SPA's first load: every html/js/wasm/css file a browser fetches for `/` (the
-/// applicant's bundle), then the same for `/staff` (the console's, a bundle of its own).
+/// applicant's bundle), then the same for `/staff` and `/verify` (bundles of their own).
 fn first_load_section(dist: &std::path::Path) -> Result<String> {
     let mut out = String::from(
         "## SPA first load (html + js + wasm + css)\n\n\
@@ -227,6 +227,11 @@ fn first_load_section(dist: &std::path::Path) -> Result<String> {
          fetch it):\n\n",
     );
     out.push_str(&load_table(&dist.join(spa::CONSOLE_DIR))?);
+    out.push_str(
+        "The verify page's bundle (`/verify`, built from `verify.html`, with the Ed25519 check; \
+         what a certificate's QR code opens):\n\n",
+    );
+    out.push_str(&load_table(&dist.join(spa::VERIFY_DIR))?);
     Ok(out)
 }
 

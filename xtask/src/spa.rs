@@ -13,11 +13,15 @@ pub fn dist_dir() -> PathBuf {
 
 /// Where the staff console's bundle goes inside the SPA (served for `/staff…`).
 pub const CONSOLE_DIR: &str = "console";
+/// Where the verify page's bundle goes (served for `/verify`).
+pub const VERIFY_DIR: &str = "verify";
+/// The bundles besides the applicant's: (directory under dist, trunk target).
+pub const BUNDLES: [(&str, &str); 2] = [(CONSOLE_DIR, "console.html"), (VERIFY_DIR, "verify.html")];
 
-/// `trunk build --release` of the applicant's bundle (`index.html`, into `dist/`), then of the
-/// staff console's (`console.html`, into `dist/console/`, after the first build has cleaned
-/// `dist/`), then a `.br` and `.gz` beside each text/wasm asset of both, which the local server
-/// sends to browsers that accept them.
+/// `trunk build --release` of the applicant's bundle (`index.html`, into `dist/`), then of each
+/// of [`BUNDLES`] (into `dist/<dir>/`, after the first build has cleaned `dist/`), with a `.br`
+/// and `.gz` beside each text/wasm asset, which the local server sends to browsers that accept
+/// them.
 pub fn build() -> Result<PathBuf> {
     // trunk runs offline (Trunk.toml): the crates must already be in the local registry.
     run_checked(crate::cargo().args(["fetch", "--quiet"]))?;
@@ -30,21 +34,23 @@ pub fn build() -> Result<PathBuf> {
         )
     };
     trunk(&["build", "--release"])?;
-    let console_url = format!("/{CONSOLE_DIR}/");
-    let console_dist = format!("dist/{CONSOLE_DIR}");
-    // The target before the flags: trunk's `--release` takes an optional value.
-    trunk(&[
-        "build",
-        "console.html",
-        "--release",
-        "--dist",
-        &console_dist,
-        "--public-url",
-        &console_url,
-    ])?;
     let dist = dist_dir();
     precompress(&dist)?;
-    precompress(&dist.join(CONSOLE_DIR))?;
+    for (dir, html) in BUNDLES {
+        let url = format!("/{dir}/");
+        let out = format!("dist/{dir}");
+        // The target before the flags: trunk's `--release` takes an optional value.
+        trunk(&[
+            "build",
+            html,
+            "--release",
+            "--dist",
+            &out,
+            "--public-url",
+            &url,
+        ])?;
+        precompress(&dist.join(dir))?;
+    }
     Ok(dist)
 }
 

@@ -11,3 +11,4 @@ pub mod staff_login;
 pub mod staff_queue;
 pub mod staff_window;
 pub mod track;
+pub mod verify;

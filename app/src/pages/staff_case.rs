@@ -187,8 +187,9 @@ fn CaseDetail(
     let state = case["state"].as_str().unwrap_or_default().to_string();
     let service = case["service"].as_str().unwrap_or_default().to_string();
     for key in ["accepting_division", "deciding_division"] {
-        if let Some(d) = case[key].as_str() {
-            divisions.load_for(d, d.len());
+        if let Some(d) = case[key].as_str().map(String::from) {
+            // Reactive: a village's name loads once the counties with villages are known.
+            Effect::new(move |_| divisions.load_for(&d, d.len()));
         }
     }
     let accepting = case["accepting_division"]

@@ -79,7 +79,7 @@ async fn client_routes_fall_back_to_the_spa_index() {
 }
 
 #[tokio::test]
-async fn the_console_is_a_bundle_of_its_own_served_for_staff_routes() {
+async fn the_console_and_the_verify_page_are_bundles_of_their_own() {
     // Arrange
     let app = spawn_app_with_spa().await;
     let page = |path: &'static str| {
@@ -95,6 +95,7 @@ async fn the_console_is_a_bundle_of_its_own_served_for_staff_routes() {
     let (case_status, case) = page("/staff/cases/JS20260302-ABCDEF").await;
     let (_, applicant) = page("/track").await;
     let (_, lookalike) = page("/staffing").await;
+    let (_, verify) = page("/verify").await;
 
     // Assert: /staff… gets the console's page and wasm; everything else the applicant's,
     // which does not load the console.
@@ -107,6 +108,7 @@ async fn the_console_is_a_bundle_of_its_own_served_for_staff_routes() {
         assert!(html.contains("<title>计生证件网上办</title>"));
         assert!(!html.contains("console"), "{html}");
     }
+    assert!(verify.contains("/verify/verify-"), "{verify}");
 }
 
 #[tokio::test]

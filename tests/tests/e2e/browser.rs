@@ -288,3 +288,50 @@ async fn a_verification_across_provinces_is_asked_answered_and_the_case_delivere
     );
     assert_eq!(case["delivery"]["method"], "express_cod");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_verify_page_checks_a_certificate_offline_and_shows_its_revocation() {
+    // Arrange: a 生育服务登记 issued by the community; the QR payload from its certificate.
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (number, _) = app
+        .submit(json!({"service": "birth_service", "division": "500116001005", "date": DAY, "marriage": "first"}))
+        .await;
+    let village = app.login("demo-village").await;
+    let (_, case) = app.read_as(&village, &number).await;
+    let (status, issued) = app
+        .act(
+            &village,
+            &number,
+            json!({"version": case["version"], "action": "issue"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{issued}");
+    let certificate: domain::case::IssuedCertificate =
+        serde_json::from_value(issued["certificate"].clone()).unwrap();
+    let signature: [u8; 64] = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&certificate.signature)
+            .unwrap()
+            .try_into()
+            .unwrap()
+    };
+    let payload = domain::certificate::qr_payload(
+        &certificate.facts.canonical(&certificate.key_id).unwrap(),
+        &signature,
+    );
+    let args = |expect: &str| json!({"payload": payload, "number": certificate.facts.number.to_string(), "expect": expect});
+
+    // Act + assert: tests/browser/flows/verify.mjs, before and after a revocation.
+    run_flow("verify", &app.base_url, args("valid")).await;
+    let county = app.login("demo-county").await;
+    let (status, _) = app
+        .act(
+            &county,
+            &number,
+            json!({"version": issued["version"], "action": "revoke", "reasons": ["虚假承诺"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    run_flow("verify", &app.base_url, args("revoked")).await;
+}

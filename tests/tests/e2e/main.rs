@@ -9,6 +9,7 @@
 mod api;
 mod browser;
 mod cases;
+mod certificates;
 mod eligibility;
 mod helpers;
 mod openapi;

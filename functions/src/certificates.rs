@@ -1,0 +1,274 @@
+//! Electronic certificates (SPEC §6): signed when a case is issued, their public keys
+//! published, their status answered.
+//!
+//! - `GET /api/certificates/keys` — the Ed25519 keys a QR payload may be signed with (the
+//!   browser's /verify page caches them and checks offline, `domain::certificate::verify`).
+//! - `GET /api/certificates/{no}/status` — valid, revoked or void, for one certificate.
+//! - `GET /api/certificates/revocations?issuer=<division>` — every revoked and void certificate
+//!   of an issuing office. The verify page asks this instead of the status of the certificate
+//!   in hand, so the server learns which office's list was read, not whose certificate is
+//!   being checked (in the manner of the W3C Bitstring Status List).
+//!
+//! Signing goes through the [`Signer`] port: locally a key file in the data directory; on AWS
+//! the key's 32-byte seed from a managed secret (`JISHENG_SIGNING_KEY`, base64), so the private
+//! key never sits in the code or the template.
+
+use std::path::Path;
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use domain::case::{Case, CaseState, IssuedCertificate};
+use domain::certificate::{CertificateFacts, CertificateNumber, PublishedKey};
+use ed25519_dalek::Signer as _;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::errors;
+use crate::ports::CaseRecord;
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// Signs certificates.
+pub trait Signer: Send + Sync {
+    /// The id of the key signing now (it names the key in every payload).
+    fn key_id(&self) -> &str;
+    fn sign(&self, message: &[u8]) -> [u8; 64];
+    /// Every key a valid certificate may carry: the current one and any retired ones.
+    fn published(&self) -> Vec<PublishedKey>;
+}
+
+/// An Ed25519 key held in memory: from a key file locally, from a managed secret on AWS.
+pub struct Ed25519Signer {
+    key: ed25519_dalek::SigningKey,
+    kid: String,
+}
+
+impl std::fmt::Debug for Ed25519Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ed25519Signer({})", self.kid)
+    }
+}
+
+impl Ed25519Signer {
+    pub fn from_seed(seed: [u8; 32]) -> Ed25519Signer {
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        // The key id is derived from the public key, so it changes when the key does.
+        let digest = Sha256::digest(key.verifying_key().to_bytes());
+        let kid = crate::state::hex(digest.get(..6).unwrap_or_default());
+        Ed25519Signer { key, kid }
+    }
+
+    /// The seed in `path`, made (32 random bytes, owner-readable only) on first use.
+    pub fn from_key_file(path: &Path) -> std::io::Result<Ed25519Signer> {
+        if !path.exists() {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| std::io::Error::other(e.to_string()))?;
+            std::fs::write(path, seed)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        let bytes = std::fs::read(path)?;
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a signing key file holds exactly 32 bytes",
+            )
+        })?;
+        Ok(Ed25519Signer::from_seed(seed))
+    }
+}
+
+impl Signer for Ed25519Signer {
+    fn key_id(&self) -> &str {
+        &self.kid
+    }
+
+    fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
+    }
+
+    fn published(&self) -> Vec<PublishedKey> {
+        vec![PublishedKey {
+            kid: self.kid.clone(),
+            alg: "Ed25519".into(),
+            public_key: B64.encode(self.key.verifying_key().to_bytes()),
+        }]
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/certificates/keys", get(keys))
+        .route("/certificates/{number}/status", get(status))
+        .route("/certificates/revocations", get(revocations))
+}
+
+async fn keys(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CACHE_CONTROL,
+            // Browsers keep the keys for checking offline; a new key is added before it is used.
+            HeaderValue::from_static("public, max-age=86400"),
+        )],
+        Json(json!({"keys": state.signer.published()})),
+    )
+        .into_response()
+}
+
+/// The facts a certificate issued on `record` states, signed.
+pub fn issue(record: &CaseRecord, signer: &dyn Signer) -> Result<IssuedCertificate, Problem> {
+    let case = &record.case;
+    let number = CertificateNumber::for_case(case.service, case.deciding, &case.number)
+        .map_err(|_| errors::internal("certificate number"))?;
+    let holders: Vec<String> = std::iter::once(record.applicant.name.clone())
+        .chain(record.applicant.spouse_name.clone())
+        // The payload's separators cannot be part of a name (the applicant form refuses them).
+        .map(|n| n.replace(['|', ','], " "))
+        .collect();
+    let facts = CertificateFacts {
+        number,
+        service: case.service,
+        holders,
+        issuer: case.deciding,
+        issued_on: case.decided_on.unwrap_or(case.accepted_on),
+        valid_until: None,
+        sealed_by: case.seals.iter().map(|s| s.level).collect(),
+    };
+    let text = facts
+        .canonical(signer.key_id())
+        .map_err(|_| errors::internal("certificate payload"))?;
+    Ok(IssuedCertificate {
+        signature: B64.encode(signer.sign(text.as_bytes())),
+        key_id: signer.key_id().to_string(),
+        facts,
+    })
+}
+
+/// What a check of a certificate says now.
+pub fn status_of(case: &Case) -> &'static str {
+    match case.state {
+        CaseState::Revoked => "revoked",
+        CaseState::Void => "void",
+        _ => "valid",
+    }
+}
+
+fn certificate_not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "certificate_not_found",
+        "没有这个编号的电子证照",
+        "No certificate has this number",
+    )
+}
+
+async fn status(
+    State(state): State<AppState>,
+    UrlPath(number): UrlPath<String>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let number = CertificateNumber::parse(&number).map_err(|e| {
+        Problem::invalid_request(&[
+            json!({"code": "invalid_field", "field": "number", "message": e.to_string()}),
+        ])
+    })?;
+    let record = state
+        .store
+        .get(&number.case_number())
+        .await
+        .map_err(|e| errors::store(&e))?
+        .filter(|r| {
+            r.case
+                .certificate
+                .as_ref()
+                .is_some_and(|c| c.facts.number == number)
+        })
+        .ok_or_else(certificate_not_found)?;
+    Ok(Json(json!({
+        "number": number,
+        "status": status_of(&record.case),
+    })))
+}
+
+async fn revocations(
+    State(state): State<AppState>,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let issuer = params
+        .get("issuer")
+        .and_then(|d| domain::DivisionCode::parse(d).ok())
+        .ok_or_else(|| {
+            Problem::invalid_request(&[json!({"code": "invalid_field", "field": "issuer",
+                "message": "须提供签发机构的区划代码 / the issuing office's division code is required"})])
+        })?;
+    let mut lists = Vec::new();
+    for case_state in [CaseState::Revoked, CaseState::Void] {
+        let mut numbers = Vec::new();
+        let mut query = crate::ports::QueueQuery {
+            office: issuer,
+            state: Some(case_state),
+            service: None,
+            overdue_on: None,
+            limit: 500,
+            after: None,
+        };
+        loop {
+            let page = state
+                .store
+                .queue(&query)
+                .await
+                .map_err(|e| errors::store(&e))?;
+            numbers.extend(
+                page.items
+                    .iter()
+                    // Only the office's own certificates: the queue also lists cases it was
+                    // asked to verify or accepted for another office.
+                    .filter(|i| i.deciding_division == issuer)
+                    .filter_map(|i| {
+                        CertificateNumber::for_case(i.service, i.deciding_division, &i.number).ok()
+                    }),
+            );
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
+        }
+        lists.push(numbers);
+    }
+    let [revoked, void] = <[Vec<CertificateNumber>; 2]>::try_from(lists)
+        .map_err(|_| errors::internal("revocation lists"))?;
+    Ok((
+        // Fresh enough to show a revocation within minutes, cacheable by a CDN.
+        [(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        )],
+        Json(json!({"issuer": issuer.to_string(), "revoked": revoked, "void": void})),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_file_is_made_once_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signing.key");
+
+        let first = Ed25519Signer::from_key_file(&path).unwrap();
+        let again = Ed25519Signer::from_key_file(&path).unwrap();
+
+        assert_eq!(first.key_id(), again.key_id());
+        assert_eq!(first.published(), again.published());
+        assert_eq!(std::fs::read(&path).unwrap().len(), 32);
+    }
+}
