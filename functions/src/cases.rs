@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}", get(read))
         .route("/cases/{number}/reveal", post(reveal))
         .route("/cases/{number}/attachments/{id}", get(attachment))
+        // Certificates are read where cases are: the same table, the same function.
+        .merge(crate::certificates::router())
 }
 
 /// The same answer for "no such case" and "wrong access code": neither reveals anything.

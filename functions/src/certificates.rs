@@ -123,8 +123,12 @@ async fn keys(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// The facts a certificate issued on `record` states, signed.
-pub fn issue(record: &CaseRecord, signer: &dyn Signer) -> Result<IssuedCertificate, Problem> {
+/// The facts a certificate issued on `record` on `today` states, signed.
+pub fn issue(
+    record: &CaseRecord,
+    signer: &dyn Signer,
+    today: domain::Date,
+) -> Result<IssuedCertificate, Problem> {
     let case = &record.case;
     let number = CertificateNumber::for_case(case.service, case.deciding, &case.number)
         .map_err(|_| errors::internal("certificate number"))?;
@@ -138,7 +142,7 @@ pub fn issue(record: &CaseRecord, signer: &dyn Signer) -> Result<IssuedCertifica
         service: case.service,
         holders,
         issuer: case.deciding,
-        issued_on: case.decided_on.unwrap_or(case.accepted_on),
+        issued_on: today,
         valid_until: None,
         sealed_by: case.seals.iter().map(|s| s.level).collect(),
     };

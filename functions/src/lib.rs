@@ -40,7 +40,6 @@ pub fn api_router(state: AppState) -> Router {
         .merge(eligibility::router())
         .merge(openapi::router())
         .merge(cases::router().with_state(state.clone()))
-        .merge(certificates::router().with_state(state.clone()))
         .merge(auth::router().with_state(state.clone()))
         .merge(admin::router().with_state(state.clone()))
         .merge(review::router().with_state(state.clone()))

@@ -151,7 +151,11 @@ async fn act(
     record.case = next;
     // The electronic certificate is signed as the case is issued (SPEC §6).
     if record.case.state == CaseState::Issued && record.case.certificate.is_none() {
-        record.case.certificate = Some(crate::certificates::issue(&record, state.signer.as_ref())?);
+        record.case.certificate = Some(crate::certificates::issue(
+            &record,
+            state.signer.as_ref(),
+            now.date(),
+        )?);
     }
     state
         .store

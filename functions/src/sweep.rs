@@ -92,7 +92,7 @@ async fn sweep_case(
     };
     record.case = next;
     if is_deemed && record.case.certificate.is_none() {
-        match crate::certificates::issue(&record, state.signer.as_ref()) {
+        match crate::certificates::issue(&record, state.signer.as_ref(), now.date()) {
             Ok(c) => record.case.certificate = Some(c),
             // Left unsigned rather than not issued: the applicant's right does not wait on a
             // signature; the log says which case to sign.
