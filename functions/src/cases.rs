@@ -540,6 +540,9 @@ pub struct CaseView {
     /// How the applicant asked to receive the certificate.
     delivery_requested: Option<Delivery>,
     commitment: Option<SignedCommitment>,
+    /// The electronic certificate once issued: its number, its standing, and the verify page's
+    /// address with the signed payload (what its QR code holds), to show or share.
+    certificate: Option<Value>,
 }
 
 fn timeline_entry(e: &Event) -> Value {
@@ -638,6 +641,13 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
         deemed_issue: case.deemed_issue,
         delivery_requested: record.applicant.delivery.clone(),
         commitment: record.applicant.commitment.clone(),
+        certificate: case.certificate.as_ref().map(|c| {
+            json!({
+                "number": c.facts.number,
+                "status": crate::certificates::status_of(case),
+                "verify_path": crate::certificates::verify_path(c),
+            })
+        }),
     }
 }
 

@@ -156,6 +156,17 @@ pub fn issue(
     })
 }
 
+/// The verify page's address for `certificate`: `/verify#<payload>`, the payload in the
+/// fragment so it never reaches a server. `None` if the stored signature is damaged.
+pub fn verify_path(certificate: &IssuedCertificate) -> Option<String> {
+    let signature: [u8; 64] = B64.decode(&certificate.signature).ok()?.try_into().ok()?;
+    let text = certificate.facts.canonical(&certificate.key_id).ok()?;
+    Some(format!(
+        "/verify#{}",
+        domain::certificate::qr_payload(&text, &signature)
+    ))
+}
+
 /// What a check of a certificate says now.
 pub fn status_of(case: &Case) -> &'static str {
     match case.state {

@@ -119,6 +119,24 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
             })}
             <h3>{move || tr("办理时限", "Due dates")}</h3>
             <DeadlineList deadlines=deadlines overdue=overdue.clone() />
+            {case["certificate"]["verify_path"].as_str().map(|path| {
+                let number = case["certificate"]["number"].as_str().unwrap_or_default().to_string();
+                let status = case["certificate"]["status"].as_str().unwrap_or_default().to_string();
+                view! {
+                    <section class="panel" id="certificate" data-status=status>
+                        <h3>{move || tr("电子证照", "Electronic certificate")}</h3>
+                        <p>{move || tr("证照编号：", "Number: ")}<strong>{number.clone()}</strong></p>
+                        // The verify page is a bundle of its own: a full page load.
+                        <a class="button" id="certificate-link" rel="external" href=path.to_string()>
+                            {move || tr("核验并出示电子证照", "Check and show the certificate")}
+                        </a>
+                        <p class="hint">{move || tr(
+                            "此链接含有证照的签名内容，任何人打开即可离线核验真伪并联网查询是否撤销。",
+                            "The link carries the signed certificate: anyone who opens it can check it offline, and online whether it was revoked.",
+                        )}</p>
+                    </section>
+                }
+            })}
             {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() reload=reload /> })}
             <h3>{move || tr("办理记录", "Timeline")}</h3>
             <ol class="timeline" id="timeline">

@@ -4,7 +4,19 @@
 import assert from 'node:assert/strict';
 
 export default async function verify({ page, baseUrl, shot, args }) {
-  await page.goto(`${baseUrl}/verify#${args.payload}`);
+  if (args.code) {
+    // The holder finds the certificate on the tracking page and opens it.
+    await page.goto(`${baseUrl}/track?number=${args.case}`);
+    await page.locator('#track-code').fill(args.code);
+    await page.locator('#track-submit').click();
+    await page.locator('#certificate', { hasText: args.number }).waitFor();
+    await shot('tracking');
+    await page.locator('#certificate-link').click();
+    await page.waitForURL(/\/verify#/);
+    assert.equal(new URL(page.url()).hash, `#${args.payload}`);
+  } else {
+    await page.goto(`${baseUrl}/verify#${args.payload}`);
+  }
   const result = page.locator(`#verify-result[data-result="${args.expect}"]`);
   await result.waitFor();
   assert.equal(await page.locator('#verify-number').textContent(), args.number);

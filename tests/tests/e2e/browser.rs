@@ -293,7 +293,7 @@ async fn a_verification_across_provinces_is_asked_answered_and_the_case_delivere
 async fn the_verify_page_checks_a_certificate_offline_and_shows_its_revocation() {
     // Arrange: a 生育服务登记 issued by the community; the QR payload from its certificate.
     let app = spawn_app_with_spa_on(DAY).await;
-    let (number, _) = app
+    let (number, code) = app
         .submit(json!({"service": "birth_service", "division": "500116001005", "date": DAY, "marriage": "first"}))
         .await;
     let village = app.login("demo-village").await;
@@ -321,9 +321,13 @@ async fn the_verify_page_checks_a_certificate_offline_and_shows_its_revocation()
         &signature,
     );
     let args = |expect: &str| json!({"payload": payload, "number": certificate.facts.number.to_string(), "expect": expect});
+    let mut from_tracking = args("valid");
+    from_tracking["case"] = json!(number);
+    from_tracking["code"] = json!(code);
 
-    // Act + assert: tests/browser/flows/verify.mjs, before and after a revocation.
-    run_flow("verify", &app.base_url, args("valid")).await;
+    // Act + assert: tests/browser/flows/verify.mjs — from the holder's tracking page, then
+    // again after a revocation.
+    run_flow("verify", &app.base_url, from_tracking).await;
     let county = app.login("demo-county").await;
     let (status, _) = app
         .act(
