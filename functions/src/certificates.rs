@@ -225,8 +225,7 @@ async fn revocations(
         })?;
     let mut lists = Vec::new();
     for case_state in [CaseState::Revoked, CaseState::Void] {
-        let mut numbers = Vec::new();
-        let mut query = crate::ports::QueueQuery {
+        let query = crate::ports::QueueQuery {
             office: issuer,
             state: Some(case_state),
             service: None,
@@ -234,28 +233,19 @@ async fn revocations(
             limit: 500,
             after: None,
         };
-        loop {
-            let page = state
-                .store
-                .queue(&query)
-                .await
-                .map_err(|e| errors::store(&e))?;
-            numbers.extend(
-                page.items
-                    .iter()
-                    // Only the office's own certificates: the queue also lists cases it was
-                    // asked to verify or accepted for another office.
-                    .filter(|i| i.deciding_division == issuer)
-                    .filter_map(|i| {
-                        CertificateNumber::for_case(i.service, i.deciding_division, &i.number).ok()
-                    }),
-            );
-            match page.next {
-                Some(next) => query.after = Some(next),
-                None => break,
-            }
-        }
-        lists.push(numbers);
+        let rows = crate::ports::queue_all(state.store.as_ref(), query)
+            .await
+            .map_err(|e| errors::store(&e))?;
+        lists.push(
+            rows.iter()
+                // Only the office's own certificates: the queue also lists cases it was asked
+                // to verify or accepted for another office.
+                .filter(|i| i.deciding_division == issuer)
+                .filter_map(|i| {
+                    CertificateNumber::for_case(i.service, i.deciding_division, &i.number).ok()
+                })
+                .collect::<Vec<_>>(),
+        );
     }
     let [revoked, void] = <[Vec<CertificateNumber>; 2]>::try_from(lists)
         .map_err(|_| errors::internal("revocation lists"))?;

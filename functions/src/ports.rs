@@ -219,6 +219,22 @@ pub fn queue_entries(case: &Case) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every row a queue query matches, page after page (summaries and lists, not the console).
+pub async fn queue_all(
+    store: &dyn CaseStore,
+    mut query: QueueQuery,
+) -> Result<Vec<QueueItem>, StoreError> {
+    let mut rows = Vec::new();
+    loop {
+        let page = store.queue(&query).await?;
+        rows.extend(page.items);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return Ok(rows),
+        }
+    }
+}
+
 /// A page of an office's queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueQuery {

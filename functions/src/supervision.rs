@@ -189,8 +189,7 @@ async fn summary(
         return Err(Problem::invalid_request(&bad));
     }
     let today = state.clock.now().date();
-    let mut rows = Vec::new();
-    let mut query = QueueQuery {
+    let query = QueueQuery {
         office: division,
         state: None,
         service: None,
@@ -198,18 +197,9 @@ async fn summary(
         limit: 500,
         after: None,
     };
-    loop {
-        let page = state
-            .store
-            .queue(&query)
-            .await
-            .map_err(|e| errors::store(&e))?;
-        rows.extend(page.items);
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => break,
-        }
-    }
+    let rows = crate::ports::queue_all(state.store.as_ref(), query)
+        .await
+        .map_err(|e| errors::store(&e))?;
     let offices = summarise(&rows, today);
     tracing::info!(by = %claims.sub, division = %division, "supervision summary read");
     if as_csv {

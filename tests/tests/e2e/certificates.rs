@@ -23,7 +23,7 @@ async fn a_certificate_is_signed_on_issue_verifies_offline_and_shows_its_revocat
     let app = spawn_app_on(DAY).await;
     let village = app.login("demo-village").await;
     let county = app.login("demo-county").await;
-    let (number, _) = app
+    let (number, code) = app
         .submit(json!({"service": "birth_service", "division": "500116001005", "date": DAY, "marriage": "first"}))
         .await;
     act(&app, &village, &number, json!({"action": "seal"})).await;
@@ -47,6 +47,7 @@ async fn a_certificate_is_signed_on_issue_verifies_offline_and_shows_its_revocat
         &signature,
     );
     let checked = verify(&payload, &keys);
+    let (_, mine) = app.track(&number, &code).await;
     let no = certificate.facts.number.to_string();
     let status = |app: &TestApp| {
         let url = app.url(&format!("/api/certificates/{no}/status"));
@@ -96,6 +97,11 @@ async fn a_certificate_is_signed_on_issue_verifies_offline_and_shows_its_revocat
     assert_eq!(facts.number.case_number(), number);
     assert_eq!(facts.sealed_by, [domain::division::Level::Village]);
     assert!(payload.len() <= 400, "QR payload {} bytes", payload.len());
+    assert_eq!(
+        mine["certificate"]["verify_path"],
+        format!("/verify#{payload}"),
+        "the holder's link carries the stored signature"
+    );
     assert_eq!(
         (before_status, before["status"].as_str()),
         (200, Some("valid"))
