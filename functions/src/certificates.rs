@@ -225,15 +225,7 @@ async fn revocations(
         })?;
     let mut lists = Vec::new();
     for case_state in [CaseState::Revoked, CaseState::Void] {
-        let query = crate::ports::QueueQuery {
-            office: issuer,
-            state: Some(case_state),
-            service: None,
-            overdue_on: None,
-            limit: 500,
-            after: None,
-        };
-        let rows = crate::ports::queue_all(state.store.as_ref(), query)
+        let rows = crate::ports::queue_all(state.store.as_ref(), issuer, Some(case_state))
             .await
             .map_err(|e| errors::store(&e))?;
         lists.push(

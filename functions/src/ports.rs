@@ -219,11 +219,21 @@ pub fn queue_entries(case: &Case) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every row a queue query matches, page after page (summaries and lists, not the console).
+/// Every case `office` sees, optionally in one state, page after page (summaries and lists,
+/// not the console).
 pub async fn queue_all(
     store: &dyn CaseStore,
-    mut query: QueueQuery,
+    office: DivisionCode,
+    state: Option<CaseState>,
 ) -> Result<Vec<QueueItem>, StoreError> {
+    let mut query = QueueQuery {
+        office,
+        state,
+        service: None,
+        overdue_on: None,
+        limit: 500,
+        after: None,
+    };
     let mut rows = Vec::new();
     loop {
         let page = store.queue(&query).await?;

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::auth::Staff;
 use crate::errors;
-use crate::ports::{QueueItem, QueueQuery};
+use crate::ports::QueueItem;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -189,15 +189,7 @@ async fn summary(
         return Err(Problem::invalid_request(&bad));
     }
     let today = state.clock.now().date();
-    let query = QueueQuery {
-        office: division,
-        state: None,
-        service: None,
-        overdue_on: None,
-        limit: 500,
-        after: None,
-    };
-    let rows = crate::ports::queue_all(state.store.as_ref(), query)
+    let rows = crate::ports::queue_all(state.store.as_ref(), division, None)
         .await
         .map_err(|e| errors::store(&e))?;
     let offices = summarise(&rows, today);
