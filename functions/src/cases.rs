@@ -773,7 +773,7 @@ async fn attachment(
 }
 
 /// The case for staff whose division it is in, after recording `action` in its audit trail.
-async fn audited_staff_read(
+pub(crate) async fn audited_staff_read(
     state: &AppState,
     number: &str,
     actor: &Actor,

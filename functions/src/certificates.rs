@@ -109,6 +109,105 @@ pub fn router() -> Router<AppState> {
         .route("/certificates/keys", get(keys))
         .route("/certificates/{number}/status", get(status))
         .route("/certificates/revocations", get(revocations))
+        .route("/certificates/{file}", get(pdf))
+}
+
+/// The audit action of staff downloading a case's certificate.
+pub const DOWNLOAD_ACTION: &str = "download_certificate";
+
+/// Where the SPA is served, for the address in the QR code: `JISHENG_PUBLIC_ORIGIN` when set
+/// (behind CloudFront), else the scheme and host the request came to.
+pub fn public_origin(headers: &axum::http::HeaderMap) -> String {
+    if let Ok(origin) = std::env::var("JISHENG_PUBLIC_ORIGIN") {
+        return origin.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+fn unprintable(e: &crate::pdf::PdfError) -> Problem {
+    tracing::error!(error = %e, "certificate PDF not made");
+    match e {
+        crate::pdf::PdfError::MissingGlyph(c) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unprintable_character",
+            "字库缺少证照上某个字的字形，无法生成电子证照，请联系发证机关",
+            "The font lacks a character of the certificate; it cannot be printed — contact the issuing office",
+        )
+        .with_detail(format!("{c} U+{:04X}", u32::from(*c))),
+        _ => errors::internal("certificate PDF"),
+    }
+}
+
+/// `GET /api/certificates/{no}.pdf`: the certificate as a PDF, for its holder (the case's
+/// access code in `X-Access-Code`) or staff in scope (audited).
+async fn pdf(
+    State(state): State<AppState>,
+    UrlPath(file): UrlPath<String>,
+    crate::auth::MaybeStaff(staff): crate::auth::MaybeStaff,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, Problem> {
+    let number = file
+        .strip_suffix(".pdf")
+        .and_then(|n| CertificateNumber::parse(n).ok())
+        .ok_or_else(certificate_not_found)?;
+    let case_number = number.case_number();
+    let record = match staff {
+        Some(claims) => {
+            crate::cases::audited_staff_read(&state, &case_number, &claims.actor(), DOWNLOAD_ACTION)
+                .await?
+                .0
+        }
+        None => {
+            let code = headers
+                .get(crate::cases::ACCESS_CODE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(crate::auth::unauthenticated)?;
+            crate::cases::applicant_record(&state, &case_number, code)
+                .await
+                .map_err(|_| certificate_not_found())?
+        }
+    };
+    let certificate = record
+        .case
+        .certificate
+        .as_ref()
+        .filter(|c| c.facts.number == number)
+        .ok_or_else(certificate_not_found)?;
+    let path = verify_path(certificate).ok_or_else(|| errors::internal("certificate payload"))?;
+    let url = format!("{}{path}", public_origin(&headers));
+    let font = crate::pdf::process_font().map_err(unprintable)?;
+    let bytes = crate::certificate_pdf::render(font, &record, certificate, &url)
+        .map_err(|e| unprintable(&e))?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{number}.pdf\""))
+        .map_err(|_| errors::internal("file name"))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn keys(State(state): State<AppState>) -> Response {

@@ -160,6 +160,7 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs> {
 fn run(args: &[String]) -> Result<()> {
     let args = parse_run_args(args)?;
     tools::ensure_web()?;
+    tools::ensure_pdf()?;
     let dist = spa::build()?;
     let mut cmd = cargo();
     cmd.args([

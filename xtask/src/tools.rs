@@ -13,11 +13,17 @@ const BROWSER_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-wqy-m
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CJK_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+/// What certificates are printed with (Noto Serif CJK, SIL OFL 1.1; the server embeds subsets)
+/// and what the tests read PDFs back with (poppler's pdftotext).
+const PDF_PACKAGES: [&str; 2] = ["fonts-noto-cjk", "poppler-utils"];
+pub const CERTIFICATE_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc";
+const PDFTOTEXT: &str = "/usr/bin/pdftotext";
 
 /// Everything: web build tools, browser test tools, the DynamoDB-compatible test server.
 pub fn ensure_all() -> Result<()> {
     ensure_web()?;
     ensure_browser()?;
+    ensure_pdf()?;
     ensure_cfn_lint()?;
     ensure_moto().map(|_| ())
 }
@@ -286,6 +292,17 @@ fn ensure_npm_tools() -> Result<()> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(root()),
     )
+}
+
+/// The certificate font and pdftotext, from Debian.
+pub fn ensure_pdf() -> Result<()> {
+    if [CERTIFICATE_FONT, PDFTOTEXT]
+        .iter()
+        .all(|p| Path::new(p).exists())
+    {
+        return Ok(());
+    }
+    apt_install(&PDF_PACKAGES)
 }
 
 /// Chromium, ChromeDriver and a CJK font from Debian, for the browser tests.

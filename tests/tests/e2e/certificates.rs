@@ -112,3 +112,138 @@ async fn a_certificate_is_signed_on_issue_verifies_offline_and_shows_its_revocat
     assert_eq!(malformed, 400);
     assert_eq!(unknown, 404);
 }
+
+/// The text poppler reads back from a PDF.
+pub fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("poppler-utils (cargo xtask install)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A 再生育服务证 through every level: three seals.
+async fn issued_rebirth(app: &TestApp, name: &str) -> (String, String, String) {
+    let village = app.login("demo-village").await;
+    let township = app.login("demo-township").await;
+    let county = app.login("demo-county").await;
+    let (number, code) = app
+        .submit_named(
+            json!({"service": "rebirth", "division": "500116001005", "date": DAY, "marriage": "first",
+                   "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                                {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]}),
+            name,
+            "钱女士",
+        )
+        .await;
+    act(app, &village, &number, json!({"action": "pre_review"})).await;
+    act(app, &village, &number, json!({"action": "seal"})).await;
+    act(
+        app,
+        &township,
+        &number,
+        json!({"action": "township_opinion", "agree": true, "opinion": "经核实情况属实，同意"}),
+    )
+    .await;
+    act(app, &township, &number, json!({"action": "seal"})).await;
+    act(app, &county, &number, json!({"action": "approve"})).await;
+    act(app, &county, &number, json!({"action": "seal"})).await;
+    let issued = act(app, &county, &number, json!({"action": "issue"})).await;
+    let no = issued["certificate"]["facts"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (number, code, no)
+}
+
+async fn download(app: &TestApp, no: &str, headers: &[(&str, &str)]) -> (u16, Vec<u8>) {
+    let mut req = app
+        .client
+        .get(app.url(&format!("/api/certificates/{no}.pdf")));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn the_holder_downloads_the_certificate_as_a_pdf_that_reads_back() {
+    // Arrange: a name with a character outside the BMP.
+    let app = spawn_app_on(DAY).await;
+    let (number, code, no) = issued_rebirth(&app, "𠮷田喆").await;
+    let county = app.login("demo-county").await;
+    let ezhou = app.login("demo-ezhou").await;
+
+    // Act
+    let (status, pdf) = download(&app, &no, &[("X-Access-Code", &code)]).await;
+    let (staff_status, staff_pdf) =
+        download(&app, &no, &[("Authorization", &format!("Bearer {county}"))]).await;
+    let (outsider, _) = download(&app, &no, &[("Authorization", &format!("Bearer {ezhou}"))]).await;
+    let (wrong_code, _) = download(&app, &no, &[("X-Access-Code", "WRONGCODE1")]).await;
+    let (no_code, _) = download(&app, &no, &[]).await;
+    let (not_a_pdf, _) = download(&app, &format!("{no}.txt"), &[]).await;
+    let (_, case) = app.read_as(&county, &number).await;
+
+    // Assert
+    assert_eq!((status, staff_status), (200, 200));
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdftotext(&pdf);
+    for expected in [
+        "𠮷田喆",
+        "钱女士",
+        no.as_str(),
+        "再生育服务证",
+        "重庆市江津区",
+        "计划生育专用章",
+    ] {
+        assert!(text.contains(expected), "{expected} not in: {text}");
+    }
+    assert!(
+        !text.contains("420704199001011231"),
+        "ID numbers are masked"
+    );
+    assert!(pdf.len() <= 150_000, "{} bytes", pdf.len());
+    assert!(pdftotext(&staff_pdf).contains(&no));
+    assert_eq!(outsider, 403, "staff outside the division");
+    assert_eq!(wrong_code, 404);
+    assert_eq!(no_code, 401);
+    assert_eq!(not_a_pdf, 404);
+    let downloads = case["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "download_certificate")
+        .count();
+    assert_eq!(downloads, 1, "the staff download is audited");
+}
+
+#[tokio::test]
+async fn a_name_the_font_cannot_print_fails_loudly_not_blank() {
+    // Arrange: U+3134A (CJK extension G) is in no font the server has.
+    let app = spawn_app_on(DAY).await;
+    let (_, code, no) = issued_rebirth(&app, "李\u{3134A}").await;
+
+    // Act
+    let res = app
+        .client
+        .get(app.url(&format!("/api/certificates/{no}.pdf")))
+        .header("X-Access-Code", &code)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let problem: Value = res.json().await.unwrap();
+
+    // Assert
+    assert_eq!(status, 500);
+    assert_eq!(problem["code"], "unprintable_character");
+    assert_eq!(problem["detail"], "\u{3134A} U+3134A");
+}

@@ -296,13 +296,29 @@ impl TestApp {
     }
 
     pub async fn submit(&self, situation: Value) -> (String, String) {
-        self.submit_with(situation, "application/pdf", b"%PDF-1.4\n% test\n")
-            .await
+        self.submit_named(situation, "赵先生", "钱女士").await
+    }
+
+    /// As [`TestApp::submit`], with the applicant's and the spouse's names.
+    pub async fn submit_named(
+        &self,
+        situation: Value,
+        name: &str,
+        spouse: &str,
+    ) -> (String, String) {
+        self.submit_with(
+            situation,
+            "application/pdf",
+            b"%PDF-1.4\n% test\n",
+            (name, spouse),
+        )
+        .await
     }
 
     /// As [`TestApp::submit`], each material a real photo (a 1×1 PNG) the console can preview.
     pub async fn submit_photos(&self, situation: Value) -> (String, String) {
-        self.submit_with(situation, "image/png", PHOTO).await
+        self.submit_with(situation, "image/png", PHOTO, ("赵先生", "钱女士"))
+            .await
     }
 
     async fn submit_with(
@@ -310,6 +326,7 @@ impl TestApp {
         situation: Value,
         content_type: &str,
         bytes: &[u8],
+        (name, spouse): (&str, &str),
     ) -> (String, String) {
         let check = self.check(&situation).await;
         assert_eq!(check["eligible"], true, "{check}");
@@ -323,8 +340,8 @@ impl TestApp {
         }
         let body = json!({
             "situation": situation,
-            "applicant": {"name": "赵先生", "id_number": "420704199001011231", "phone": "13800138000"},
-            "spouse": {"name": "钱女士", "id_number": "500116199203040025"},
+            "applicant": {"name": name, "id_number": "420704199001011231", "phone": "13800138000"},
+            "spouse": {"name": spouse, "id_number": "500116199203040025"},
             "materials": materials
         });
         let res = self

@@ -1,0 +1,196 @@
+//! The electronic certificate as an A4 PDF (SPEC §6; 吉林 art. 16: printable in black and
+//! white): number, holders, service, issuing office, date, validity, the e-seals of the levels
+//! that sealed it, and a QR code holding the verify page's address with the signed payload.
+
+use domain::case::{CaseState, IssuedCertificate};
+use domain::division::{Gazetteer, Level};
+
+use crate::pdf::{A4, Align, BLACK, CjkFont, GREY, PdfError, RED, Sheet, one_page};
+use crate::ports::CaseRecord;
+
+fn level_zh(level: Level) -> &'static str {
+    match level {
+        Level::Province => "省级",
+        Level::City => "市级",
+        Level::County => "县（区）级",
+        Level::Township => "乡镇（街道）级",
+        Level::Village => "村（居）级",
+    }
+}
+
+/// `2026年3月2日`.
+pub fn date_zh(date: domain::Date) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+fn office_name(code: domain::DivisionCode) -> String {
+    Gazetteer::seed()
+        .full_name(code)
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The name around a seal: the full name, or for a long one (a village committee) its own.
+fn seal_name(code: domain::DivisionCode) -> String {
+    let full = office_name(code);
+    if full.chars().count() <= 12 {
+        return full;
+    }
+    Gazetteer::seed()
+        .name(code)
+        .map(str::to_string)
+        .unwrap_or(full)
+}
+
+/// Label, its English gloss and the value, one row of the certificate.
+fn row(sheet: &mut Sheet<'_, '_>, y: f32, zh: &str, en: &str, value: &str) -> Result<(), PdfError> {
+    sheet.text(86.0, y, 13.0, BLACK, Align::Left, zh)?;
+    sheet.text(86.0, y + 13.0, 8.0, GREY, Align::Left, en)?;
+    sheet.text(206.0, y, 14.0, BLACK, Align::Left, value)?;
+    sheet.line((206.0, y + 6.0), (515.0, y + 6.0), GREY, 0.4);
+    Ok(())
+}
+
+/// The certificate of `record`, its QR code opening `verify_url`.
+pub fn render(
+    font: &CjkFont,
+    record: &CaseRecord,
+    certificate: &IssuedCertificate,
+    verify_url: &str,
+) -> Result<Vec<u8>, PdfError> {
+    let facts = &certificate.facts;
+    let title = format!("{} {}", facts.service.name_zh(), facts.number);
+    one_page(font, &title, |sheet| {
+        let (w, h) = A4;
+        sheet.frame((28.0, 28.0, w - 56.0, h - 56.0), RED, 2.0);
+        sheet.frame((34.0, 34.0, w - 68.0, h - 68.0), RED, 0.6);
+
+        sheet.text(
+            w / 2.0,
+            92.0,
+            12.0,
+            GREY,
+            Align::Center,
+            "电子证照 · Electronic certificate",
+        )?;
+        sheet.text(
+            w / 2.0,
+            140.0,
+            30.0,
+            BLACK,
+            Align::Center,
+            facts.service.name_zh(),
+        )?;
+        sheet.text(
+            w / 2.0,
+            164.0,
+            11.0,
+            GREY,
+            Align::Center,
+            facts.service.name_en(),
+        )?;
+        sheet.text(
+            w / 2.0,
+            198.0,
+            11.0,
+            BLACK,
+            Align::Center,
+            &format!("证照编号 No. {}", facts.number),
+        )?;
+        sheet.line((70.0, 216.0), (w - 70.0, 216.0), RED, 0.8);
+
+        let applicant = &record.applicant;
+        let ids: Vec<String> = std::iter::once(applicant.id_number.masked())
+            .chain(applicant.spouse_id_number.as_ref().map(|id| id.masked()))
+            .collect();
+        let levels: Vec<&str> = facts.sealed_by.iter().map(|l| level_zh(*l)).collect();
+        let rows = [
+            ("持证人", "Holder(s)", facts.holders.join("、")),
+            ("身份证号", "ID number(s), masked", ids.join("  ")),
+            (
+                "证照类型",
+                "Certificate",
+                facts.service.name_zh().to_string(),
+            ),
+            ("发证机关", "Issued by", office_name(facts.issuer)),
+            ("发证日期", "Date of issue", date_zh(facts.issued_on)),
+            (
+                "有效期限",
+                "Valid until",
+                facts
+                    .valid_until
+                    .map(date_zh)
+                    .unwrap_or_else(|| "长期有效".to_string()),
+            ),
+            ("审批盖章", "Sealed by", levels.join("、")),
+        ];
+        for (i, (zh, en, value)) in rows.iter().enumerate() {
+            row(sheet, 262.0 + 40.0 * i as f32, zh, en, value)?;
+        }
+
+        // The e-seals: one per level that sealed the case, the deciding office's last.
+        let mut seals: Vec<&domain::case::Seal> = Vec::new();
+        for seal in &record.case.seals {
+            if !seals.iter().any(|s| s.level == seal.level) {
+                seals.push(seal);
+            }
+        }
+        seals.sort_by_key(|s| std::cmp::Reverse(s.level));
+        let radius = 46.0;
+        let count = seals.len();
+        for (i, seal) in seals.iter().enumerate() {
+            let cx = w - 100.0 - 104.0 * (count - 1 - i) as f32;
+            sheet.seal(
+                cx,
+                620.0,
+                radius,
+                &seal_name(seal.division),
+                "计划生育专用章",
+            )?;
+        }
+
+        sheet.qr(62.0, 560.0, 136.0, verify_url.as_bytes())?;
+        sheet.text(
+            130.0,
+            708.0,
+            9.0,
+            BLACK,
+            Align::Center,
+            "扫码核验 Scan to verify",
+        )?;
+
+        sheet.text(
+            w / 2.0,
+            748.0,
+            8.5,
+            GREY,
+            Align::Center,
+            &format!(
+                "本证照内容经数字签名（Ed25519，密钥 {}），可扫码离线核验签名；在线核验可知是否已撤销或作废。",
+                certificate.key_id
+            ),
+        )?;
+        sheet.text(
+            w / 2.0,
+            762.0,
+            8.0,
+            GREY,
+            Align::Center,
+            "Signed with Ed25519: scan to check the signature offline; check online to see whether it was revoked or voided.",
+        )?;
+        sheet.text(
+            w / 2.0,
+            776.0,
+            8.0,
+            GREY,
+            Align::Center,
+            "免费办理 · 可黑白打印 Free of charge · may be printed in black and white",
+        )?;
+
+        match record.case.state {
+            CaseState::Revoked => sheet.stamp_across("已撤销 REVOKED")?,
+            CaseState::Void => sheet.stamp_across("已作废 VOID")?,
+            _ => {}
+        }
+        Ok(())
+    })
+}
