@@ -194,7 +194,36 @@ pub struct Case {
     /// The electronic certificate, signed when the case is issued (SPEC §6).
     #[serde(default)]
     pub certificate: Option<IssuedCertificate>,
+    /// Requests to correct what the self-service lookup shows (004 四(四)).
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
 }
+
+/// A holder's request to correct a lookup result, made against the office that issued the
+/// certificate, which verifies and corrects it (004 四(四): "可到原办理机构…申请更改，办理机构在
+/// 核实相关情况后，及时补充和修改完善相关信息").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub id: u32,
+    /// The name the request was made in (one of the holders).
+    pub requested_by: String,
+    /// What is wrong, in the holder's words.
+    pub request: String,
+    pub requested_on: Date,
+    pub due: Date,
+    #[serde(default)]
+    pub resolved_on: Option<Date>,
+    /// What the office verified and changed.
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+/// 004 四(四) says "及时" without a number; this system sets 10 working days so a request
+/// cannot be forgotten silently (it shows in the office's queue and turns red when late).
+pub const CORRECTION_LIMIT: TimeLimit = TimeLimit::working_days(10);
+pub const CORRECTION_SOURCE: &str = "004 四(四)（办理时限由本系统设定为10个工作日）";
+/// Open requests one case may carry at once (a holder cannot flood the office's queue).
+pub const MAX_OPEN_CORRECTIONS: usize = 3;
 
 /// A certificate as issued: its facts and the Ed25519 signature over their canonical text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,6 +279,14 @@ pub enum Action {
     Resubmit,
     Withdraw,
     DeemedIssue,
+    /// The office answers a correction request; `holders`, when given, are the corrected names
+    /// on the certificate (the server signs it anew).
+    ResolveCorrection {
+        id: u32,
+        resolution: String,
+        #[serde(default)]
+        holders: Option<Vec<String>>,
+    },
 }
 
 impl Action {
@@ -270,6 +307,7 @@ impl Action {
             Action::Resubmit => ActionKind::Resubmit,
             Action::Withdraw => ActionKind::Withdraw,
             Action::DeemedIssue => ActionKind::DeemedIssue,
+            Action::ResolveCorrection { .. } => ActionKind::ResolveCorrection,
         }
     }
 }
@@ -315,6 +353,14 @@ pub enum TransitionError {
     NotYetDue,
     #[error("本地规则没有视为准予的规定 / these rules have no deemed issue")]
     NoDeemedIssue,
+    #[error("该案件没有电子证照 / the case has no certificate")]
+    NoCertificate,
+    #[error("更正申请不存在或已办结 / no open correction request with that id")]
+    NoSuchCorrection,
+    #[error("已有3项更正申请正在办理 / three correction requests are already open")]
+    TooManyCorrections,
+    #[error("持证人姓名须逐一填写，人数不变，不含 | 或 , / one name per holder, without | or ,")]
+    InvalidHolders,
     #[error(transparent)]
     Calendar(#[from] CalendarError),
     #[error(transparent)]
@@ -335,6 +381,10 @@ impl TransitionError {
             TransitionError::AddressRequired => "address_required",
             TransitionError::NotYetDue => "not_yet_due",
             TransitionError::NoDeemedIssue => "no_deemed_issue",
+            TransitionError::NoCertificate => "no_certificate",
+            TransitionError::NoSuchCorrection => "no_such_correction",
+            TransitionError::TooManyCorrections => "too_many_corrections",
+            TransitionError::InvalidHolders => "invalid_holders",
             TransitionError::Calendar(_) => "outside_calendar",
             TransitionError::Policy(e) => e.code(),
         }
@@ -420,6 +470,7 @@ impl Case {
                 decided_on: None,
                 red_lights: Vec::new(),
                 certificate: None,
+                corrections: Vec::new(),
                 situation,
             },
             events,
@@ -435,8 +486,9 @@ impl Case {
 
     /// The earliest open deadline (the work queue sorts by it).
     pub fn next_due(&self) -> Option<Date> {
+        let corrections = self.open_corrections().map(|c| c.due).min();
         if !self.state.is_pending() {
-            return None;
+            return corrections;
         }
         let steps = self
             .deadlines
@@ -448,14 +500,72 @@ impl Case {
             .iter()
             .filter(|v| v.answered_on.is_none())
             .map(|v| v.due);
-        steps.chain(checks).min()
+        steps.chain(checks).chain(corrections).min()
+    }
+
+    /// Correction requests not yet answered.
+    pub fn open_corrections(&self) -> impl Iterator<Item = &Correction> {
+        self.corrections.iter().filter(|c| c.resolved_on.is_none())
+    }
+
+    /// A holder asks the issuing office to correct what the lookup shows (004 四(四)). Only a
+    /// case with a certificate can be looked up, so only such a case takes requests.
+    pub fn request_correction(
+        &self,
+        requested_by: &str,
+        request: &str,
+        now: Moment,
+        calendar: &Calendar,
+    ) -> Result<(Case, Vec<Event>), TransitionError> {
+        if self.certificate.is_none() {
+            return Err(TransitionError::NoCertificate);
+        }
+        let request = request.trim();
+        if request.is_empty() {
+            return Err(TransitionError::ReasonsRequired);
+        }
+        if self.open_corrections().count() >= MAX_OPEN_CORRECTIONS {
+            return Err(TransitionError::TooManyCorrections);
+        }
+        let today = now.date();
+        let due = calendar.due(today, CORRECTION_LIMIT)?;
+        let mut next = self.clone();
+        let id = u32::try_from(self.corrections.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        next.corrections.push(Correction {
+            id,
+            requested_by: requested_by.trim().to_string(),
+            request: request.to_string(),
+            requested_on: today,
+            due,
+            resolved_on: None,
+            resolution: None,
+        });
+        next.version = self.version + 1;
+        let event = Event {
+            at: now,
+            actor: Actor::Applicant,
+            action: "request_correction".into(),
+            from: Some(self.state),
+            to: self.state,
+            details: vec![format!(
+                "更正申请 {id}：{request}（{due}前办结，{CORRECTION_SOURCE}）"
+            )],
+        };
+        Ok((next, vec![event]))
     }
 
     /// Red light (亮红灯, 000 三(四)): steps and verifications past their due date on `today`.
     pub fn overdue(&self, today: Date) -> Vec<String> {
+        let late_corrections = self
+            .open_corrections()
+            .filter(|c| c.due < today)
+            .map(|c| format!("correction:{}", c.id));
         if !self.state.is_pending() {
-            return Vec::new();
+            return late_corrections.collect();
         }
+        let late_corrections: Vec<String> = late_corrections.collect();
         let mut out: Vec<String> = self
             .deadlines
             .iter()
@@ -468,6 +578,7 @@ impl Case {
                 .filter(|v| v.answered_on.is_none() && v.due < today)
                 .map(|v| format!("verification:{}", v.id)),
         );
+        out.extend(late_corrections);
         out
     }
 
@@ -768,6 +879,50 @@ pub fn apply(
             details.push("再生育服务卡作废，不再发给（002 第二十二条）".into());
             next.state = S::Void;
         }
+        Action::ResolveCorrection {
+            id,
+            resolution,
+            holders,
+        } => {
+            let Some(open) = next
+                .corrections
+                .iter_mut()
+                .find(|c| c.id == *id && c.resolved_on.is_none())
+            else {
+                return Err(TransitionError::NoSuchCorrection);
+            };
+            if resolution.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            open.resolved_on = Some(today);
+            open.resolution = Some(resolution.trim().to_string());
+            details.push(format!("更正申请 {id}：{}", resolution.trim()));
+            if let Some(holders) = holders {
+                let names: Vec<String> = holders
+                    .iter()
+                    .map(|h| h.trim().to_string())
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                let Some(certificate) = next.certificate.as_mut() else {
+                    return Err(TransitionError::NoCertificate);
+                };
+                if names.len() != certificate.facts.holders.len()
+                    || names
+                        .iter()
+                        .any(|n| n.contains(['|', ',']) || n.chars().count() > 50)
+                {
+                    return Err(TransitionError::InvalidHolders);
+                }
+                if names != certificate.facts.holders {
+                    details.push(format!(
+                        "持证人更正：{} → {}（{CORRECTION_SOURCE}）",
+                        certificate.facts.holders.join("、"),
+                        names.join("、")
+                    ));
+                    certificate.facts.holders = names;
+                }
+            }
+        }
         Action::Withdraw => {
             if !matches!(
                 state,
@@ -835,6 +990,11 @@ pub fn available_actions(
         },
         Action::Revoke { reasons: text() },
         Action::Void { reasons: text() },
+        Action::ResolveCorrection {
+            id: case.open_corrections().next().map_or(0, |c| c.id),
+            resolution: "-".into(),
+            holders: None,
+        },
     ];
     tries
         .iter()
@@ -910,6 +1070,8 @@ pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), Tra
             // accepts and issues instant items, the office asked answers its 协查.
             let offices: Vec<DivisionCode> = match kind {
                 ActionKind::Approve | ActionKind::Revoke | ActionKind::Void => vec![case.deciding],
+                // The original office verifies and corrects (004 四(四)).
+                ActionKind::ResolveCorrection => vec![case.deciding],
                 ActionKind::Refuse if case.processing == Processing::Promise => vec![case.deciding],
                 ActionKind::TownshipOpinion => vec![case.accepting, case.deciding],
                 ActionKind::AnswerVerification => case.verifications.iter().map(|v| v.to).collect(),
@@ -942,6 +1104,7 @@ fn action_code(kind: ActionKind) -> &'static str {
         ActionKind::Resubmit => "resubmit",
         ActionKind::Withdraw => "withdraw",
         ActionKind::DeemedIssue => "deemed_issue",
+        ActionKind::ResolveCorrection => "resolve_correction",
     }
 }
 

@@ -62,6 +62,8 @@ pub enum ActionKind {
     Withdraw,
     /// The deadline sweep (system).
     DeemedIssue,
+    /// The issuing office answers a correction request (004 四(四)).
+    ResolveCorrection,
 }
 
 /// Who acts.
@@ -102,7 +104,13 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
     match role {
         Role::VillageClerk => matches!(
             action,
-            A::PreReview | A::Return | A::Seal | A::Issue | A::Deliver | A::Refuse
+            A::PreReview
+                | A::Return
+                | A::Seal
+                | A::Issue
+                | A::Deliver
+                | A::Refuse
+                | A::ResolveCorrection
         ),
         Role::TownshipOfficer => matches!(
             action,
@@ -115,6 +123,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::Refuse
                 | A::RequestVerification
                 | A::AnswerVerification
+                | A::ResolveCorrection
         ),
         Role::CountyApprover => matches!(
             action,
@@ -128,6 +137,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::AnswerVerification
                 | A::Revoke
                 | A::Void
+                | A::ResolveCorrection
         ),
         Role::Supervisor | Role::Admin => false,
     }

@@ -36,6 +36,9 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}/attachments/{id}", get(attachment))
         // Certificates are read where cases are: the same table, the same function.
         .merge(crate::certificates::router())
+        // The lookup and correction requests read and change the same cases.
+        .merge(crate::lookup::router())
+        .merge(crate::corrections::router())
 }
 
 /// The same answer for "no such case" and "wrong access code": neither reveals anything.

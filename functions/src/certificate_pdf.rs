@@ -194,3 +194,155 @@ pub fn render(
         Ok(())
     })
 }
+
+/// Entries that fit on the one page of an export.
+const EXPORT_ROWS: usize = 5;
+
+/// The export of a lookup result (004 三(四)): for the person's own records. It says in so many
+/// words that it is a lookup result and not an electronic certificate, and for each entry
+/// whether an electronic certificate exists (each here does; its QR code verifies it).
+pub fn lookup_result(
+    font: &CjkFont,
+    query: &crate::lookup::Query,
+    found: &[CaseRecord],
+    today: domain::Date,
+    origin: &str,
+) -> Result<Vec<u8>, PdfError> {
+    one_page(font, "计生证件自助查询结果", |sheet| {
+        let (w, _) = A4;
+        sheet.text(
+            w / 2.0,
+            84.0,
+            22.0,
+            BLACK,
+            Align::Center,
+            "计生证件自助查询结果",
+        )?;
+        sheet.text(
+            w / 2.0,
+            104.0,
+            10.0,
+            GREY,
+            Align::Center,
+            "Self-service lookup result",
+        )?;
+        let masked = domain::IdNumber::parse(&query.id_number)
+            .map(|id| id.masked())
+            .unwrap_or_else(|_| "—".into());
+        sheet.text(
+            60.0,
+            136.0,
+            11.0,
+            BLACK,
+            Align::Left,
+            &format!(
+                "查询对象：{}　身份证号：{masked}　查询日期：{}",
+                query.name,
+                date_zh(today)
+            ),
+        )?;
+        // The notice the rule requires, framed so it cannot be missed.
+        sheet.frame((56.0, 148.0, w - 112.0, 50.0), RED, 1.2);
+        sheet.text(
+            w / 2.0,
+            168.0,
+            10.5,
+            RED,
+            Align::Center,
+            "本文件为查询结果，供本人保存，不是电子证照；未生成电子证照的不得作为法定要件。",
+        )?;
+        sheet.text(
+            w / 2.0,
+            186.0,
+            8.5,
+            RED,
+            Align::Center,
+            "A lookup result for your records, not a certificate. Only an electronic certificate is legal proof (渝卫发〔2019〕69号 三(四)).",
+        )?;
+        if found.is_empty() {
+            sheet.text(
+                w / 2.0,
+                250.0,
+                12.0,
+                BLACK,
+                Align::Center,
+                "未查询到证件信息。No certificates were found.",
+            )?;
+            sheet.text(
+                w / 2.0,
+                272.0,
+                9.0,
+                GREY,
+                Align::Center,
+                "姓名与身份证号须与证件一致；如有疑问，请向原办理机构申请更正（004 四(四)）。",
+            )?;
+        }
+        for (i, record) in found.iter().take(EXPORT_ROWS).enumerate() {
+            let Some(certificate) = record.case.certificate.as_ref() else {
+                continue;
+            };
+            let f = &certificate.facts;
+            let top = 220.0 + 108.0 * i as f32;
+            sheet.line((56.0, top), (w - 56.0, top), GREY, 0.5);
+            sheet.text(
+                60.0,
+                top + 22.0,
+                14.0,
+                BLACK,
+                Align::Left,
+                &format!(
+                    "{}　{}",
+                    f.service.name_zh(),
+                    crate::lookup::status_label(record)
+                ),
+            )?;
+            let lines = [
+                format!("证照编号：{}", f.number),
+                format!("持证人：{}", f.holders.join("、")),
+                format!(
+                    "发证机关：{}　发证日期：{}",
+                    office_name(f.issuer),
+                    date_zh(f.issued_on)
+                ),
+                "已生成电子证照：扫右侧二维码核验；电子证照由持证人凭查询码下载。".to_string(),
+            ];
+            for (j, line) in lines.iter().enumerate() {
+                sheet.text(
+                    60.0,
+                    top + 42.0 + 15.0 * j as f32,
+                    9.5,
+                    BLACK,
+                    Align::Left,
+                    line,
+                )?;
+            }
+            if let Some(path) = crate::certificates::verify_path(certificate) {
+                sheet.qr(
+                    w - 150.0,
+                    top + 6.0,
+                    96.0,
+                    format!("{origin}{path}").as_bytes(),
+                )?;
+            }
+        }
+        if found.len() > EXPORT_ROWS {
+            sheet.text(
+                60.0,
+                770.0,
+                9.0,
+                GREY,
+                Align::Left,
+                &format!("另有 {} 项未列出。", found.len() - EXPORT_ROWS),
+            )?;
+        }
+        sheet.text(
+            w / 2.0,
+            800.0,
+            8.0,
+            GREY,
+            Align::Center,
+            "计生证件网上办 · 查询结果如与实际不符，可向原办理机构申请更正（渝卫发〔2019〕69号 四(四)）",
+        )?;
+        Ok(())
+    })
+}

@@ -137,7 +137,7 @@ pub fn public_origin(headers: &axum::http::HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-fn unprintable(e: &crate::pdf::PdfError) -> Problem {
+pub fn unprintable(e: &crate::pdf::PdfError) -> Problem {
     tracing::error!(error = %e, "certificate PDF not made");
     match e {
         crate::pdf::PdfError::MissingGlyph(c) => Problem::new(
@@ -245,6 +245,11 @@ pub fn issue(
         valid_until: None,
         sealed_by: case.seals.iter().map(|s| s.level).collect(),
     };
+    sign(facts, signer)
+}
+
+/// `facts` signed with the signer's current key.
+pub fn sign(facts: CertificateFacts, signer: &dyn Signer) -> Result<IssuedCertificate, Problem> {
     let text = facts
         .canonical(signer.key_id())
         .map_err(|_| errors::internal("certificate payload"))?;

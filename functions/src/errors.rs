@@ -111,6 +111,26 @@ pub fn transition(e: &TransitionError) -> Problem {
             "本地规则没有视为准予的规定",
             "These rules have no deemed issue",
         ),
+        T::NoCertificate => (
+            StatusCode::CONFLICT,
+            "该案件没有电子证照",
+            "The case has no certificate",
+        ),
+        T::NoSuchCorrection => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "更正申请不存在或已办结",
+            "No open correction request with that id",
+        ),
+        T::TooManyCorrections => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "已有3项更正申请正在办理，请等待办结",
+            "Three correction requests are already open; wait for an answer",
+        ),
+        T::InvalidHolders => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "持证人姓名须逐一填写，人数不变",
+            "One name per holder, as many as before",
+        ),
         T::Calendar(_) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "日期超出节假日数据范围",

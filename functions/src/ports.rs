@@ -114,6 +114,15 @@ pub trait CaseStore: Send + Sync {
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError>;
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// The numbers of the cases whose holders (applicant or spouse) include the ID number with
+    /// this keyed hash (self-service lookup, 004 三(四)). Served from an index, never a scan.
+    async fn cases_of_holder(&self, id_hash: &str) -> Result<Vec<String>, StoreError>;
+
+    /// Counts one more request under `key` in the fixed window ending at `window_end` (Unix
+    /// seconds) and answers the count so far in that window, this one included (rate limits
+    /// shared by every server instance). Counters expire after their window.
+    async fn count_request(&self, key: &str, window_end: i64) -> Result<u32, StoreError>;
 }
 
 /// What a work-queue row shows: enough to sort, filter and pick a case, with the ID masked.
@@ -140,7 +149,7 @@ pub struct QueueItem {
 impl QueueItem {
     pub fn of(record: &CaseRecord) -> QueueItem {
         let case = &record.case;
-        let open_steps = if case.state.is_pending() {
+        let mut open_steps: Vec<(String, Date)> = if case.state.is_pending() {
             case.deadlines
                 .iter()
                 .filter(|d| d.done_on.is_none())
@@ -155,6 +164,11 @@ impl QueueItem {
         } else {
             Vec::new()
         };
+        // Correction requests wait on issued cases too (004 四(四)).
+        open_steps.extend(
+            case.open_corrections()
+                .map(|c| (format!("correction:{}", c.id), c.due)),
+        );
         QueueItem {
             number: case.number.clone(),
             version: case.version,

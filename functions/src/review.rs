@@ -148,6 +148,11 @@ async fn act(
     )
     .map_err(|e| errors::transition(&e))?;
     let expected = record.case.version;
+    let previous_holders = record
+        .case
+        .certificate
+        .as_ref()
+        .map(|c| c.facts.holders.clone());
     record.case = next;
     // The electronic certificate is signed as the case is issued (SPEC §6).
     if record.case.state == CaseState::Issued && record.case.certificate.is_none() {
@@ -155,6 +160,23 @@ async fn act(
             &record,
             state.signer.as_ref(),
             now.date(),
+        )?);
+    }
+    // A corrected holder's name is corrected on the case and the certificate is signed anew
+    // with the same number and date (004 四(四)); the old signature no longer matches.
+    if let Some(corrected) = record.case.certificate.clone()
+        && previous_holders.as_ref() != Some(&corrected.facts.holders)
+    {
+        let mut names = corrected.facts.holders.iter();
+        if let Some(name) = names.next() {
+            record.applicant.name = name.clone();
+        }
+        if let Some(spouse) = names.next() {
+            record.applicant.spouse_name = Some(spouse.clone());
+        }
+        record.case.certificate = Some(crate::certificates::sign(
+            corrected.facts,
+            state.signer.as_ref(),
         )?);
     }
     state
@@ -377,7 +399,7 @@ async fn queue(
 }
 
 /// The steps staff take (the applicant's and the sweep's are apart).
-pub const STAFF_ACTIONS: [ActionKind; 12] = [
+pub const STAFF_ACTIONS: [ActionKind; 13] = [
     ActionKind::PreReview,
     ActionKind::Return,
     ActionKind::TownshipOpinion,
@@ -390,6 +412,7 @@ pub const STAFF_ACTIONS: [ActionKind; 12] = [
     ActionKind::Deliver,
     ActionKind::Revoke,
     ActionKind::Void,
+    ActionKind::ResolveCorrection,
 ];
 
 #[cfg(test)]

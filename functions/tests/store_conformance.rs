@@ -84,6 +84,21 @@ async fn conformance(store: Arc<dyn CaseStore>) {
     assert!(store.events("JS-404").await.unwrap().is_empty());
     assert_eq!(store.idempotency("nope").await.unwrap(), None);
 
+    // the lookup index: by the keyed hash of a holder's ID number
+    assert_eq!(store.cases_of_holder("abc").await.unwrap(), ["JS-0001"]);
+    assert!(store.cases_of_holder("ab").await.unwrap().is_empty());
+    assert!(store.cases_of_holder("abcd").await.unwrap().is_empty());
+
+    // rate counters: per key and window, atomically
+    assert_eq!(store.count_request("client:x", 1_000).await.unwrap(), 1);
+    assert_eq!(store.count_request("client:x", 1_000).await.unwrap(), 2);
+    assert_eq!(store.count_request("client:y", 1_000).await.unwrap(), 1);
+    assert_eq!(
+        store.count_request("client:x", 2_000).await.unwrap(),
+        1,
+        "a new window"
+    );
+
     // the same number twice: refused, nothing changed
     let err = store.create(&rec, &events, None).await.unwrap_err();
     assert!(matches!(err, StoreError::AlreadyExists), "{err}");

@@ -387,6 +387,56 @@ impl CaseStore for DynamoStore {
         }
     }
 
+    async fn cases_of_holder(&self, id_hash: &str) -> Result<Vec<String>, StoreError> {
+        let mut numbers = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :p")
+                .expression_attribute_values(":p", s(format!("IDH#{id_hash}")))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            numbers.extend(page.items().iter().filter_map(|item| {
+                item.get("sk")
+                    .and_then(|v| v.as_s().ok())
+                    .and_then(|sk| sk.strip_prefix("CASE#"))
+                    .map(str::to_string)
+            }));
+            match page.last_evaluated_key() {
+                Some(key) if !key.is_empty() => start = Some(key.clone()),
+                _ => return Ok(numbers),
+            }
+        }
+    }
+
+    async fn count_request(&self, key: &str, window_end: i64) -> Result<u32, StoreError> {
+        // One item per key and window, incremented atomically; TTL removes it afterwards.
+        let answer = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RATE#{key}")))
+            .key("sk", s(format!("W#{window_end}")))
+            .update_expression("ADD hits :one SET expires_at = :end")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":end", AttributeValue::N(window_end.to_string()))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(answer
+            .attributes()
+            .and_then(|a| a.get("hits"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(u32::MAX))
+    }
+
     async fn append_events(&self, number: &str, events: &[Event]) -> Result<(), StoreError> {
         let Some(current) = self.get(number).await? else {
             return Err(StoreError::NotFound);

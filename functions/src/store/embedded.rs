@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use domain::case::Event;
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 use std::ops::Bound;
 
@@ -26,6 +26,10 @@ const QUEUE: TableDefinition<(&str, &str), ()> = TableDefinition::new("queue_ind
 /// Case number → its queue row.
 const QUEUE_ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("queue_rows");
 const STAFF: TableDefinition<&str, &[u8]> = TableDefinition::new("staff");
+/// (keyed hash of a holder's ID number, case number): the lookup index.
+const HOLDERS: TableDefinition<(&str, &str), ()> = TableDefinition::new("holder_index");
+/// Rate-limit key → (window end, requests in the window).
+const RATES: TableDefinition<&str, (i64, u32)> = TableDefinition::new("rate_counters");
 /// Logged-out token id → Unix seconds when it expires anyway.
 const REVOKED: TableDefinition<&str, i64> = TableDefinition::new("revoked_tokens");
 
@@ -51,6 +55,21 @@ impl EmbeddedStore {
             txn.open_table(QUEUE_ROWS).map_err(unavailable)?;
             txn.open_table(STAFF).map_err(unavailable)?;
             txn.open_table(REVOKED).map_err(unavailable)?;
+            txn.open_table(RATES).map_err(unavailable)?;
+            // Stores made before the lookup index existed get it built once.
+            let mut holders = txn.open_table(HOLDERS).map_err(unavailable)?;
+            if holders.is_empty().map_err(unavailable)? {
+                let cases = txn.open_table(CASES).map_err(unavailable)?;
+                for entry in cases.iter().map_err(unavailable)? {
+                    let (_, value) = entry.map_err(unavailable)?;
+                    let record: CaseRecord = serde_json::from_slice(value.value())?;
+                    for hash in &record.id_hashes {
+                        holders
+                            .insert((hash.as_str(), record.case.number.as_str()), ())
+                            .map_err(unavailable)?;
+                    }
+                }
+            }
         }
         txn.commit().map_err(unavailable)?;
         Ok(EmbeddedStore { db: Arc::new(db) })
@@ -140,6 +159,12 @@ fn index_queue(
     old: Option<&CaseRecord>,
     new: &CaseRecord,
 ) -> Result<(), StoreError> {
+    let mut holders = txn.open_table(HOLDERS).map_err(unavailable)?;
+    for hash in &new.id_hashes {
+        holders
+            .insert((hash.as_str(), new.case.number.as_str()), ())
+            .map_err(unavailable)?;
+    }
     let mut index = txn.open_table(QUEUE).map_err(unavailable)?;
     let mut rows = txn.open_table(QUEUE_ROWS).map_err(unavailable)?;
     if let Some(old) = old {
@@ -327,6 +352,49 @@ impl CaseStore for EmbeddedStore {
 
     async fn idempotency(&self, key: &str) -> Result<Option<IdempotencyRecord>, StoreError> {
         self.get_json(IDEMPOTENCY, key).await
+    }
+
+    async fn cases_of_holder(&self, id_hash: &str) -> Result<Vec<String>, StoreError> {
+        let id_hash = id_hash.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let holders = txn.open_table(HOLDERS).map_err(unavailable)?;
+            let mut numbers = Vec::new();
+            let range = holders
+                .range((id_hash.as_str(), "")..)
+                .map_err(unavailable)?;
+            for entry in range {
+                let (key, _) = entry.map_err(unavailable)?;
+                let (hash, number) = key.value();
+                if hash != id_hash {
+                    break;
+                }
+                numbers.push(number.to_string());
+            }
+            Ok(numbers)
+        })
+        .await
+    }
+
+    async fn count_request(&self, key: &str, window_end: i64) -> Result<u32, StoreError> {
+        let key = key.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            let count = {
+                let mut rates = txn.open_table(RATES).map_err(unavailable)?;
+                let count = match rates.get(key.as_str()).map_err(unavailable)? {
+                    Some(v) if v.value().0 == window_end => v.value().1.saturating_add(1),
+                    _ => 1,
+                };
+                rates
+                    .insert(key.as_str(), (window_end, count))
+                    .map_err(unavailable)?;
+                count
+            };
+            txn.commit().map_err(unavailable)?;
+            Ok(count)
+        })
+        .await
     }
 }
 

@@ -9,7 +9,7 @@ use crate::helpers::{TestApp, spawn_app_on};
 
 const DAY: &str = "2026-03-02";
 
-async fn act(app: &TestApp, token: &str, number: &str, mut body: Value) -> Value {
+pub async fn act(app: &TestApp, token: &str, number: &str, mut body: Value) -> Value {
     let (_, case) = app.read_as(token, number).await;
     body["version"] = case["version"].clone();
     let (status, answer) = app.act(token, number, body.clone()).await;
@@ -129,7 +129,7 @@ pub fn pdftotext(pdf: &[u8]) -> String {
 }
 
 /// A 再生育服务证 through every level: three seals.
-async fn issued_rebirth(app: &TestApp, name: &str) -> (String, String, String) {
+pub async fn issued_rebirth(app: &TestApp, name: &str) -> (String, String, String) {
     let village = app.login("demo-village").await;
     let township = app.login("demo-township").await;
     let county = app.login("demo-county").await;

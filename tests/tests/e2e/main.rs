@@ -12,5 +12,6 @@ mod cases;
 mod certificates;
 mod eligibility;
 mod helpers;
+mod lookup;
 mod openapi;
 mod workflow;
