@@ -50,6 +50,20 @@ pub fn run(args: &[String]) -> Result<()> {
         println!("  {:<40} {:>6.1} MB", rel(&dest), size as f64 / 1e6);
     }
 
+    // The certificate font as a Lambda layer (/opt/fonts), with its licence (SIL OFL 1.1).
+    tools::ensure_pdf()?;
+    let layer = out.join("layers").join("cjk-font").join("fonts");
+    recreate(&layer)?;
+    copy(
+        Path::new(tools::CERTIFICATE_FONT),
+        &layer.join("NotoSerifCJK-Regular.ttc"),
+    )?;
+    copy(
+        Path::new("/usr/share/doc/fonts-noto-cjk/copyright"),
+        &layer.join("LICENSE-noto-cjk.txt"),
+    )?;
+    println!("xtask: CJK font layer → {}", rel(&layer));
+
     tools::ensure_web()?;
     let dist = spa::build()?;
     let spa_out = out.join("spa");
