@@ -361,6 +361,11 @@ pub async fn object_url(url: &str, token: &str) -> Result<(String, String), ApiE
         .send()
         .await
         .map_err(network)?;
+    blob_url(response).await
+}
+
+/// A successful answer's body as a `blob:` URL, with its type.
+async fn blob_url(response: Response) -> Result<(String, String), ApiError> {
     if !response.ok() {
         return Err(failure(response).await);
     }
@@ -378,6 +383,63 @@ pub async fn object_url(url: &str, token: &str) -> Result<(String, String), ApiE
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| ApiError::Decode("object URL".into()))?;
     Ok((url, content_type))
+}
+
+/// Saves a `blob:` URL as a file through a temporary link.
+pub fn download(url: &str, name: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return;
+    };
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+}
+
+/// `GET /api/certificates/{no}.pdf` with the case's access code: saves the certificate.
+pub async fn save_certificate(number: &str, access_code: &str) -> Result<(), ApiError> {
+    let response = Request::get(&format!("/api/certificates/{}.pdf", encode(number)))
+        .header("X-Access-Code", access_code)
+        .send()
+        .await
+        .map_err(network)?;
+    let (url, _) = blob_url(response).await?;
+    download(&url, &format!("{number}.pdf"));
+    Ok(())
+}
+
+/// `POST /api/lookup`: a person's certificates by name and ID number.
+pub async fn lookup(name: &str, id_number: &str) -> Result<Value, ApiError> {
+    post_json(
+        "/api/lookup",
+        &[],
+        &serde_json::json!({"name": name, "id_number": id_number}),
+    )
+    .await
+}
+
+/// `POST /api/lookup/export`: saves the lookup result as a PDF.
+pub async fn save_lookup_export(name: &str, id_number: &str) -> Result<(), ApiError> {
+    let response = Request::post("/api/lookup/export")
+        .json(&serde_json::json!({"name": name, "id_number": id_number}))
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    let (url, _) = blob_url(response).await?;
+    download(&url, "lookup-result.pdf");
+    Ok(())
+}
+
+/// `POST /api/corrections`: asks the issuing office to correct a lookup result.
+pub async fn request_correction(body: &Value) -> Result<Value, ApiError> {
+    post_json("/api/corrections", &[], body).await
 }
 
 /// `POST /api/cases` by window staff: the same submission, made in their name.

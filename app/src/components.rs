@@ -435,6 +435,10 @@ pub fn action_name(action: &str) -> String {
         "revoke" => ("撤销", "Revoked"),
         "void" => ("作废", "Void"),
         "red_light" => ("超时亮红灯", "Overdue: red light"),
+        "request_correction" => ("申请更正查询结果", "Correction requested"),
+        "resolve_correction" => ("更正申请办结", "Correction resolved"),
+        "lookup" => ("持证人自助查询", "Looked up by a holder"),
+        "download_certificate" => ("下载电子证照", "Certificate downloaded"),
         "deemed_issue" => ("逾期视为同意发证", "Deemed issued after the limit"),
         "honor_certificate_cancelled" => (
             "独生子女父母光荣证自申请之日起注销",

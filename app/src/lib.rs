@@ -75,6 +75,7 @@ fn ApplicantApp() -> impl IntoView {
                     <Route path=path!("/apply/review") view=pages::review::Review />
                     <Route path=path!("/apply/done") view=pages::done::Done />
                     <Route path=path!("/track") view=pages::track::Track />
+                    <Route path=path!("/lookup") view=pages::lookup::Lookup />
                 </Routes>
             </Frame>
         </Router>
@@ -98,6 +99,7 @@ fn ConsoleApp() -> impl IntoView {
                     <Route path=path!("/apply/review") view=pages::review::Review />
                     <Route path=path!("/apply/done") view=pages::done::Done />
                     <Route path=path!("/track") view=pages::track::Track />
+                    <Route path=path!("/lookup") view=pages::lookup::Lookup />
                     <Route path=path!("/staff") view=pages::staff_queue::StaffQueue />
                     <Route path=path!("/staff/cases/:number") view=pages::staff_case::StaffCase />
                     <Route path=path!("/staff/dashboard") view=pages::staff_dashboard::StaffDashboard />

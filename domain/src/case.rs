@@ -149,6 +149,7 @@ pub fn step_name(step: &str) -> (&'static str, &'static str) {
         "township_decision" => ("乡镇（街道）办理", "Township decision"),
         "issue_on_the_spot" => ("当场办结", "Issued on the spot"),
         s if s.starts_with("verification") => ("协查回复", "Verification answer"),
+        s if s.starts_with("correction") => ("更正申请", "Correction request"),
         _ => ("办理步骤", "Step"),
     }
 }

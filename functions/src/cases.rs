@@ -879,6 +879,7 @@ pub fn staff_view(
         "red_lights": case.red_lights,
         "seals": case.seals,
         "verifications": case.verifications,
+        "corrections": case.corrections,
         "missing": missing_list(case),
         "delivery": case.delivery,
         "delivery_requested": a.delivery,

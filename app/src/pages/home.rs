@@ -24,6 +24,14 @@ pub fn Home() -> impl IntoView {
             <p>{move || t(i18n::TRACK_INTRO)}</p>
             <a class="button secondary" href="/track">{move || t(i18n::TRACK_LINK)}</a>
         </section>
+        <section aria-labelledby="lookup-heading" class="panel">
+            <h2 id="lookup-heading">{move || i18n::tr("自助查询证件", "Look up my certificates")}</h2>
+            <p>{move || i18n::tr(
+                "凭姓名和身份证号码查询本人已办的证件，导出查询结果，发现有误可申请更正。",
+                "Find the certificates issued to you by name and ID number, save the result, and ask for a correction if something is wrong.",
+            )}</p>
+            <a class="button secondary" href="/lookup" id="lookup-link">{move || i18n::tr("自助查询", "Look up")}</a>
+        </section>
         <HealthStatus />
     }
 }

@@ -3,6 +3,7 @@ pub mod check;
 pub mod done;
 pub mod guide;
 pub mod home;
+pub mod lookup;
 pub mod not_found;
 pub mod review;
 pub mod staff_case;

@@ -61,6 +61,9 @@ struct ActionDraft {
     method: RwSignal<Option<String>>,
     address: RwSignal<Option<String>>,
     reasons: RwSignal<String>,
+    resolution: RwSignal<String>,
+    /// The holders' names as corrected, one per line (empty: no change).
+    holders: RwSignal<String>,
 }
 
 impl ActionDraft {
@@ -78,6 +81,8 @@ impl ActionDraft {
             method: RwSignal::new(None),
             address: RwSignal::new(None),
             reasons: RwSignal::new(String::new()),
+            resolution: RwSignal::new(String::new()),
+            holders: RwSignal::new(String::new()),
         }
     }
 
@@ -255,6 +260,7 @@ fn CaseDetail(
         <Deadlines case=case.clone() />
         <Seals case=case.clone() />
         <Verifications case=case.clone() />
+        <Corrections case=case.clone() />
         <Timeline case=case.clone() />
         <Audit case=case />
         </div>
@@ -476,6 +482,33 @@ fn Verifications(case: Value) -> impl IntoView {
                             {v["question"].as_str().unwrap_or_default().to_string()}
                             {move || due.map(|d| format!("（{}{}）", tr("回复期限 ", "answer by "), date(d)))}
                             {answer.clone().map(|a| view! { <p class="note">{move || tr("回复：", "Answer: ")}{a.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    })
+}
+
+/// Correction requests from the self-service lookup (004 四(四)), open ones first.
+#[component]
+fn Corrections(case: Value) -> impl IntoView {
+    let mut list = case["corrections"].as_array().cloned().unwrap_or_default();
+    list.sort_by_key(|c| !c["resolved_on"].is_null());
+    (!list.is_empty()).then(|| view! {
+        <section class="panel" aria-labelledby="corrections-heading">
+            <h2 id="corrections-heading">{move || tr("更正申请（004 四(四)）", "Correction requests (004 四(四))")}</h2>
+            <ul id="corrections">
+                {list.into_iter().map(|c| {
+                    let due = date_of(&c["due"]);
+                    let resolution = c["resolution"].as_str().map(String::from);
+                    let by = c["requested_by"].as_str().unwrap_or_default().to_string();
+                    view! {
+                        <li data-open=resolution.is_none().to_string()>
+                            <strong>{format!("#{} ", c["id"].as_u64().unwrap_or(0))}</strong>
+                            {by}{"："}{c["request"].as_str().unwrap_or_default().to_string()}
+                            {move || due.map(|d| format!("（{}{}）", tr("办结期限 ", "due "), date(d)))}
+                            {resolution.clone().map(|r| view! { <p class="note">{move || tr("办结：", "Resolved: ")}{r.clone()}</p> })}
                         </li>
                     }
                 }).collect_view()}
@@ -715,8 +748,30 @@ fn Actions(
         question,
         reply,
         reasons: revoke_reasons,
+        resolution,
+        holders,
         ..
     } = draft;
+    let open_correction = case["corrections"].as_array().and_then(|cs| {
+        cs.iter().find(|c| c["resolved_on"].is_null()).map(|c| {
+            (
+                c["id"].as_u64().unwrap_or(0),
+                c["request"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+    });
+    let current_holders: Vec<String> = case["certificate"]["facts"]["holders"]
+        .as_array()
+        .map(|h| {
+            h.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    if holders.get_untracked().trim().is_empty() {
+        holders.set(current_holders.join("\n"));
+    }
     // The delivery the applicant asked for, unless the staff member has chosen otherwise.
     if draft.method.get_untracked().is_none() {
         draft.method.set(Some(
@@ -906,6 +961,27 @@ fn Actions(
                         send(json!({"action": "deliver", "delivery": delivery}));
                     }>{move || tr("记录送达", "Record delivery")}</button>
                 </fieldset>
+            })}
+            {(has(ActionKind::ResolveCorrection)).then(|| open_correction.clone()).flatten().map(|(id, request)| {
+                let before = current_holders.clone();
+                view! {
+                    <fieldset class="action" id="form-resolve_correction">
+                        <legend>{move || tr("办结更正申请（004 四(四)）", "Resolve the correction request (004 四(四))")}</legend>
+                        <p class="note">{format!("#{id} ")}{request}</p>
+                        <TextArea id="correction-holders".to_string() label=("持证人姓名（每行一人；如需更正姓名，改正后电子证照重新签名）", "Holders' names (one per line; a corrected name re-signs the certificate)") rows=2 value=holders />
+                        <TextArea id="correction-resolution".to_string() label=("核实情况及处理结果（必填）", "What was verified and done (required)") rows=2 value=resolution />
+                        <button type="button" class="button secondary" id="do-resolve_correction" on:click=move |_| {
+                            if need(&resolution.get_untracked(), "必须写明核实情况", "say what was verified") {
+                                let names = lines(&holders.get_untracked());
+                                let mut body = json!({"action": "resolve_correction", "id": id, "resolution": resolution.get_untracked().trim()});
+                                if names != before {
+                                    body["holders"] = json!(names);
+                                }
+                                send(body);
+                            }
+                        }>{move || tr("办结", "Resolve")}</button>
+                    </fieldset>
+                }
             })}
             {[(ActionKind::Revoke, "revoke", "撤销（虚假承诺，002 第二十条）", "Revoke (false commitment, 002 art. 20)"),
               (ActionKind::Void, "void", "作废（002 第二十二条）", "Void (002 art. 22)")]

@@ -56,7 +56,7 @@ fn Dashboard(session: Session) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::object_url("/api/supervision/summary?format=csv", &t).await {
                 Ok((url, _)) => {
-                    download(&url, "supervision.csv");
+                    api::download(&url, "supervision.csv");
                     let _ = web_sys::Url::revoke_object_url(&url);
                 }
                 Err(e) => csv_failure.set(Some(e.message())),
@@ -102,24 +102,6 @@ fn Dashboard(session: Session) -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// Saves a `blob:` URL as a file through a temporary link.
-fn download(url: &str, name: &str) {
-    use wasm_bindgen::JsCast;
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(a) = document
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    else {
-        return;
-    };
-    a.set_href(url);
-    a.set_download(name);
-    a.click();
 }
 
 #[component]

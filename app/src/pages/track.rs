@@ -65,6 +65,28 @@ pub fn Track() -> impl IntoView {
     }
 }
 
+/// Downloads the certificate PDF with the access code (a header, so it never sits in a URL).
+#[component]
+fn SaveCertificate(number: String, code: String) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let (number, code) = (number.clone(), code.clone());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api::save_certificate(&number, &code).await;
+            busy.set(false);
+            failure.set(result.err().map(|e| e.message()));
+        });
+    };
+    view! {
+        <button type="button" class="button secondary" id="certificate-pdf" on:click=save prop:disabled=move || busy.get()>
+            {move || tr("下载电子证照（PDF，可黑白打印）", "Download the certificate (PDF, prints in black and white)")}
+        </button>
+        {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{bi(&m)}</p> })}
+    }
+}
+
 fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -122,6 +144,8 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
             {case["certificate"]["verify_path"].as_str().map(|path| {
                 let number = case["certificate"]["number"].as_str().unwrap_or_default().to_string();
                 let status = case["certificate"]["status"].as_str().unwrap_or_default().to_string();
+                let pdf_code = code.clone();
+                let pdf_number = number.clone();
                 view! {
                     <section class="panel" id="certificate" data-status=status>
                         <h3>{move || tr("电子证照", "Electronic certificate")}</h3>
@@ -130,6 +154,8 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
                         <a class="button" id="certificate-link" rel="external" href=path.to_string()>
                             {move || tr("核验并出示电子证照", "Check and show the certificate")}
                         </a>
+                        " "
+                        <SaveCertificate number=pdf_number code=pdf_code />
                         <p class="hint">{move || tr(
                             "此链接含有证照的签名内容，任何人打开即可离线核验真伪并联网查询是否撤销。",
                             "The link carries the signed certificate: anyone who opens it can check it offline, and online whether it was revoked.",
