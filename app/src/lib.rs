@@ -40,6 +40,7 @@ fn Frame(bundle: Bundle, children: Children) -> impl IntoView {
             <a class="brand" href="/">{move || t(i18n::SITE_NAME)}</a>
             <nav aria-label=move || tr("主导航", "Main")>
                 <a href="/track" rel=track>{move || t(i18n::TRACK_LINK)}</a>
+                <a href="/lookup" rel=track>{move || tr("证件查询", "Certificates")}</a>
                 <a href="/staff" rel=staff>{move || tr("工作人员", "Staff")}</a>
             </nav>
             <LangToggle />

@@ -149,6 +149,7 @@ pub fn render(
         }
 
         sheet.qr(62.0, 560.0, 136.0, verify_url.as_bytes())?;
+        sheet.link(62.0, 560.0, 136.0, 136.0, verify_url);
         sheet.text(
             130.0,
             708.0,

@@ -173,6 +173,8 @@ pub enum Align {
 pub struct Sheet<'a, 'b> {
     surface: &'a mut Surface<'b>,
     font: &'a CjkFont,
+    /// Link areas `(x, y, w, h, uri)`, added to the page once drawing is done.
+    links: Vec<(f32, f32, f32, f32, String)>,
 }
 
 impl std::fmt::Debug for Sheet<'_, '_> {
@@ -238,6 +240,11 @@ impl Sheet<'_, '_> {
             self.surface.set_stroke(Some(stroke(color, width)));
             self.surface.draw_path(&path);
         }
+    }
+
+    /// Makes an area of the page open `uri` when tapped (the QR code, on a phone's screen).
+    pub fn link(&mut self, x: f32, y: f32, w: f32, h: f32, uri: &str) {
+        self.links.push((x, y, w, h, uri.to_string()));
     }
 
     /// A QR code of `data` with its top left at `(x, y)`, `size` points wide (quiet zone
@@ -425,9 +432,22 @@ pub fn one_page(
         let mut sheet = Sheet {
             surface: &mut surface,
             font,
+            links: Vec::new(),
         };
         draw(&mut sheet)?;
+        let links = std::mem::take(&mut sheet.links);
         surface.finish();
+        for (x, y, w, h, uri) in links {
+            if let Some(rect) = Rect::from_xywh(x, y, w, h) {
+                let target = krilla::annotation::Target::Action(krilla::action::Action::Link(
+                    krilla::action::LinkAction::new(uri),
+                ));
+                page.add_annotation(krilla::annotation::Annotation::new_link(
+                    krilla::annotation::LinkAnnotation::new(rect, target),
+                    Some("核验电子证照 / verify the certificate".into()),
+                ));
+            }
+        }
         page.finish();
     }
     document

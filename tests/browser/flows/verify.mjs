@@ -2,6 +2,10 @@
 // browser against the published keys; the issuing office's revocation list says valid or
 // revoked; one changed character makes it invalid.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export default async function verify({ page, baseUrl, shot, args }) {
   if (args.code) {
@@ -11,9 +15,24 @@ export default async function verify({ page, baseUrl, shot, args }) {
     await page.locator('#track-submit').click();
     await page.locator('#certificate', { hasText: args.number }).waitFor();
     await shot('tracking');
-    await page.locator('#certificate-link').click();
-    await page.waitForURL(/\/verify#/);
-    assert.equal(new URL(page.url()).hash, `#${args.payload}`);
+    assert.equal(await page.locator('#certificate-link').getAttribute('href'), `/verify#${args.payload}`);
+    // Download the PDF; read it back with poppler: the holder, the number, and the QR code's
+    // link (the same address the QR code holds) to the verify page.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#certificate-pdf').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `${args.number}.pdf`);
+    const file = join(mkdtempSync(join(tmpdir(), 'jisheng-pdf-')), 'certificate.pdf');
+    await download.saveAs(file);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    assert.match(text, /赵先生、钱女士/);
+    assert.ok(text.includes(args.number), text);
+    const urls = execFileSync('pdfinfo', ['-url', file], { encoding: 'utf8' });
+    const link = urls.split(/\s+/).find((w) => w.includes('/verify#'));
+    assert.ok(link, `no verify link in the PDF:\n${urls}`);
+    assert.equal(new URL(link).hash, `#${args.payload}`);
+    await page.goto(link);
   } else {
     await page.goto(`${baseUrl}/verify#${args.payload}`);
   }

@@ -334,3 +334,27 @@ async fn the_verify_page_checks_a_certificate_offline_and_shows_its_revocation()
     assert_eq!(status, 200);
     run_flow("verify", &app.base_url, args("revoked")).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_holder_looks_up_exports_and_asks_for_a_correction_in_the_browser() {
+    // Arrange: a re-birth certificate issued by the county.
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (number, _, certificate) = crate::certificates::issued_rebirth(&app, "赵先生").await;
+    let county = app.login("demo-county").await;
+
+    // Act: tests/browser/flows/lookup.mjs.
+    run_flow(
+        "lookup",
+        &app.base_url,
+        json!({"number": certificate, "id_number": "420704199001011231"}),
+    )
+    .await;
+
+    // Assert: the request waits in the county's queue.
+    let (_, case) = app.read_as(&county, &number).await;
+    assert_eq!(
+        case["corrections"][0]["request"],
+        "配偶姓名有误，应以户口簿为准"
+    );
+    assert!(case["corrections"][0]["resolved_on"].is_null());
+}

@@ -1,0 +1,56 @@
+// Issue 8: self-service lookup (004 三(四), 四(四)). A wrong check digit is caught in the
+// browser; a wrong name shows "nothing found" like no match at all; the holder sees the
+// certificate, saves the result as a PDF that says it is not a certificate, and asks for a
+// correction, which is queued at the issuing office.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export default async function lookup({ page, baseUrl, shot, args }) {
+  await page.goto(`${baseUrl}/`);
+  await page.locator('#lookup-link').click();
+  await page.waitForURL(/\/lookup$/);
+  await page.locator('#lookup-name').fill('赵先生');
+
+  // A wrong check character: told at once, nothing sent.
+  await page.locator('#lookup-id').fill('420704199001011232');
+  await page.locator('#lookup-submit').click();
+  await page.locator('#lookup-issue', { hasText: '校验' }).waitFor();
+  await shot('wrong-check-digit');
+
+  // A wrong name: the same "nothing found" as no certificate at all.
+  await page.locator('#lookup-name').fill('孙先生');
+  await page.locator('#lookup-id').fill(args.id_number);
+  await page.locator('#lookup-submit').click();
+  await page.locator('#lookup-result[data-count="0"] #lookup-empty').waitFor();
+
+  // The holder.
+  await page.locator('#lookup-name').fill('赵先生');
+  await page.locator('#lookup-submit').click();
+  const entry = page.locator(`.lookup-entry[data-number="${args.number}"]`);
+  await entry.waitFor();
+  assert.equal(await entry.getAttribute('data-status'), 'valid');
+  await entry.locator('text=赵先生、钱女士').waitFor();
+  await shot('found');
+
+  // The export: a PDF that says it is a lookup result, not a certificate.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#lookup-export').click(),
+  ]);
+  const file = join(mkdtempSync(join(tmpdir(), 'jisheng-pdf-')), 'lookup.pdf');
+  await download.saveAs(file);
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  assert.match(text, /不是电子证照/);
+  assert.match(text, /未生成电子证照的不得作为法定要件/);
+  assert.ok(text.includes(args.number), text);
+
+  // A correction request, answered with the office and its due date.
+  await entry.locator('.correction-open').click();
+  await entry.locator('textarea').fill('配偶姓名有误，应以户口簿为准');
+  await entry.locator('button[type="submit"]').click();
+  await entry.locator('.correction-sent', { hasText: '重庆市江津区' }).waitFor();
+  await shot('correction-sent');
+}
