@@ -19,6 +19,7 @@ pub fn run(args: &[String]) -> Result<()> {
     report.push_str(&domain_section()?);
     report.push_str(&load_section()?);
     report.push_str(&queue_section()?);
+    report.push_str(&certificate_section()?);
 
     let dir = root().join("target").join("bench");
     std::fs::create_dir_all(&dir).map_err(|source| XtaskError::Io {
@@ -195,6 +196,17 @@ fn queue_section() -> Result<String> {
         .map(|s| format!("{}\n", s.trim()))
         .unwrap_or_else(|| {
             "## Staff work queue at 100000 cases\n\n(no figures: see the bench output)\n".into()
+        }))
+}
+
+/// Certificate PDFs and payloads (tests/benches/certificate.rs), between its markers.
+fn certificate_section() -> Result<String> {
+    tools::ensure_pdf()?;
+    let stdout = bench_output("e2e", "certificate")?;
+    Ok(between(&stdout, "CERT-REPORT-BEGIN", "CERT-REPORT-END")
+        .map(|s| format!("{}\n", s.trim()))
+        .unwrap_or_else(|| {
+            "## Electronic certificates\n\n(no figures: see the bench output)\n".into()
         }))
 }
 
