@@ -798,3 +798,139 @@ fn an_approval_keeps_its_written_basis() {
     assert_eq!(approved.state, CaseState::Approved);
     assert_eq!(events[0].details, ["批准：符合再生育条件（001 一(二)）"]);
 }
+
+/// A 生育服务登记 issued by the community, with a certificate naming its holders.
+fn issued_birth(day: &str) -> Case {
+    let case = open(
+        json!({"service": "birth_service", "division": "500116001005", "date": day, "marriage": "first"}),
+        day,
+    );
+    let mut issued = step(&case, Action::Issue, &village(), day);
+    issued.certificate = Some(IssuedCertificate {
+        facts: crate::certificate::CertificateFacts {
+            number: crate::certificate::CertificateNumber::for_case(
+                issued.service,
+                issued.deciding,
+                "JS20240927-ABCDEF",
+            )
+            .unwrap(),
+            service: issued.service,
+            holders: vec!["赵先生".into(), "钱女士".into()],
+            issuer: issued.deciding,
+            issued_on: d(day),
+            valid_until: None,
+            sealed_by: vec![],
+        },
+        key_id: "k".into(),
+        signature: String::new(),
+    });
+    issued
+}
+
+#[test]
+fn a_correction_request_waits_in_the_queue_with_a_due_date_and_turns_red_when_late() {
+    // Arrange
+    let case = issued_birth("2024-09-27");
+
+    // Act
+    let (requested, events) = case
+        .request_correction(" 钱女士 ", "姓名有误", at("2024-09-27"), cal())
+        .unwrap();
+
+    // Assert: 10 working days (the National Day holiday in between), audited, red afterwards.
+    let correction = &requested.corrections[0];
+    assert_eq!(correction.due, d("2024-10-16"));
+    assert_eq!(correction.requested_by, "钱女士");
+    assert_eq!(requested.version, case.version + 1);
+    assert_eq!(requested.next_due(), Some(d("2024-10-16")));
+    assert!(requested.overdue(d("2024-10-16")).is_empty());
+    assert_eq!(requested.overdue(d("2024-10-17")), ["correction:1"]);
+    assert_eq!(events[0].action, "request_correction");
+    assert!(events[0].details[0].contains("004 四(四)"));
+}
+
+#[test]
+fn correction_requests_need_a_certificate_words_and_at_most_three_open() {
+    // Arrange
+    let pending = rebirth_cq("2024-09-27");
+    let issued = issued_birth("2024-09-27");
+    let now = at("2024-09-27");
+
+    // Act
+    let no_certificate = pending.request_correction("赵先生", "x", now, cal());
+    let no_words = issued.request_correction("赵先生", "  ", now, cal());
+    let mut case = issued.clone();
+    for _ in 0..MAX_OPEN_CORRECTIONS {
+        case = case
+            .request_correction("赵先生", "x", now, cal())
+            .unwrap()
+            .0;
+    }
+    let fourth = case.request_correction("赵先生", "x", now, cal());
+
+    // Assert
+    assert_eq!(no_certificate.unwrap_err(), TransitionError::NoCertificate);
+    assert_eq!(no_words.unwrap_err(), TransitionError::ReasonsRequired);
+    assert_eq!(fourth.unwrap_err(), TransitionError::TooManyCorrections);
+}
+
+#[test]
+fn the_issuing_office_resolves_a_correction_and_a_corrected_name_is_recorded() {
+    // Arrange
+    let (case, _) = issued_birth("2024-09-27")
+        .request_correction("钱女士", "应为钱女土", at("2024-09-27"), cal())
+        .unwrap();
+    let resolve = |holders: Option<Vec<&str>>| Action::ResolveCorrection {
+        id: 1,
+        resolution: "经核对户口簿更正".into(),
+        holders: holders.map(|h| h.into_iter().map(String::from).collect()),
+    };
+
+    // Act
+    let elsewhere = apply(&case, &resolve(None), &ezhou(), at("2024-09-30"), cal());
+    let one_name = apply(
+        &case,
+        &resolve(Some(vec!["赵先生"])),
+        &village(),
+        at("2024-09-30"),
+        cal(),
+    );
+    let offered = available_actions(&case, &village(), at("2024-09-30"), cal());
+    let (resolved, events) = apply(
+        &case,
+        &resolve(Some(vec!["赵先生", "钱女土"])),
+        &village(),
+        at("2024-09-30"),
+        cal(),
+    )
+    .unwrap();
+    let again = apply(
+        &resolved,
+        &resolve(None),
+        &village(),
+        at("2024-09-30"),
+        cal(),
+    );
+
+    // Assert
+    assert_eq!(
+        elsewhere.unwrap_err(),
+        TransitionError::OutOfScope,
+        "the issuing office resolves"
+    );
+    assert_eq!(one_name.unwrap_err(), TransitionError::InvalidHolders);
+    assert!(offered.contains(&ActionKind::ResolveCorrection));
+    let facts = &resolved.certificate.as_ref().unwrap().facts;
+    assert_eq!(facts.holders, ["赵先生", "钱女土"]);
+    assert_eq!(resolved.corrections[0].resolved_on, Some(d("2024-09-30")));
+    assert_eq!(resolved.next_due(), None);
+    assert!(
+        events[0]
+            .details
+            .iter()
+            .any(|l| l.starts_with("持证人更正：赵先生、钱女士 → 赵先生、钱女土")),
+        "{:?}",
+        events[0].details
+    );
+    assert_eq!(again.unwrap_err(), TransitionError::NoSuchCorrection);
+}
