@@ -681,7 +681,11 @@ pub const REVEAL_ACTION: &str = "reveal_id_numbers";
 
 /// Reads that change nothing and stay out of the timeline (they are in the audit trail).
 fn audit_only(e: &Event) -> bool {
-    e.action == READ_ACTION || e.action == REVEAL_ACTION || e.action.starts_with(ATTACHMENT_ACTION)
+    e.action == READ_ACTION
+        || e.action == REVEAL_ACTION
+        || e.action.starts_with(ATTACHMENT_ACTION)
+        || e.action == crate::lookup::LOOKUP_ACTION
+        || e.action == crate::certificates::DOWNLOAD_ACTION
 }
 
 /// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope who work the case,

@@ -260,6 +260,7 @@ fn CaseDetail(
         <Deadlines case=case.clone() />
         <Seals case=case.clone() />
         <Verifications case=case.clone() />
+        <Certificate case=case.clone() token=session.token.clone() />
         <Corrections case=case.clone() />
         <Timeline case=case.clone() />
         <Audit case=case />
@@ -486,6 +487,39 @@ fn Verifications(case: Value) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    })
+}
+
+/// The electronic certificate, for printing at the window (the download is audited).
+#[component]
+fn Certificate(case: Value, token: String) -> impl IntoView {
+    let number = case["certificate"]["facts"]["number"]
+        .as_str()
+        .map(String::from)?;
+    let failure = RwSignal::new(None::<String>);
+    let shown = number.clone();
+    let save = move |_| {
+        let (number, token) = (number.clone(), token.clone());
+        leptos::task::spawn_local(async move {
+            let url = format!("/api/certificates/{number}.pdf");
+            match api::object_url(&url, &token).await {
+                Ok((blob, _)) => {
+                    failure.set(None);
+                    api::download(&blob, &format!("{number}.pdf"));
+                }
+                Err(e) => failure.set(Some(e.message())),
+            }
+        });
+    };
+    Some(view! {
+        <section class="panel" aria-labelledby="certificate-heading">
+            <h2 id="certificate-heading">{move || tr("电子证照", "Electronic certificate")}</h2>
+            <p>{move || tr("证照编号：", "Number: ")}<strong id="staff-certificate-number">{shown.clone()}</strong></p>
+            <button type="button" class="button secondary" id="staff-certificate-pdf" on:click=save>
+                {move || tr("下载电子证照（PDF）", "Download the certificate (PDF)")}
+            </button>
+            {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{bi(&m)}</p> })}
         </section>
     })
 }

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { staffLogin } from './common.mjs';
 
 export default async function lookup({ page, baseUrl, shot, args }) {
   await page.goto(`${baseUrl}/`);
@@ -53,4 +54,28 @@ export default async function lookup({ page, baseUrl, shot, args }) {
   await entry.locator('button[type="submit"]').click();
   await entry.locator('.correction-sent', { hasText: '重庆市江津区' }).waitFor();
   await shot('correction-sent');
+
+  // The county finds it on the case, corrects the spouse's name, and the change is recorded.
+  await staffLogin(page, baseUrl, 'demo-county');
+  await page.goto(`${baseUrl}/staff/cases/${args.case}`);
+  await page.locator('#corrections li[data-open="true"]', { hasText: '配偶姓名有误' }).waitFor();
+  const form = page.locator('#form-resolve_correction');
+  await form.waitFor();
+  assert.equal(await page.locator('#correction-holders').inputValue(), '赵先生\n钱女士');
+  await page.locator('#correction-holders').fill('赵先生\n钱女土');
+  await page.locator('#correction-resolution').fill('经核对户口簿，配偶姓名更正为钱女土');
+  await shot('staff-resolve');
+  await page.locator('#do-resolve_correction').click();
+  await page.locator('#timeline li[data-action="resolve_correction"]', { hasText: '钱女土' }).waitFor();
+  await page.locator('#corrections li[data-open="false"]').waitFor();
+
+  // The county prints the corrected certificate at the window.
+  const [staffCopy] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('#staff-certificate-pdf').click(),
+  ]);
+  const corrected = join(mkdtempSync(join(tmpdir(), 'jisheng-pdf-')), 'corrected.pdf');
+  await staffCopy.saveAs(corrected);
+  const correctedText = execFileSync('pdftotext', ['-enc', 'UTF-8', corrected, '-'], { encoding: 'utf8' });
+  assert.match(correctedText, /赵先生、钱女土/);
 }

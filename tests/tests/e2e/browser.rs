@@ -336,7 +336,7 @@ async fn the_verify_page_checks_a_certificate_offline_and_shows_its_revocation()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_holder_looks_up_exports_and_asks_for_a_correction_in_the_browser() {
+async fn a_holder_looks_up_exports_and_asks_for_a_correction_the_county_resolves_it() {
     // Arrange: a re-birth certificate issued by the county.
     let app = spawn_app_with_spa_on(DAY).await;
     let (number, _, certificate) = crate::certificates::issued_rebirth(&app, "赵先生").await;
@@ -346,15 +346,19 @@ async fn a_holder_looks_up_exports_and_asks_for_a_correction_in_the_browser() {
     run_flow(
         "lookup",
         &app.base_url,
-        json!({"number": certificate, "id_number": "420704199001011231"}),
+        json!({"number": certificate, "case": number, "id_number": "420704199001011231"}),
     )
     .await;
 
-    // Assert: the request waits in the county's queue.
+    // Assert: the request was answered in the console; the certificate names the spouse anew.
     let (_, case) = app.read_as(&county, &number).await;
     assert_eq!(
         case["corrections"][0]["request"],
         "配偶姓名有误，应以户口簿为准"
     );
-    assert!(case["corrections"][0]["resolved_on"].is_null());
+    assert_eq!(case["corrections"][0]["resolved_on"], DAY);
+    assert_eq!(
+        case["certificate"]["facts"]["holders"],
+        json!(["赵先生", "钱女土"])
+    );
 }
