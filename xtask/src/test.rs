@@ -110,6 +110,24 @@ pub fn run(args: &[String]) -> Result<()> {
         .env("E2E_ROOT", root());
     run_test_suite(&mut test, &mut tally);
 
+    // The certificate check in WebAssembly, as the /verify page runs it: under node, by the
+    // wasm-bindgen-test-runner of the wasm-bindgen CLI installed above.
+    let mut wasm = cargo();
+    wasm.args([
+        "test",
+        "--package",
+        "domain",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "wasm_certificate",
+    ])
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        tools::cargo_bin("wasm-bindgen-test-runner"),
+    );
+    run_test_suite(&mut wasm, &mut tally);
+
     println!();
     if !tally.failures.is_empty() {
         println!("xtask: failed: {}", tally.failures.join("; "));
