@@ -163,9 +163,10 @@ async fn act(
         )?);
     }
     // A corrected holder's name is corrected on the case and the certificate is signed anew
-    // with the same number and date (004 四(四)); the old signature no longer matches.
-    if let Some(corrected) = record.case.certificate.clone()
-        && previous_holders.as_ref() != Some(&corrected.facts.holders)
+    // with the same number and date (004 四(四)). A copy printed before still carries a valid
+    // signature over the old names: the number is the same, so its status stays "valid".
+    if let (Some(before), Some(corrected)) = (previous_holders, record.case.certificate.clone())
+        && before != corrected.facts.holders
     {
         let mut names = corrected.facts.holders.iter();
         if let Some(name) = names.next() {
