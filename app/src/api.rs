@@ -473,25 +473,29 @@ pub async fn certificate_keys() -> Result<Vec<domain::certificate::PublishedKey>
     read::<Keys>(response).await.map(|k| k.keys)
 }
 
-/// `GET /api/certificates/revocations?issuer=`: the office's revoked and void certificates.
-pub async fn revocations(
-    issuer: &str,
-) -> Result<
-    (
-        Vec<domain::certificate::CertificateNumber>,
-        Vec<domain::certificate::CertificateNumber>,
-    ),
-    ApiError,
-> {
-    #[derive(Deserialize)]
-    struct Lists {
-        revoked: Vec<domain::certificate::CertificateNumber>,
-        void: Vec<domain::certificate::CertificateNumber>,
-    }
+/// An issuing office's revocation list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Revocations {
+    pub revoked: Vec<domain::certificate::CertificateNumber>,
+    pub void: Vec<domain::certificate::CertificateNumber>,
+    /// Certificates corrected and signed anew, with the signatures they replaced.
+    #[serde(default)]
+    pub superseded: Vec<Superseded>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Superseded {
+    pub number: domain::certificate::CertificateNumber,
+    pub signatures: Vec<String>,
+}
+
+/// `GET /api/certificates/revocations?issuer=`: the office's revoked, void and superseded
+/// certificates.
+pub async fn revocations(issuer: &str) -> Result<Revocations, ApiError> {
     let response = Request::get("/api/certificates/revocations")
         .query([("issuer", issuer)])
         .send()
         .await
         .map_err(network)?;
-    read::<Lists>(response).await.map(|l| (l.revoked, l.void))
+    read::<Revocations>(response).await
 }

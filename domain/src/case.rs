@@ -233,6 +233,10 @@ pub struct IssuedCertificate {
     pub key_id: String,
     /// base64url, 64 bytes.
     pub signature: String,
+    /// The signatures of earlier versions, before a correction (004 四(四)): a copy carrying
+    /// one of them is superseded by this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<String>,
 }
 
 /// The payload of an action.

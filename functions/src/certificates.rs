@@ -7,7 +7,8 @@
 //! - `GET /api/certificates/revocations?issuer=<division>` — every revoked and void certificate
 //!   of an issuing office. The verify page asks this instead of the status of the certificate
 //!   in hand, so the server learns which office's list was read, not whose certificate is
-//!   being checked (in the manner of the W3C Bitstring Status List).
+//!   being checked (in the manner of the W3C Bitstring Status List). It also names the
+//!   signatures of certificates replaced after a correction (`superseded`).
 //!
 //! Signing goes through the [`Signer`] port: locally a key file in the data directory; on AWS
 //! the key's 32-byte seed from a managed secret (`JISHENG_SIGNING_KEY`, base64), so the private
@@ -257,6 +258,7 @@ pub fn sign(facts: CertificateFacts, signer: &dyn Signer) -> Result<IssuedCertif
         signature: B64.encode(signer.sign(text.as_bytes())),
         key_id: signer.key_id().to_string(),
         facts,
+        superseded: Vec::new(),
     })
 }
 
@@ -345,13 +347,31 @@ async fn revocations(
     }
     let [revoked, void] = <[Vec<CertificateNumber>; 2]>::try_from(lists)
         .map_err(|_| errors::internal("revocation lists"))?;
+    // Certificates corrected and signed anew: the signatures they replaced.
+    let mut superseded = Vec::new();
+    let corrected = crate::ports::corrected_all(state.store.as_ref(), issuer)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    for row in corrected.iter().filter(|r| r.deciding_division == issuer) {
+        let record = state
+            .store
+            .get(&row.number)
+            .await
+            .map_err(|e| errors::store(&e))?;
+        if let Some(c) = record.and_then(|r| r.case.certificate) {
+            superseded.push(json!({"number": c.facts.number, "signatures": c.superseded}));
+        }
+    }
     Ok((
         // Fresh enough to show a revocation within minutes, cacheable by a CDN.
         [(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         )],
-        Json(json!({"issuer": issuer.to_string(), "revoked": revoked, "void": void})),
+        Json(
+            json!({"issuer": issuer.to_string(), "revoked": revoked, "void": void,
+            "superseded": superseded}),
+        ),
     )
         .into_response())
 }

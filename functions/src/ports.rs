@@ -225,10 +225,17 @@ pub fn queue_entries(case: &Case) -> Vec<(String, String)> {
     offices
         .into_iter()
         .flat_map(|o| {
+            let corrected = case
+                .certificate
+                .as_ref()
+                .is_some_and(|c| !c.superseded.is_empty())
+                .then(|| (format!("QC#{o}"), format!("Q#{o}#corrected")));
             [
                 (format!("Q#{o}"), format!("Q#{o}")),
                 (format!("QS#{o}"), format!("Q#{o}#{}", case.state.code())),
             ]
+            .into_iter()
+            .chain(corrected)
         })
         .collect()
 }
@@ -240,11 +247,29 @@ pub async fn queue_all(
     office: DivisionCode,
     state: Option<CaseState>,
 ) -> Result<Vec<QueueItem>, StoreError> {
+    all_pages(store, office, state, false).await
+}
+
+/// Every case `office` sees whose certificate was corrected and signed anew.
+pub async fn corrected_all(
+    store: &dyn CaseStore,
+    office: DivisionCode,
+) -> Result<Vec<QueueItem>, StoreError> {
+    all_pages(store, office, None, true).await
+}
+
+async fn all_pages(
+    store: &dyn CaseStore,
+    office: DivisionCode,
+    state: Option<CaseState>,
+    corrected: bool,
+) -> Result<Vec<QueueItem>, StoreError> {
     let mut query = QueueQuery {
         office,
         state,
         service: None,
         overdue_on: None,
+        corrected,
         limit: 500,
         after: None,
     };
@@ -268,6 +293,8 @@ pub struct QueueQuery {
     pub service: Option<Service>,
     /// Only cases with a step due before this day (red lights on that day).
     pub overdue_on: Option<Date>,
+    /// Only cases whose certificate was corrected and signed anew (`state` is then ignored).
+    pub corrected: bool,
     pub limit: usize,
     /// The sort key of the last row of the previous page.
     pub after: Option<String>,
@@ -275,6 +302,9 @@ pub struct QueueQuery {
 
 impl QueueQuery {
     pub fn partition(&self) -> String {
+        if self.corrected {
+            return format!("Q#{}#corrected", self.office);
+        }
         match self.state {
             Some(s) => format!("Q#{}#{}", self.office, s.code()),
             None => format!("Q#{}", self.office),

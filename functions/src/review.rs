@@ -163,8 +163,8 @@ async fn act(
         )?);
     }
     // A corrected holder's name is corrected on the case and the certificate is signed anew
-    // with the same number and date (004 四(四)). A copy printed before still carries a valid
-    // signature over the old names: the number is the same, so its status stays "valid".
+    // with the same number and date (004 四(四)). The old signature is kept as superseded: the
+    // issuing office's revocation list names it, so a copy printed before shows as replaced.
     if let (Some(before), Some(corrected)) = (previous_holders, record.case.certificate.clone())
         && before != corrected.facts.holders
     {
@@ -175,10 +175,11 @@ async fn act(
         if let Some(spouse) = names.next() {
             record.applicant.spouse_name = Some(spouse.clone());
         }
-        record.case.certificate = Some(crate::certificates::sign(
-            corrected.facts,
-            state.signer.as_ref(),
-        )?);
+        let mut superseded = corrected.superseded.clone();
+        superseded.push(corrected.signature.clone());
+        let mut signed = crate::certificates::sign(corrected.facts, state.signer.as_ref())?;
+        signed.superseded = superseded;
+        record.case.certificate = Some(signed);
     }
     state
         .store
@@ -342,6 +343,7 @@ fn read_queue_query(
         state,
         service,
         overdue_on: overdue.then_some(today),
+        corrected: false,
         limit,
         after,
     })

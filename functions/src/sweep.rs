@@ -35,6 +35,7 @@ pub async fn run(state: &AppState) -> Result<SweepReport, StoreError> {
             state: None,
             service: None,
             overdue_on: Some(now.date()),
+            corrected: false,
             limit: 200,
             after: None,
         };

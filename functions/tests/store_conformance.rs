@@ -142,6 +142,35 @@ async fn conformance(store: Arc<dyn CaseStore>) {
         "no event from the loser"
     );
 
+    // a certificate corrected and signed anew is listed for its office (revocation lists)
+    let mut corrected = store.get("JS-0001").await.unwrap().unwrap();
+    corrected.case.version = 3;
+    corrected.case.certificate = Some(domain::case::IssuedCertificate {
+        facts: domain::certificate::CertificateFacts {
+            number: domain::certificate::CertificateNumber::for_case(
+                domain::Service::BirthService,
+                DivisionCode::parse("500116001005").unwrap(),
+                "JS20240927-ABCDEF",
+            )
+            .unwrap(),
+            service: domain::Service::BirthService,
+            holders: vec!["赵先生".into()],
+            issuer: DivisionCode::parse("500116001005").unwrap(),
+            issued_on: Date::parse("2024-09-27").unwrap(),
+            valid_until: None,
+            sealed_by: vec![],
+        },
+        key_id: "k".into(),
+        signature: "new".into(),
+        superseded: vec!["old".into()],
+    });
+    let mut corrected_query = query("500116");
+    corrected_query.corrected = true;
+    assert!(numbers(store.as_ref(), &corrected_query).await.is_empty());
+    store.update(&corrected, 2, &[]).await.unwrap();
+    assert_eq!(numbers(store.as_ref(), &corrected_query).await, ["JS-0001"]);
+    assert_eq!(numbers(store.as_ref(), &query("500116")).await.len(), 1);
+
     // a missing case cannot be updated
     let (ghost, _) = record("JS-0404");
     assert!(matches!(
@@ -180,6 +209,7 @@ fn query(office: &str) -> QueueQuery {
         state: None,
         service: None,
         overdue_on: None,
+        corrected: false,
         limit: 50,
         after: None,
     }

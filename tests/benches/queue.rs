@@ -182,6 +182,7 @@ async fn main() {
         state: None,
         service: None,
         overdue_on: None,
+        corrected: false,
         limit: 50,
         after: None,
     };

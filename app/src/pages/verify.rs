@@ -51,6 +51,8 @@ enum Standing {
     Valid,
     Revoked,
     Void,
+    /// Genuine, but a corrected certificate replaced it (004 四(四)).
+    Superseded,
 }
 
 #[component]
@@ -83,11 +85,21 @@ pub fn Verify() -> impl IntoView {
             }
         }
         if let Outcome::Valid(f) = outcome.get_untracked() {
+            let signature = payload()
+                .split_once('.')
+                .map(|(_, s)| s.to_string())
+                .unwrap_or_default();
             match api::revocations(&f.issuer.to_string()).await {
-                Ok((revoked, void)) => standing.set(if revoked.contains(&f.number) {
+                Ok(lists) => standing.set(if lists.revoked.contains(&f.number) {
                     Standing::Revoked
-                } else if void.contains(&f.number) {
+                } else if lists.void.contains(&f.number) {
                     Standing::Void
+                } else if lists
+                    .superseded
+                    .iter()
+                    .any(|s| s.number == f.number && s.signatures.contains(&signature))
+                {
+                    Standing::Superseded
                 } else {
                     Standing::Valid
                 }),
@@ -127,6 +139,7 @@ fn Facts(
     let result = move || match standing.get() {
         Standing::Revoked => "revoked",
         Standing::Void => "void",
+        Standing::Superseded => "superseded",
         Standing::Valid => "valid",
         Standing::Unknown => "signature-valid",
     };
@@ -135,6 +148,10 @@ fn Facts(
             <h2>{move || match standing.get() {
                 Standing::Revoked => tr("签名真实，但此证已撤销", "Genuine, but revoked"),
                 Standing::Void => tr("签名真实，但此证已作废", "Genuine, but void"),
+                Standing::Superseded => tr(
+                    "签名真实，但此证已更正，以更正后重新签发的证照为准",
+                    "Genuine, but replaced by a corrected certificate with the same number",
+                ),
                 Standing::Valid => tr("有效：签名真实，未撤销", "Valid: genuine and not revoked"),
                 Standing::Unknown => tr("签名真实（撤销状态需联网查询）", "Genuine signature (revocation needs a connection)"),
             }}</h2>

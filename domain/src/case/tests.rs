@@ -823,6 +823,7 @@ fn issued_birth(day: &str) -> Case {
         },
         key_id: "k".into(),
         signature: String::new(),
+        superseded: Vec::new(),
     });
     issued
 }

@@ -34,6 +34,7 @@ export default async function lookup({ page, baseUrl, shot, args }) {
   await entry.waitFor();
   assert.equal(await entry.getAttribute('data-status'), 'valid');
   await entry.locator('text=赵先生、钱女士').waitFor();
+  const oldLink = await entry.locator('.verify-link').getAttribute('href');
   await shot('found');
 
   // The export: a PDF that says it is a lookup result, not a certificate.
@@ -78,4 +79,10 @@ export default async function lookup({ page, baseUrl, shot, args }) {
   await staffCopy.saveAs(corrected);
   const correctedText = execFileSync('pdftotext', ['-enc', 'UTF-8', corrected, '-'], { encoding: 'utf8' });
   assert.match(correctedText, /赵先生、钱女土/);
+
+  // The copy from before the correction: genuine, but replaced.
+  await page.goto(`${baseUrl}${oldLink}`);
+  await page.locator('#verify-result[data-result="superseded"]').waitFor();
+  assert.match(await page.locator('#verify-holders').textContent(), /钱女士/);
+  await shot('superseded');
 }

@@ -214,6 +214,9 @@ async fn a_correction_is_queued_at_the_issuing_office_and_resolved_with_an_audit
     )
     .await;
     let after_lookup = lookup(&app, "钱女土", SPOUSE_ID).await;
+    let (_, lists) = app
+        .get_as(&county, "/api/certificates/revocations?issuer=500116")
+        .await;
     let old_name = lookup(&app, "钱女士", SPOUSE_ID).await;
 
     // Assert
@@ -279,4 +282,12 @@ async fn a_correction_is_queued_at_the_issuing_office_and_resolved_with_an_audit
         serde_json::from_value(keys["keys"].clone()).unwrap();
     let facts = domain::certificate::verify(path.trim_start_matches("/verify#"), &keys).unwrap();
     assert_eq!(facts.holders, ["赵先生", "钱女土"]);
+    // The copy signed before the correction is named as superseded by the issuing office.
+    let old_signature = &before["certificate"]["signature"];
+    assert_eq!(
+        lists["superseded"],
+        json!([{"number": no, "signatures": [old_signature]}]),
+        "{lists}"
+    );
+    assert_eq!(lists["revoked"], json!([]));
 }
