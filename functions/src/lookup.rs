@@ -255,14 +255,6 @@ pub async fn certificates_of(state: &AppState, query: &Query) -> Result<Vec<Case
     Ok(found)
 }
 
-fn status_zh(state: CaseState) -> &'static str {
-    match state {
-        CaseState::Revoked => "已撤销",
-        CaseState::Void => "已作废",
-        _ => "有效",
-    }
-}
-
 /// One certificate as the lookup answers it.
 pub fn entry(record: &CaseRecord) -> Option<Value> {
     let c = record.case.certificate.as_ref()?;
@@ -348,7 +340,11 @@ async fn export(
 
 /// How the export names a certificate's standing.
 pub fn status_label(record: &CaseRecord) -> &'static str {
-    status_zh(record.case.state)
+    match record.case.state {
+        CaseState::Revoked => "已撤销",
+        CaseState::Void => "已作废",
+        _ => "有效",
+    }
 }
 
 #[cfg(test)]
