@@ -276,16 +276,30 @@ pub fn entry(record: &CaseRecord) -> Option<Value> {
     }))
 }
 
+/// The query in `body`, counted against the limits, and what it finds; `Err` is the answer
+/// instead (400 for a missing field, 429 over a limit).
+async fn checked_lookup(
+    state: &AppState,
+    client: &Client,
+    body: &Value,
+) -> Result<(Query, Vec<CaseRecord>), Response> {
+    let query = Query::from_json(body).map_err(IntoResponse::into_response)?;
+    throttle(state, client, &query.id_number, LIMITS).await?;
+    let found = certificates_of(state, &query)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok((query, found))
+}
+
 async fn lookup(
     State(state): State<AppState>,
     client: Client,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
-    let query = Query::from_json(&body)?;
-    if let Err(response) = throttle(&state, &client, &query.id_number, LIMITS).await {
-        return Ok(response);
-    }
-    let found = certificates_of(&state, &query).await?;
+    let found = match checked_lookup(&state, &client, &body).await {
+        Ok((_, found)) => found,
+        Err(response) => return Ok(response),
+    };
     let certificates: Vec<Value> = found.iter().filter_map(entry).collect();
     Ok((
         [(
@@ -303,11 +317,10 @@ async fn export(
     headers: axum::http::HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
-    let query = Query::from_json(&body)?;
-    if let Err(response) = throttle(&state, &client, &query.id_number, LIMITS).await {
-        return Ok(response);
-    }
-    let found = certificates_of(&state, &query).await?;
+    let (query, found) = match checked_lookup(&state, &client, &body).await {
+        Ok(answer) => answer,
+        Err(response) => return Ok(response),
+    };
     let font = crate::pdf::process_font().map_err(crate::certificates::unprintable)?;
     let origin = crate::certificates::public_origin(&headers);
     let bytes = crate::certificate_pdf::lookup_result(
