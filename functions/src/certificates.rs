@@ -119,7 +119,9 @@ pub const DOWNLOAD_ACTION: &str = "download_certificate";
 /// Where the SPA is served, for the address in the QR code: `JISHENG_PUBLIC_ORIGIN` when set
 /// (behind CloudFront), else the scheme and host the request came to.
 pub fn public_origin(headers: &axum::http::HeaderMap) -> String {
-    if let Ok(origin) = std::env::var("JISHENG_PUBLIC_ORIGIN") {
+    if let Ok(origin) = std::env::var("JISHENG_PUBLIC_ORIGIN")
+        && !origin.is_empty()
+    {
         return origin.trim_end_matches('/').to_string();
     }
     let host = headers
