@@ -613,6 +613,11 @@ impl Case {
                         let id = step.strip_prefix("verification:")?.parse::<u32>().ok()?;
                         let v = self.verifications.iter().find(|v| v.id == id)?;
                         Some((v.due, VERIFICATION_SOURCE.to_string()))
+                    })
+                    .or_else(|| {
+                        let id = step.strip_prefix("correction:")?.parse::<u32>().ok()?;
+                        let c = self.corrections.iter().find(|c| c.id == id)?;
+                        Some((c.due, CORRECTION_SOURCE.to_string()))
                     });
                 let name = step_name(step).0;
                 match due {

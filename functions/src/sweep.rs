@@ -42,8 +42,9 @@ pub async fn run(state: &AppState) -> Result<SweepReport, StoreError> {
         loop {
             let page = state.store.queue(&query).await?;
             for row in &page.items {
-                // A cross-province case is in two provinces' queues; sweep it once.
-                if !row.state.is_pending() || !seen.insert(row.number.clone()) {
+                // A cross-province case is in two provinces' queues; sweep it once. Finished
+                // cases are here only for a late correction request (004 四(四)).
+                if !seen.insert(row.number.clone()) {
                     continue;
                 }
                 report.examined += 1;

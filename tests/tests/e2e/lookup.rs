@@ -291,3 +291,38 @@ async fn a_correction_is_queued_at_the_issuing_office_and_resolved_with_an_audit
     );
     assert_eq!(lists["revoked"], json!([]));
 }
+
+#[tokio::test]
+async fn a_correction_left_unanswered_goes_red_and_the_sweep_records_it_once() {
+    // Arrange: a request on 2026-03-02, due ten working days later (2026-03-16).
+    let app = spawn_app_on(DAY).await;
+    let (number, _, no) = issued_rebirth(&app, "赵先生").await;
+    let requested = post(
+        &app,
+        "/api/corrections",
+        &json!({"name": "赵先生", "id_number": APPLICANT_ID, "certificate": no, "request": "发证日期有误"}),
+    )
+    .await;
+    assert_eq!(requested.status(), 201);
+
+    // Act
+    app.set_day("2026-03-17");
+    let report = functions::sweep::run(&app.state).await.unwrap();
+    let again = functions::sweep::run(&app.state).await.unwrap();
+    let county = app.login("demo-county").await;
+    let (_, case) = app.read_as(&county, &number).await;
+
+    // Assert
+    assert_eq!((report.red_lights, again.red_lights), (1, 0));
+    assert_eq!(case["overdue"], json!(["correction:1"]));
+    let red = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "red_light")
+        .unwrap();
+    assert!(
+        red["details"][0].as_str().unwrap().contains("2026-03-16"),
+        "{red}"
+    );
+}
