@@ -326,3 +326,36 @@ async fn a_correction_left_unanswered_goes_red_and_the_sweep_records_it_once() {
         "{red}"
     );
 }
+
+#[tokio::test]
+async fn an_honour_certificate_is_found_beside_a_re_birth_certificate() {
+    // Arrange: Chongqing's 独生子女父母光荣证 is issued on the spot (since 2021), then a
+    // re-birth certificate for the same couple.
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let (honour, _) = app
+        .submit(
+            json!({"service": "only_child_honor", "division": "500116001005", "date": DAY,
+                       "marriage": "first",
+                       "children": [{"born": "2014-01-01", "of": "joint", "disability": "none"}]}),
+        )
+        .await;
+    act(&app, &village, &honour, json!({"action": "issue"})).await;
+    let (_, _, rebirth) = issued_rebirth(&app, "赵先生").await;
+
+    // Act
+    let (status, found) = lookup(&app, "赵先生", APPLICANT_ID).await;
+
+    // Assert
+    assert_eq!(status, 200);
+    let services: Vec<&str> = found["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services.len(), 2, "{found}");
+    assert!(services.contains(&"only_child_honor"));
+    assert!(services.contains(&"rebirth"));
+    assert!(found.to_string().contains(&rebirth));
+}
