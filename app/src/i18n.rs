@@ -63,7 +63,7 @@ pub fn bi(message: &str) -> String {
 /// A date as the current language writes it.
 pub fn date(d: domain::Date) -> String {
     match Lang::current() {
-        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::Zh => d.chinese(),
         Lang::En => d.to_string(),
     }
 }

@@ -145,6 +145,56 @@ impl<'de> Deserialize<'de> for CertificateNumber {
     }
 }
 
+/// Where a certificate stands, from its case: revoked for a false commitment (002 art. 20),
+/// void when the re-birth card is cancelled (002 art. 22), valid otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Valid,
+    Revoked,
+    Void,
+}
+
+impl Standing {
+    pub fn of(state: crate::case::CaseState) -> Standing {
+        match state {
+            crate::case::CaseState::Revoked => Standing::Revoked,
+            crate::case::CaseState::Void => Standing::Void,
+            _ => Standing::Valid,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Valid => "valid",
+            Standing::Revoked => "revoked",
+            Standing::Void => "void",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Standing> {
+        [Standing::Valid, Standing::Revoked, Standing::Void]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Standing::Valid => "有效",
+            Standing::Revoked => "已撤销",
+            Standing::Void => "已作废",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Standing::Valid => "Valid",
+            Standing::Revoked => "Revoked",
+            Standing::Void => "Void",
+        }
+    }
+}
+
 /// What a certificate states: every field the QR code carries and the signature covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateFacts {

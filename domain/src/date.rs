@@ -56,6 +56,11 @@ impl Date {
         Some(Date { year, month, day })
     }
 
+    /// As Chinese documents write a date: `2026年3月2日`.
+    pub fn chinese(self) -> String {
+        format!("{}年{}月{}日", self.year(), self.month(), self.day())
+    }
+
     pub fn year(self) -> i32 {
         self.year
     }

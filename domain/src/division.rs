@@ -30,6 +30,27 @@ pub enum Level {
 }
 
 impl Level {
+    /// The level as documents name it (seals, certificates).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Level::Province => "省级",
+            Level::City => "市级",
+            Level::County => "县（区）级",
+            Level::Township => "乡镇（街道）级",
+            Level::Village => "村（居）级",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Level::Province => "Province",
+            Level::City => "City",
+            Level::County => "County",
+            Level::Township => "Township",
+            Level::Village => "Village",
+        }
+    }
+
     /// Digits in the canonical code.
     pub fn digits(self) -> usize {
         match self {

@@ -3,25 +3,10 @@
 //! that sealed it, and a QR code holding the verify page's address with the signed payload.
 
 use domain::case::{CaseState, IssuedCertificate};
-use domain::division::{Gazetteer, Level};
+use domain::division::Gazetteer;
 
 use crate::pdf::{A4, Align, BLACK, CjkFont, GREY, PdfError, RED, Sheet, one_page};
 use crate::ports::CaseRecord;
-
-fn level_zh(level: Level) -> &'static str {
-    match level {
-        Level::Province => "省级",
-        Level::City => "市级",
-        Level::County => "县（区）级",
-        Level::Township => "乡镇（街道）级",
-        Level::Village => "村（居）级",
-    }
-}
-
-/// `2026年3月2日`.
-pub fn date_zh(date: domain::Date) -> String {
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
-}
 
 fn office_name(code: domain::DivisionCode) -> String {
     Gazetteer::seed()
@@ -102,7 +87,7 @@ pub fn render(
         let ids: Vec<String> = std::iter::once(applicant.id_number.masked())
             .chain(applicant.spouse_id_number.as_ref().map(|id| id.masked()))
             .collect();
-        let levels: Vec<&str> = facts.sealed_by.iter().map(|l| level_zh(*l)).collect();
+        let levels: Vec<&str> = facts.sealed_by.iter().map(|l| l.name_zh()).collect();
         let rows = [
             ("持证人", "Holder(s)", facts.holders.join("、")),
             ("身份证号", "ID number(s), masked", ids.join("  ")),
@@ -112,13 +97,13 @@ pub fn render(
                 facts.service.name_zh().to_string(),
             ),
             ("发证机关", "Issued by", office_name(facts.issuer)),
-            ("发证日期", "Date of issue", date_zh(facts.issued_on)),
+            ("发证日期", "Date of issue", facts.issued_on.chinese()),
             (
                 "有效期限",
                 "Valid until",
                 facts
                     .valid_until
-                    .map(date_zh)
+                    .map(domain::Date::chinese)
                     .unwrap_or_else(|| "长期有效".to_string()),
             ),
             ("审批盖章", "Sealed by", levels.join("、")),
@@ -239,7 +224,7 @@ pub fn lookup_result(
             &format!(
                 "查询对象：{}　身份证号：{masked}　查询日期：{}",
                 query.name,
-                date_zh(today)
+                today.chinese()
             ),
         )?;
         // The notice the rule requires, framed so it cannot be missed.
@@ -294,7 +279,7 @@ pub fn lookup_result(
                 &format!(
                     "{}　{}",
                     f.service.name_zh(),
-                    crate::lookup::status_label(record)
+                    domain::certificate::Standing::of(record.case.state).name_zh()
                 ),
             )?;
             let lines = [
@@ -303,7 +288,7 @@ pub fn lookup_result(
                 format!(
                     "发证机关：{}　发证日期：{}",
                     office_name(f.issuer),
-                    date_zh(f.issued_on)
+                    f.issued_on.chinese()
                 ),
                 "已生成电子证照：扫右侧二维码核验；电子证照由持证人凭查询码下载。".to_string(),
             ];

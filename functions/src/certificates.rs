@@ -277,11 +277,7 @@ pub fn verify_path(certificate: &IssuedCertificate) -> Option<String> {
 
 /// What a check of a certificate says now.
 pub fn status_of(case: &Case) -> &'static str {
-    match case.state {
-        CaseState::Revoked => "revoked",
-        CaseState::Void => "void",
-        _ => "valid",
-    }
+    domain::certificate::Standing::of(case.state).code()
 }
 
 fn certificate_not_found() -> Problem {

@@ -22,7 +22,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use domain::case::{CaseState, Event};
+use domain::case::Event;
 use domain::division::Gazetteer;
 use domain::roles::Actor;
 use serde_json::{Value, json};
@@ -349,15 +349,6 @@ async fn export(
         bytes,
     )
         .into_response())
-}
-
-/// How the export names a certificate's standing.
-pub fn status_label(record: &CaseRecord) -> &'static str {
-    match record.case.state {
-        CaseState::Revoked => "已撤销",
-        CaseState::Void => "已作废",
-        _ => "有效",
-    }
 }
 
 #[cfg(test)]

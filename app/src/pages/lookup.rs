@@ -4,6 +4,7 @@
 //! answers a wrong one with the same empty list as no match, so only the browser can say so).
 
 use domain::IdNumber;
+use domain::certificate::Standing;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -119,11 +120,14 @@ fn Results(name: String, id_number: String, list: Vec<Value>) -> impl IntoView {
     }
 }
 
+/// Never "valid" for a standing this page does not know.
 fn status_name(status: &str) -> &'static str {
-    match status {
-        "revoked" => tr("已撤销", "Revoked"),
-        "void" => tr("已作废", "Void"),
-        _ => tr("有效", "Valid"),
+    match Standing::from_code(status) {
+        Some(s) => tr(s.name_zh(), s.name_en()),
+        None => tr(
+            "状态不明，请向发证机关核实",
+            "Unknown: ask the issuing office",
+        ),
     }
 }
 

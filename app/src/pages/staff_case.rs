@@ -421,11 +421,9 @@ fn Deadlines(case: Value) -> impl IntoView {
 }
 
 fn level_name(level: &str) -> &'static str {
-    match level {
-        "village" => tr("村（居）", "Village"),
-        "township" => tr("乡镇（街道）", "Township"),
-        "county" => tr("县级", "County"),
-        _ => tr("其他", "Other"),
+    match serde_json::from_value::<domain::division::Level>(json!(level)) {
+        Ok(l) => tr(l.name_zh(), l.name_en()),
+        Err(_) => tr("其他", "Other"),
     }
 }
 

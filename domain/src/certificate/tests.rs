@@ -139,3 +139,18 @@ fn a_name_with_a_separator_cannot_be_signed() {
     f.holders = vec!["a|b".into()];
     assert_eq!(f.canonical("k1"), Err(PayloadError::Separator));
 }
+
+#[test]
+fn a_certificate_stands_as_its_case_does_and_its_code_reads_back() {
+    use crate::case::CaseState;
+
+    assert_eq!(Standing::of(CaseState::Issued), Standing::Valid);
+    assert_eq!(Standing::of(CaseState::Delivered), Standing::Valid);
+    assert_eq!(Standing::of(CaseState::Revoked), Standing::Revoked);
+    assert_eq!(Standing::of(CaseState::Void), Standing::Void);
+    for s in [Standing::Valid, Standing::Revoked, Standing::Void] {
+        assert_eq!(Standing::from_code(s.code()), Some(s));
+        assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+    }
+    assert_eq!(Standing::from_code("lost"), None);
+}
