@@ -83,6 +83,27 @@ pub async fn health() -> Result<Health, ApiError> {
     read(Request::get("/api/health").send().await.map_err(network)?).await
 }
 
+/// `GET /api/calendar`: the confirmed range, the warning, each year's notice and the notices
+/// loaded at run time, which the SPA adds to its built-in calendar.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CalendarOverview {
+    pub coverage: Value,
+    #[serde(default)]
+    pub years: Vec<Value>,
+    #[serde(default)]
+    pub loaded: Vec<domain::calendar::HolidayNotice>,
+}
+
+pub async fn calendar() -> Result<CalendarOverview, ApiError> {
+    read(
+        Request::get("/api/calendar")
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
 /// `GET /api/guides?division=&service=`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct GuideAnswer {

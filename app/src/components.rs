@@ -440,6 +440,10 @@ pub fn action_name(action: &str) -> String {
         "lookup" => ("持证人自助查询", "Looked up by a holder"),
         "download_certificate" => ("下载电子证照", "Certificate downloaded"),
         "deemed_issue" => ("逾期视为同意发证", "Deemed issued after the limit"),
+        "recompute_deadlines" => (
+            "依新导入的放假安排重新计算期限",
+            "Due dates recounted on a loaded holiday notice",
+        ),
         "honor_certificate_cancelled" => (
             "独生子女父母光荣证自申请之日起注销",
             "Honour certificate cancelled from the application date",
@@ -514,6 +518,18 @@ pub fn date_of(v: &serde_json::Value) -> Option<domain::Date> {
     v.as_str().and_then(|s| domain::Date::parse(s).ok())
 }
 
+/// The words beside a date counted on a year whose holiday notice is not loaded (SPEC §5).
+#[component]
+pub fn Provisional(on: bool) -> impl IntoView {
+    on.then(|| {
+        view! {
+            <span class="provisional" data-provisional="true">
+                {move || format!("（{}）", tr(domain::calendar::PROVISIONAL_NOTE, "counted provisionally on the statutory holidays; the State Council's holiday notice prevails"))}
+            </span>
+        }
+    })
+}
+
 /// A case's legal steps with their due dates, the late ones marked, each with its source.
 #[component]
 pub fn DeadlineList(deadlines: Vec<serde_json::Value>, overdue: Vec<String>) -> impl IntoView {
@@ -524,10 +540,12 @@ pub fn DeadlineList(deadlines: Vec<serde_json::Value>, overdue: Vec<String>) -> 
                 let due = date_of(&d["due"]);
                 let done = date_of(&d["done_on"]);
                 let late = overdue.contains(&step);
+                let provisional = d["provisional"].as_bool().unwrap_or(false) && done.is_none();
                 view! {
                     <li class:late=late>
                         {move || step_name(&step)} "："
                         {move || due.map(crate::i18n::date).unwrap_or_default()}
+                        <Provisional on=provisional />
                         {move || done.map(|x| format!("（{}{}）", tr("已于", "done "), crate::i18n::date(x)))}
                         " " <cite class="source">{d["source"].as_str().map(|s| format!("（{s}）"))}</cite>
                     </li>

@@ -57,6 +57,7 @@ fn Frame(bundle: Bundle, children: Children) -> impl IntoView {
 fn provide_common() {
     i18n::provide_lang();
     state::Today::provide();
+    state::Reckoning::provide();
     state::Draft::provide();
     components::Divisions::provide();
 }
@@ -105,6 +106,7 @@ fn ConsoleApp() -> impl IntoView {
                     <Route path=path!("/staff/cases/:number") view=pages::staff_case::StaffCase />
                     <Route path=path!("/staff/dashboard") view=pages::staff_dashboard::StaffDashboard />
                     <Route path=path!("/staff/window") view=pages::staff_window::StaffWindow />
+                    <Route path=path!("/staff/calendar") view=pages::staff_calendar::StaffCalendar />
                 </Routes>
             </Frame>
         </Router>

@@ -2,6 +2,7 @@
 //! the application form. Kept in memory for the visit only — ID numbers are sensitive
 //! (吉林 art. 13), so nothing here is written to the browser's storage.
 
+use domain::calendar::{Calendar, Due, TimeLimit};
 use domain::contract::{
     Child, ChildOf, Disability, EligibilityAnswer, EligibilityRequest, Hukou, Marriage, Residence,
 };
@@ -37,6 +38,42 @@ impl Today {
         use_context::<Today>()
             .map(|t| t.0.get())
             .unwrap_or(Date::UNIX_EPOCH)
+    }
+}
+
+/// The working-day calendar the SPA counts on: the built-in years plus the notices the server
+/// loaded (`/api/calendar`, fetched the first time a date is counted), so the browser's due
+/// dates are the server's (issue 16).
+#[derive(Debug, Clone, Copy)]
+pub struct Reckoning {
+    calendar: RwSignal<Calendar>,
+    requested: StoredValue<bool>,
+}
+
+impl Reckoning {
+    pub fn provide() {
+        provide_context(Reckoning {
+            calendar: RwSignal::new(Calendar::builtin().clone()),
+            requested: StoredValue::new(false),
+        });
+    }
+
+    /// The last day of `limit` from `start`, with its provisional flag (`None` only outside
+    /// the years that can be counted).
+    pub fn due(start: Date, limit: TimeLimit) -> Option<Due> {
+        let r = use_context::<Reckoning>()?;
+        if !r.requested.get_value() {
+            r.requested.set_value(true);
+            let calendar = r.calendar;
+            leptos::task::spawn_local(async move {
+                if let Ok(o) = crate::api::calendar().await
+                    && !o.loaded.is_empty()
+                {
+                    calendar.set(Calendar::builtin().with_notices(&o.loaded));
+                }
+            });
+        }
+        r.calendar.with(|c| c.due(start, limit).ok())
     }
 }
 

@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, CalendarError, TimeLimit};
+use crate::calendar::{Calendar, CalendarError, Due, PROVISIONAL_NOTE, TimeLimit};
+use crate::contract::is_false;
 use crate::contract::{EligibilityAnswer, EligibilityRequest, Processing};
 use crate::date::Date;
 use crate::division::{DivisionCode, Level};
@@ -101,6 +102,9 @@ pub struct StepDeadline {
     pub source: String,
     #[serde(default)]
     pub done_on: Option<Date>,
+    /// `due` was counted on a year whose holiday notice is not loaded (SPEC §5).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub provisional: bool,
 }
 
 /// An electronic seal added by a level (吉林 art. 15, 17).
@@ -124,6 +128,9 @@ pub struct Verification {
     pub answer: Option<String>,
     #[serde(default)]
     pub answered_on: Option<Date>,
+    /// `due` rests on a year whose holiday notice is not loaded.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub provisional: bool,
 }
 
 /// How the certificate reaches the applicant (SPEC §6).
@@ -178,6 +185,13 @@ pub struct Case {
     /// What the last return asked for, all at once.
     #[serde(default)]
     pub missing: Vec<MaterialCode>,
+    /// The items the applicant was asked to bring: the only ones a return may name
+    /// (`returns.rs`; empty on cases opened before it was kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<MaterialCode>,
+    /// Every return: what it named and why, and what the resubmission after it brought.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<ReturnRecord>,
     #[serde(default)]
     pub delivery: Option<Delivery>,
     /// 001 一(四)1: set on a re-birth application by a holder of the honour certificate.
@@ -212,6 +226,9 @@ pub struct Correction {
     pub request: String,
     pub requested_on: Date,
     pub due: Date,
+    /// `due` rests on a year whose holiday notice is not loaded.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub provisional: bool,
     #[serde(default)]
     pub resolved_on: Option<Date>,
     /// What the office verified and changed.
@@ -244,10 +261,18 @@ pub struct IssuedCertificate {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     PreReview,
-    /// Return with the complete list of what is missing (one-time notification).
+    /// Return with the complete list of what is missing or defective (one-time notification):
+    /// `items` with what is wrong with each, or the plain `missing` list (each "missing").
     Return {
+        #[serde(default)]
         missing: Vec<MaterialCode>,
+        #[serde(default)]
+        items: Vec<ReturnedItem>,
+        #[serde(default)]
         note: String,
+        /// A county approver's written reason for naming an item accepted before.
+        #[serde(default)]
+        exception: Option<String>,
     },
     TownshipOpinion {
         agree: bool,
@@ -339,6 +364,8 @@ pub enum TransitionError {
     },
     #[error("该案件不在您的辖区内 / the case is outside your division")]
     OutOfScope,
+    #[error("该角色不能查阅案件 / role {role:?} has no access to cases")]
+    NoCaseAccess { role: Role },
     #[error("案件当前状态（{state:?}）不能执行此操作 / cannot {action:?} a case that is {state:?}")]
     InvalidState {
         state: CaseState,
@@ -348,6 +375,16 @@ pub enum TransitionError {
     ReasonsRequired,
     #[error("退回时必须一次列明所有缺少的材料 / a return must list every missing material")]
     MissingListRequired,
+    #[error(
+        "{} 不是本案须由申请人提供的材料（窗口出具或数据库可查的不得要求申请人补正；000 二(二)2、003 三(二)）/ not an item the applicant was asked for: {}",
+        names_zh(.0), codes(.0)
+    )]
+    NotAskedFor(Vec<MaterialCode>),
+    #[error(
+        "{} 在此前已被受理：再次退回只能针对仍不合格或重新提交的材料，例外须由县级审批人书面说明理由（000 二(二)2）/ accepted before; only a county approver may name it again, with a written reason: {}",
+        names_zh(.0), codes(.0)
+    )]
+    AcceptedBefore(Vec<MaterialCode>),
     #[error("本级已加盖电子印章 / this level has already sealed")]
     AlreadySealed,
     #[error("协查请求不存在或已回复 / no open verification with that id")]
@@ -378,9 +415,12 @@ impl TransitionError {
         match self {
             TransitionError::NotPermitted { .. } => "forbidden_action",
             TransitionError::OutOfScope => "out_of_scope",
+            TransitionError::NoCaseAccess { .. } => "forbidden_role",
             TransitionError::InvalidState { .. } => "invalid_state",
             TransitionError::ReasonsRequired => "reasons_required",
             TransitionError::MissingListRequired => "missing_list_required",
+            TransitionError::NotAskedFor(_) => "not_asked_for",
+            TransitionError::AcceptedBefore(_) => "accepted_before",
             TransitionError::AlreadySealed => "already_sealed",
             TransitionError::NoSuchVerification => "no_such_verification",
             TransitionError::AddressRequired => "address_required",
@@ -427,6 +467,7 @@ impl Case {
                 due: s.due,
                 source: s.source,
                 done_on: None,
+                provisional: s.provisional,
             })
             .collect();
         let mut events = vec![Event {
@@ -469,6 +510,13 @@ impl Case {
                 seals: Vec::new(),
                 verifications: Vec::new(),
                 missing: Vec::new(),
+                asked: answer
+                    .materials
+                    .iter()
+                    .filter(|m| m.provided_by == crate::contract::ProvidedBy::Applicant)
+                    .map(|m| m.code)
+                    .collect(),
+                returns: Vec::new(),
                 delivery: None,
                 honor_certificate_cancelled_on: honor_cancelled,
                 deemed_issue: false,
@@ -482,11 +530,17 @@ impl Case {
         ))
     }
 
-    /// The offices whose staff see the case, plus the offices asked to verify.
+    /// The offices whose staff see the case, plus the offices asked to verify (the queue
+    /// lists it for all of them; what each may do is `may`'s answer).
     pub fn offices(&self) -> Vec<DivisionCode> {
-        let mut o = vec![self.accepting, self.deciding];
+        let mut o = self.working_offices().to_vec();
         o.extend(self.verifications.iter().map(|v| v.to));
         o
+    }
+
+    /// The offices that work the case: the accepting and the deciding office (SPEC §4).
+    pub fn working_offices(&self) -> [DivisionCode; 2] {
+        [self.accepting, self.deciding]
     }
 
     /// The earliest open deadline (the work queue sorts by it).
@@ -543,7 +597,8 @@ impl Case {
             requested_by: requested_by.trim().to_string(),
             request: request.to_string(),
             requested_on: today,
-            due,
+            due: due.date,
+            provisional: due.provisional,
             resolved_on: None,
             resolution: None,
         });
@@ -555,7 +610,8 @@ impl Case {
             from: Some(self.state),
             to: self.state,
             details: vec![format!(
-                "更正申请 {id}：{request}（{due}前办结，{CORRECTION_SOURCE}）"
+                "更正申请 {id}：{request}（{}前办结，{CORRECTION_SOURCE}）",
+                dated(due)
             )],
         };
         Ok((next, vec![event]))
@@ -683,21 +739,41 @@ pub fn apply(
             }
             next.state = S::PreReviewed;
         }
-        Action::Return { missing, note } => {
+        Action::Return {
+            missing,
+            items,
+            note,
+            exception,
+        } => {
             if !matches!(state, S::Submitted | S::PreReviewed | S::TownshipReviewed) {
                 return Err(bad_state());
             }
-            if missing.is_empty() {
-                return Err(TransitionError::MissingListRequired);
-            }
-            let mut list = missing.clone();
-            list.sort();
-            list.dedup();
-            details.extend(list.iter().map(|m| format!("缺少：{}", m.name_zh())));
+            let items = returns::requested_items(missing, items);
+            let exception = returns::check(case, &items, exception.as_deref(), actor)?;
+            details.extend(items.iter().map(|i| {
+                let mut line = format!("{}：{}", i.defect.name_zh(), i.code.name_zh());
+                if !i.detail.is_empty() {
+                    line.push_str(&format!("（{}）", i.detail));
+                }
+                line
+            }));
             if !note.trim().is_empty() {
                 details.push(note.trim().to_string());
             }
-            next.missing = list;
+            if let Some(reason) = &exception {
+                details.push(format!(
+                    "例外：再次要求此前已受理的材料，理由：{reason}（{}）",
+                    returns::RETURN_SOURCE
+                ));
+            }
+            next.missing = items.iter().map(|i| i.code).collect();
+            next.returns.push(ReturnRecord {
+                on: today,
+                by: staff_identity(actor).0,
+                items,
+                exception,
+                resubmitted: Vec::new(),
+            });
             next.state = S::Returned;
         }
         Action::Resubmit => {
@@ -754,12 +830,16 @@ pub fn apply(
             }
             let (username, division) = staff_identity(actor);
             let level = division.map_or(Level::County, DivisionCode::level);
-            if next.seals.iter().any(|s| s.level == level) {
+            // A seal is the sealing office's own (issue 18): one per office, and only an
+            // office that works the case seals it (authorise); another office at the same
+            // level cannot take its place.
+            let sealer = division.unwrap_or(case.deciding);
+            if next.seals.iter().any(|s| s.division == sealer) {
                 return Err(TransitionError::AlreadySealed);
             }
             next.seals.push(Seal {
                 level,
-                division: division.unwrap_or(case.deciding),
+                division: sealer,
                 by: username,
                 at: now,
             });
@@ -776,18 +856,19 @@ pub fn apply(
                 .saturating_add(1);
             let due = calendar.due(today, VERIFICATION_LIMIT)?;
             details.push(format!(
-                "协查 {to}：{}（{}日前回复，{VERIFICATION_SOURCE}）",
+                "协查 {to}：{}（{}前回复，{VERIFICATION_SOURCE}）",
                 question.trim(),
-                due
+                dated(due)
             ));
             next.verifications.push(Verification {
                 id,
                 to: *to,
                 question: question.trim().to_string(),
                 requested_on: today,
-                due,
+                due: due.date,
                 answer: None,
                 answered_on: None,
+                provisional: due.provisional,
             });
         }
         Action::AnswerVerification { id, answer } => {
@@ -838,18 +919,31 @@ pub fn apply(
             if !state.is_pending() {
                 return Err(bad_state());
             }
-            let last_due = case
-                .deadlines
-                .iter()
-                .map(|d| d.due)
-                .max()
-                .unwrap_or(case.accepted_on);
-            if today <= last_due {
+            let Some(last) = case.deadlines.iter().max_by_key(|d| d.due) else {
+                return Err(TransitionError::NotYetDue);
+            };
+            // A last day counted provisionally may move when the notice is out: wait for the
+            // latest day it could fall on, and not a day longer (Calendar::latest_possible).
+            let due = Due {
+                date: last.due,
+                provisional: last.provisional,
+            };
+            let latest = Calendar::latest_possible(due, last.limit);
+            if today <= latest {
                 return Err(TransitionError::NotYetDue);
             }
-            details.push(format!(
-                "期限（{last_due}）内未能证实申请人不符合生育条件，视为准予并发证（000 二(二)5）"
-            ));
+            if last.provisional {
+                details.push(format!(
+                    "法定期限最后一日按法定节假日暂算为{}（{PROVISIONAL_NOTE}）；按2014年以来国务院放假安排最多顺延{}日计，至{latest}仍未能证实申请人不符合生育条件，视为准予并发证（000 二(二)5）",
+                    last.due,
+                    last.due.days_until(latest)
+                ));
+            } else {
+                details.push(format!(
+                    "期限（{}）内未能证实申请人不符合生育条件，视为准予并发证（000 二(二)5）",
+                    last.due
+                ));
+            }
             next.state = S::Issued;
             next.deemed_issue = true;
             next.complete_all(today);
@@ -919,7 +1013,7 @@ pub fn apply(
                 if names.len() != certificate.facts.holders.len()
                     || names
                         .iter()
-                        .any(|n| n.contains(['|', ',']) || n.chars().count() > 50)
+                        .any(|n| n.contains(['|', ',']) || crate::applicant::name(n).is_err())
                 {
                     return Err(TransitionError::InvalidHolders);
                 }
@@ -974,8 +1068,18 @@ pub fn available_actions(
     let tries = [
         Action::PreReview,
         Action::Return {
-            missing: vec![MaterialCode::IdCards],
+            // An item this actor could name, if any: after a first return only what is still
+            // open, or (a county approver, with a reason) anything on the list.
+            missing: case
+                .returnable()
+                .iter()
+                .find(|r| !r.needs_exception)
+                .or(case.returnable().first())
+                .map(|r| vec![r.code])
+                .unwrap_or_default(),
+            items: Vec::new(),
             note: String::new(),
+            exception: Some("-".into()),
         },
         Action::TownshipOpinion {
             agree: true,
@@ -1010,8 +1114,8 @@ pub fn available_actions(
         .iter()
         .filter(|a| match apply(case, a, actor, now, calendar) {
             Ok(_) => true,
-            // Past the calendar's data the step is still the actor's to take; the server
-            // then explains why it cannot compute the due date.
+            // Outside the years that can be counted at all (before 2008, after 2099) the step
+            // is still the actor's to take; the server explains why it has no due date.
             Err(TransitionError::Calendar(_)) => true,
             Err(_) => false,
         })
@@ -1086,7 +1190,9 @@ pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), Tra
                 ActionKind::TownshipOpinion => vec![case.accepting, case.deciding],
                 ActionKind::AnswerVerification => case.verifications.iter().map(|v| v.to).collect(),
                 ActionKind::Issue if case.processing == Processing::Promise => vec![case.deciding],
-                _ => case.offices(),
+                // Every other step belongs to the offices that work the case; an office asked
+                // for 协查 only answers it (issue 18).
+                _ => case.working_offices().to_vec(),
             };
             if in_scope(*division, &offices) {
                 Ok(())
@@ -1136,16 +1242,47 @@ fn recompute_county_step(
     if let Some(step) = case
         .deadlines
         .iter_mut()
-        .find(|d| d.step == "county_decision")
+        .find(|d| d.step == "county_decision" && d.done_on.is_none())
     {
         let mut due = calendar.due(township_done, step.limit)?;
-        if let Some(cap) = total_cap {
-            due = due.min(cap);
+        if let Some(cap) = total_cap
+            && cap.date < due.date
+        {
+            due = cap;
         }
-        step.due = due;
+        step.due = due.date;
+        step.provisional = due.provisional;
     }
     Ok(())
 }
 
+/// A date as a notice or the timeline writes it, with the provisional label when it rests on a
+/// year whose holiday notice is not loaded.
+pub fn dated(due: Due) -> String {
+    if due.provisional {
+        format!("{}（{PROVISIONAL_NOTE}）", due.date)
+    } else {
+        due.date.to_string()
+    }
+}
+
+mod access;
+mod dates;
+mod returns;
 #[cfg(test)]
 mod tests;
+
+pub use access::{may, verifies, works};
+pub use returns::{Defect, RETURN_SOURCE, ReturnRecord, Returnable, ReturnedItem};
+
+fn names_zh(codes: &[MaterialCode]) -> String {
+    codes
+        .iter()
+        .map(|c| c.name_zh())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn codes(codes: &[MaterialCode]) -> String {
+    codes.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+}

@@ -125,7 +125,7 @@ impl EligibilityRequest {
     }
 }
 
-fn is_false(b: &bool) -> bool {
+pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -221,6 +221,10 @@ pub struct DeadlineStep {
     /// Extension: the article that sets this limit.
     #[serde(default)]
     pub source: String,
+    /// The count crossed a year whose holiday notice is not loaded (SPEC §9): present only
+    /// when true.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +232,9 @@ pub struct DeadlineStep {
 pub struct DeadlineAnswer {
     pub steps: Vec<DeadlineStep>,
     pub due: Date,
+    /// Some step's due date is provisional (SPEC §9): present only when true.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub provisional: bool,
 }
 
 /// One problem with one field of a request, in a problem document's `errors`.
@@ -242,7 +249,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn new(code: &str, field: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &str, field: &str, message: impl Into<String>) -> Self {
         FieldError {
             code: code.to_string(),
             field: field.to_string(),

@@ -45,8 +45,11 @@ pub struct Guide {
     pub processing: Processing,
     pub time_limit: TimeLimit,
     pub time_limit_source: String,
-    /// The due date if accepted on `today`; `None` when the calendar data does not reach it.
+    /// The due date if accepted on `today`; `None` only outside the years that can be counted.
     pub due_if_accepted_today: Option<Date>,
+    /// That date rests on a year without a loaded holiday notice (SPEC §5).
+    #[serde(default)]
+    pub due_provisional: bool,
     pub materials: Vec<GuideMaterial>,
     pub fee: Cited,
     pub place: Cited,
@@ -79,15 +82,37 @@ pub fn guide(
     let typical = EligibilityRequest::typical(service, division, today);
     let (processing, time_limit, time_limit_source) = policy::processing_of(&typical, rules);
     let due = calendar.due(today, time_limit).ok();
+    let quota = policy::quota(rules, today);
+    let n = quota.value.children;
     let conditions = match service {
-        Service::BirthService => vec![Cited {
-            text: "夫妻生育第一个或第二个子女的，不实行审批，群众确有需要的发给生育服务证（含再婚夫妻按再婚生育政策计算）".into(),
-            source: "001 二(一), 一(一)".into(),
-        }],
+        Service::BirthService => {
+            let mut c = vec![Cited {
+                text: "夫妻生育第一个或第二个子女的，不实行审批，群众确有需要的发给生育服务证（含再婚夫妻按再婚生育政策计算）".into(),
+                source: "001 二(一), 一(一)".into(),
+            }];
+            if n >= 3 {
+                c.push(Cited {
+                    text: "一对夫妻可以生育三个子女：生育第三个子女的，予以生育登记，发给生育服务证".into(),
+                    source: quota.source.into(),
+                });
+            }
+            c
+        }
         Service::Rebirth => {
+            let used = if n >= 3 {
+                "（特殊情形再生育的子女不计入三个子女）"
+            } else {
+                "已生育两个子女（或再婚夫妻已用完政策生育数），且"
+            };
             let mut c: Vec<Cited> = policy::rules::SPECIAL_CIRCUMSTANCES
                 .iter()
-                .map(|s| Cited { text: format!("已生育两个子女（或再婚夫妻已用完政策生育数），且{}", s.text), source: s.source.into() })
+                .map(|s| {
+                    if n >= 3 {
+                        Cited { text: format!("{}{used}", s.text), source: format!("{}; {}", s.source, quota.source) }
+                    } else {
+                        Cited { text: format!("{used}{}", s.text), source: s.source.into() }
+                    }
+                })
                 .collect();
             if let Some(src) = rules.recognises_other_province_rebirth_card {
                 c.push(Cited { text: "一方户籍在外省、已在外省领取再生育服务卡的，本省予以认可".into(), source: src.into() });
@@ -141,7 +166,8 @@ pub fn guide(
         processing,
         time_limit,
         time_limit_source: time_limit_source.into(),
-        due_if_accepted_today: due,
+        due_if_accepted_today: due.map(|d| d.date),
+        due_provisional: due.is_some_and(|d| d.provisional),
         materials,
         fee: Cited {
             text: "免费，不收取任何费用".into(),
@@ -172,7 +198,7 @@ mod tests {
             DivisionCode::parse("500116").unwrap(),
             Service::Rebirth,
             d("2024-09-27"),
-            Calendar::official(),
+            Calendar::builtin(),
         )
         .unwrap();
         assert_eq!(g.processing, Processing::Promise);
@@ -212,7 +238,7 @@ mod tests {
             DivisionCode::parse("420704").unwrap(),
             Service::Rebirth,
             d("2024-09-27"),
-            Calendar::official(),
+            Calendar::builtin(),
         )
         .unwrap();
         assert_eq!(g.time_limit, TimeLimit::days(30));
@@ -221,14 +247,24 @@ mod tests {
     }
 
     #[test]
-    fn a_due_date_past_the_calendar_is_omitted_not_guessed() {
+    fn a_due_date_in_a_year_without_a_notice_is_given_and_marked_provisional() {
+        // 20 working days from 2026-12-20 run into 2027, whose notice is not built in.
         let g = guide(
             DivisionCode::parse("500116").unwrap(),
             Service::Rebirth,
             d("2026-12-20"),
-            Calendar::official(),
+            Calendar::builtin(),
         )
         .unwrap();
-        assert_eq!(g.due_if_accepted_today, None);
+        assert_eq!(g.due_if_accepted_today, Some(d("2027-01-18")));
+        assert!(g.due_provisional);
+        let exact = guide(
+            DivisionCode::parse("500116").unwrap(),
+            Service::Rebirth,
+            d("2026-03-02"),
+            Calendar::builtin(),
+        )
+        .unwrap();
+        assert!(!exact.due_provisional);
     }
 }

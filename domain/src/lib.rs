@@ -13,6 +13,7 @@ pub mod date;
 pub mod division;
 pub mod guide;
 pub mod id_number;
+pub mod limits;
 pub mod materials;
 pub mod policy;
 pub mod roles;

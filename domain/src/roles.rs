@@ -66,6 +66,26 @@ pub enum ActionKind {
     ResolveCorrection,
 }
 
+/// What a staff member may do with a case (SPEC §5; 吉林 art. 13), decided by
+/// `case::may` from the role and how the staff member's division stands to the case: an
+/// office that works the case (accepting or deciding, or one enclosing them), or an office
+/// asked to verify (协查), which reads the case and answers its request — nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "capability", content = "action", rename_all = "snake_case")]
+pub enum Capability {
+    /// Read the case with ID numbers masked, and its audit trail.
+    Read,
+    /// See the ID numbers in full (audited).
+    Reveal,
+    /// Open the scans attached to the case (audited): ID cards and household registers carry
+    /// what reveal guards, so the same rule applies.
+    OpenScans,
+    /// Download the electronic certificate (audited).
+    DownloadCertificate,
+    /// Take a workflow step.
+    Act(ActionKind),
+}
+
 /// Who acts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -21,6 +21,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/staff", get(list).post(create))
         .route("/admin/staff/{username}/reset", post(reset))
+        .route("/admin/staff/{username}/disable", post(disable))
+        .route("/admin/staff/{username}/enable", post(enable))
+        .route("/admin/staff/{username}/role", post(change_role))
 }
 
 const MIN_PASSWORD: usize = 10;
@@ -33,25 +36,32 @@ fn admin_only(claims: &Claims) -> Result<(), Problem> {
     }
 }
 
-fn view(a: &StaffAccount, now: domain::case::Moment) -> Value {
-    json!({
+/// An account as admins see it, with the failed sign-ins counted under its name.
+async fn view(state: &AppState, a: &StaffAccount) -> Result<Value, Problem> {
+    let login = state
+        .staff
+        .login_state(&crate::login_guard::user_key(&state.keys, &a.username))
+        .await
+        .map_err(|e| errors::store(&e))?;
+    Ok(json!({
         "username": a.username, "display_name": a.display_name, "role": a.role,
-        "division": a.division, "failed_logins": a.failed_logins,
-        "locked": a.locked_until.is_some_and(|u| u > now),
-    })
+        "division": a.division, "failed_logins": login.failures,
+        "locked": login.is_locked(state.clock.now()),
+    }))
 }
 
 async fn list(State(state): State<AppState>, Staff(claims): Staff) -> Result<Json<Value>, Problem> {
     admin_only(&claims)?;
-    let now = state.clock.now();
     let accounts = state
         .staff
         .accounts()
         .await
         .map_err(|e| errors::store(&e))?;
-    Ok(Json(json!({
-        "accounts": accounts.iter().map(|a| view(a, now)).collect::<Vec<_>>()
-    })))
+    let mut views = Vec::with_capacity(accounts.len());
+    for a in &accounts {
+        views.push(view(&state, a).await?);
+    }
+    Ok(Json(json!({ "accounts": views })))
 }
 
 fn invalid(field: &str, message: &str) -> Value {
@@ -71,39 +81,9 @@ fn read_password(body: &Value, errors: &mut Vec<Value>) -> Option<String> {
     }
 }
 
-/// The account a create request describes, or every problem with it.
-fn read_account(body: &Value) -> Result<(StaffAccount, String), Problem> {
-    let mut errors = Vec::new();
-    let known = ["username", "display_name", "role", "division", "password"];
-    if let Some(obj) = body.as_object() {
-        for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
-            errors.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
-        }
-    }
-    let username = body
-        .get("username")
-        .and_then(Value::as_str)
-        .filter(|u| {
-            (3..=32).contains(&u.len())
-                && u.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b))
-        })
-        .map(str::to_string);
-    if username.is_none() {
-        errors.push(invalid(
-            "username",
-            "3至32位小写字母、数字或 - . _ / 3 to 32 of a-z 0-9 - . _",
-        ));
-    }
-    let display_name = body
-        .get("display_name")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|n| (1..=50).contains(&n.chars().count()))
-        .map(str::to_string);
-    if display_name.is_none() {
-        errors.push(invalid("display_name", "1至50个字符 / 1 to 50 characters"));
-    }
+/// A role and the division it is bound to (SPEC §5: each role a division of its level, admins
+/// none), or the problems with them.
+fn read_role(body: &Value, errors: &mut Vec<Value>) -> (Option<Role>, Option<DivisionCode>) {
     let role = body
         .get("role")
         .and_then(|r| serde_json::from_value::<Role>(r.clone()).ok());
@@ -139,6 +119,43 @@ fn read_account(body: &Value) -> Result<(StaffAccount, String), Problem> {
             ));
         }
     }
+    (role, division)
+}
+
+/// The account a create request describes, or every problem with it.
+fn read_account(body: &Value) -> Result<(StaffAccount, String), Problem> {
+    let mut errors = Vec::new();
+    let known = ["username", "display_name", "role", "division", "password"];
+    if let Some(obj) = body.as_object() {
+        for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+            errors.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
+        }
+    }
+    let username = body
+        .get("username")
+        .and_then(Value::as_str)
+        .filter(|u| {
+            (3..=32).contains(&u.len())
+                && u.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b))
+        })
+        .map(str::to_string);
+    if username.is_none() {
+        errors.push(invalid(
+            "username",
+            "3至32位小写字母、数字或 - . _ / 3 to 32 of a-z 0-9 - . _",
+        ));
+    }
+    let display_name = body
+        .get("display_name")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|n| (1..=50).contains(&n.chars().count()))
+        .map(str::to_string);
+    if display_name.is_none() {
+        errors.push(invalid("display_name", "1至50个字符 / 1 to 50 characters"));
+    }
+    let (role, division) = read_role(body, &mut errors);
     let password = read_password(body, &mut errors);
     match (username, display_name, role, password) {
         (Some(username), Some(display_name), Some(role), Some(password)) if errors.is_empty() => {
@@ -149,9 +166,8 @@ fn read_account(body: &Value) -> Result<(StaffAccount, String), Problem> {
                     role,
                     division,
                     password_hash: String::new(),
-                    failed_logins: 0,
-                    last_failure: None,
-                    locked_until: None,
+                    disabled: false,
+                    token_epoch: 0,
                 },
                 password,
             ))
@@ -188,7 +204,8 @@ async fn create(
         Err(e) => return Err(errors::store(&e)),
     }
     tracing::info!(by = %claims.sub, user = %account.username, role = account.role.code(), "staff account created");
-    Ok((StatusCode::CREATED, Json(view(&account, state.clock.now()))).into_response())
+    audited(&state, &claims, "staff_created", &account.username).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, &account).await?)).into_response())
 }
 
 /// Sets a new password and lifts any lock (the person proved who they are to the admin).
@@ -210,24 +227,146 @@ async fn reset(
         .await
         .map_err(|e| errors::store(&e))?
     else {
-        return Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            "no_such_account",
-            "没有该工作人员账号",
-            "No such staff account",
-        ));
+        return Err(no_such_account());
     };
     account.password_hash = hashed(password).await?;
-    account.failed_logins = 0;
-    account.last_failure = None;
-    account.locked_until = None;
+    // Every token signed before the reset stops counting (issue 18).
+    account.token_epoch = account.token_epoch.wrapping_add(1);
     state
         .staff
         .put_account(&account)
         .await
         .map_err(|e| errors::store(&e))?;
+    // A reset lifts the lock too.
+    state
+        .staff
+        .clear_login(&crate::login_guard::user_key(
+            &state.keys,
+            &account.username,
+        ))
+        .await
+        .map_err(|e| errors::store(&e))?;
     tracing::info!(by = %claims.sub, user = %account.username, "staff password reset");
-    Ok(Json(view(&account, state.clock.now())))
+    audited(&state, &claims, "staff_password_reset", &account.username).await?;
+    Ok(Json(view(&state, &account).await?))
+}
+
+/// Records an administrator's change to an account in the store's audit trail (issue 18).
+async fn audited(
+    state: &AppState,
+    claims: &Claims,
+    action: &str,
+    username: &str,
+) -> Result<(), Problem> {
+    state
+        .store
+        .record_audit(&crate::ports::AuditEntry::by(
+            claims,
+            state.clock.now(),
+            action,
+            username,
+        ))
+        .await
+        .map_err(|e| errors::store(&e))
+}
+
+fn no_such_account() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "no_such_account",
+        "没有该工作人员账号",
+        "No such staff account",
+    )
+}
+
+/// Applies `change` to the account and cuts off its tokens, audited in the log.
+async fn amend(
+    state: &AppState,
+    claims: &Claims,
+    username: &str,
+    what: &str,
+    change: impl FnOnce(&mut StaffAccount),
+) -> Result<Json<Value>, Problem> {
+    admin_only(claims)?;
+    let mut account = state
+        .staff
+        .account(username)
+        .await
+        .map_err(|e| errors::store(&e))?
+        .ok_or_else(no_such_account)?;
+    change(&mut account);
+    account.token_epoch = account.token_epoch.wrapping_add(1);
+    state
+        .staff
+        .put_account(&account)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    tracing::info!(by = %claims.sub, user = %account.username, what, "staff account changed");
+    audited(state, claims, what, &account.username).await?;
+    Ok(Json(view(state, &account).await?))
+}
+
+/// `POST /api/admin/staff/{username}/disable`: no sign-in, every token refused at once.
+async fn disable(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    Path(username): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    // The role first: anyone else learns nothing from this route, not even this rule.
+    admin_only(&claims)?;
+    if claims.sub == username {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "cannot_disable_self",
+            "管理员不能停用自己的账号",
+            "An administrator cannot disable their own account",
+        ));
+    }
+    amend(&state, &claims, &username, "staff_disabled", |a| {
+        a.disabled = true
+    })
+    .await
+}
+
+/// `POST /api/admin/staff/{username}/enable`: sign-in again (tokens from before stay void).
+async fn enable(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    Path(username): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    amend(&state, &claims, &username, "staff_enabled", |a| {
+        a.disabled = false
+    })
+    .await
+}
+
+/// `POST /api/admin/staff/{username}/role` `{"role","division"}`: another role or division;
+/// the account's tokens, which carry the old ones, stop counting.
+async fn change_role(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    Path(username): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, Problem> {
+    admin_only(&claims)?;
+    let mut problems = Vec::new();
+    if let Some(obj) = body.as_object() {
+        for key in obj
+            .keys()
+            .filter(|k| !["role", "division"].contains(&k.as_str()))
+        {
+            problems.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
+        }
+    }
+    let (role, division) = read_role(&body, &mut problems);
+    let (Some(role), true) = (role, problems.is_empty()) else {
+        return Err(Problem::invalid_request(&problems));
+    };
+    amend(&state, &claims, &username, "staff_role_changed", |a| {
+        a.role = role;
+        a.division = division;
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -8,11 +8,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::Calendar;
 use domain::case::{Case, CaseState, Delivery, Event, Moment, StepDeadline};
 use domain::contract::{EligibilityRequest, FieldError, Marriage};
 use domain::materials::{self, MaterialCode, ProvidedMaterial};
-use domain::roles::{ActionKind, Actor};
+use domain::roles::{ActionKind, Actor, Capability};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -22,7 +21,7 @@ use crate::errors;
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
-use crate::uploads::check_materials;
+use crate::uploads::{check_materials, pin_all};
 
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -140,9 +139,13 @@ fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Optio
     let name = match obj
         .get("name")
         .and_then(Value::as_str)
-        .and_then(domain::applicant::name)
+        .map(domain::applicant::name)
     {
-        Some(n) => Some(n.to_string()),
+        Some(Ok(n)) => Some(crate::names::nfc(n)),
+        Some(Err(problem)) => {
+            errors.push(invalid(&format!("{field}.name"), problem.to_string()));
+            None
+        }
         None => {
             errors.push(invalid(
                 &format!("{field}.name"),
@@ -232,7 +235,17 @@ fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Submission {
     let materials = match obj.get("materials") {
         None | Some(Value::Null) => Some(Vec::new()),
         Some(v) => match serde_json::from_value::<Vec<ProvidedMaterial>>(v.clone()) {
-            Ok(m) => Some(m),
+            Ok(m) => {
+                // A list past its bounds is reported and not looked into: each attachment
+                // costs a look-up in the file store (issue 18).
+                let over = domain::limits::materials_problems("materials", &m);
+                if over.is_empty() {
+                    Some(m)
+                } else {
+                    errors.extend(over.iter().filter_map(|e| serde_json::to_value(e).ok()));
+                    None
+                }
+            }
             Err(e) => {
                 errors.push(invalid(
                     "materials",
@@ -273,15 +286,24 @@ struct Submitted<'a> {
     materials: &'a [domain::contract::MaterialItem],
 }
 
-fn replay(record: &IdempotencyRecord) -> Response {
+/// The first answer again. It holds the access code, so it is kept sealed under the request's
+/// own key (issue 18); one written before sealing began is replayed as it is.
+fn replay(keys: &crate::state::Keys, record: &IdempotencyRecord) -> Result<Response, Problem> {
     let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::OK);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        record.body.clone(),
-    )
-        .into_response()
+    let body = if crate::sealed::Sealer::is_sealed(&record.body) {
+        let plain = keys
+            .sealer(IDEMPOTENCY_PURPOSE)
+            .open(&record.key, &record.body)
+            .map_err(|_| errors::internal("idempotency record"))?;
+        String::from_utf8_lossy(&plain).into_owned()
+    } else {
+        record.body.clone()
+    };
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
+
+/// The purpose of the key that seals replayed answers.
+const IDEMPOTENCY_PURPOSE: &str = "idempotency";
 
 fn key_reused() -> Problem {
     Problem::new(
@@ -340,7 +362,7 @@ async fn submit(
         && first.expires_at > now.0 / 1000
     {
         return if first.request_hash == request_hash {
-            Ok(replay(&first))
+            replay(&state.keys, &first)
         } else {
             Err(key_reused())
         };
@@ -386,8 +408,9 @@ async fn submit(
             "工作人员只能在本窗口（本辖区）代为受理 / staff submit only for their own window's division",
         ));
     }
+    let mut checked = Vec::new();
     if let Some(materials) = &sub.materials {
-        check_materials(
+        checked = check_materials(
             state.blobs.as_ref(),
             materials,
             window.is_some(),
@@ -405,6 +428,13 @@ async fn submit(
     ) else {
         return Err(incomplete(problems));
     };
+    // Only now, with nothing else wrong, are the uploads kept as they were checked.
+    pin_all(state.blobs.as_ref(), &checked, &mut problems)
+        .await
+        .map_err(|e| errors::unavailable(&e))?;
+    if !problems.is_empty() {
+        return Err(incomplete(problems));
+    }
 
     let applicant = Applicant {
         name: person.name,
@@ -423,17 +453,25 @@ async fn submit(
         .map(|id| state.keys.keyed_hash("id_number", id.expose()))
         .collect();
     let access_code = random_code(10).map_err(|_| errors::internal("random"))?;
+    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
     for _attempt in 0..3 {
         let number = new_case_number(now).map_err(|_| errors::internal("random"))?;
-        let (case, events) = Case::open(
+        let (mut case, events) = Case::open(
             number,
             situation.clone(),
             &answer,
             window.clone().unwrap_or(Actor::Applicant),
             now,
-            Calendar::official(),
+            &calendar,
         )
         .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+        // What this applicant was asked for, after the registry and the online commitment took
+        // items off: the only items a return may name (000 二(二)2; domain case/returns.rs).
+        case.asked = required
+            .iter()
+            .filter(|m| m.provided_by == domain::contract::ProvidedBy::Applicant)
+            .map(|m| m.code)
+            .collect();
         let body = serde_json::to_string(&Submitted {
             number: &case.number,
             access_code: &access_code,
@@ -444,13 +482,20 @@ async fn submit(
             materials: &required,
         })
         .map_err(|_| errors::internal("serialise"))?;
-        let idem = idempotency_key.as_ref().map(|key| IdempotencyRecord {
-            key: key.clone(),
-            request_hash: request_hash.clone(),
-            status: 201,
-            body: body.clone(),
-            expires_at: now.0 / 1000 + IDEMPOTENCY_TTL_SECS,
-        });
+        let idem = match idempotency_key.as_ref() {
+            None => None,
+            Some(key) => Some(IdempotencyRecord {
+                key: key.clone(),
+                request_hash: request_hash.clone(),
+                status: 201,
+                body: state
+                    .keys
+                    .sealer(IDEMPOTENCY_PURPOSE)
+                    .seal(key, body.as_bytes())
+                    .map_err(|_| errors::internal("seal"))?,
+                expires_at: now.0 / 1000 + IDEMPOTENCY_TTL_SECS,
+            }),
+        };
         let record = CaseRecord {
             access_code_hash: state.keys.keyed_hash("access_code", &access_code),
             applicant: applicant.clone(),
@@ -488,7 +533,9 @@ async fn submit(
                     .await
                     .map_err(|e| errors::store(&e))?
                 {
-                    Some(first) if first.request_hash == request_hash => Ok(replay(&first)),
+                    Some(first) if first.request_hash == request_hash => {
+                        replay(&state.keys, &first)
+                    }
                     _ => Err(key_reused()),
                 };
             }
@@ -654,10 +701,20 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
     }
 }
 
+/// What the last return asked for, each with what is wrong (one-time notice, 000 二(二)2).
 fn missing_list(case: &Case) -> Vec<Value> {
+    let last = case.returns.last();
     case.missing
         .iter()
-        .map(|m: &MaterialCode| json!({"code": m, "name": m.name_zh(), "name_en": m.name_en()}))
+        .map(|m: &MaterialCode| {
+            let item = last.and_then(|r| r.items.iter().find(|i| i.code == *m));
+            let defect = item.map(|i| i.defect).unwrap_or_default();
+            json!({
+                "code": m, "name": m.name_zh(), "name_en": m.name_en(),
+                "defect": defect, "defect_name": defect.name_zh(), "defect_name_en": defect.name_en(),
+                "detail": item.map(|i| i.detail.as_str()).unwrap_or_default(),
+            })
+        })
         .collect()
 }
 
@@ -672,7 +729,8 @@ pub async fn read_as_staff(
     number: &str,
     actor: &Actor,
 ) -> Result<Value, Problem> {
-    let (record, events, today) = audited_staff_read(state, number, actor, READ_ACTION).await?;
+    let (record, events, today) =
+        audited_staff_read(state, number, actor, Capability::Read, READ_ACTION).await?;
     Ok(staff_view(&record, &events, today, actor))
 }
 
@@ -696,11 +754,14 @@ async fn reveal(
     Path(number): Path<String>,
     crate::auth::Staff(claims): crate::auth::Staff,
 ) -> Result<Json<Value>, Problem> {
-    if claims.role == domain::roles::Role::Supervisor {
-        return Err(errors::forbidden_role());
-    }
-    let (record, _, _) =
-        audited_staff_read(&state, &number, &claims.actor(), REVEAL_ACTION).await?;
+    let (record, _, _) = audited_staff_read(
+        &state,
+        &number,
+        &claims.actor(),
+        Capability::Reveal,
+        REVEAL_ACTION,
+    )
+    .await?;
     let a = &record.applicant;
     Ok(Json(json!({
         "number": record.case.number,
@@ -721,23 +782,10 @@ async fn attachment(
     MaybeStaff(staff): MaybeStaff,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let record = match staff {
-        Some(claims) => {
-            let action = format!("{ATTACHMENT_ACTION}:{id}");
-            audited_staff_read(&state, &number, &claims.actor(), &action)
-                .await?
-                .0
-        }
-        None => {
-            let code = headers
-                .get(ACCESS_CODE_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .ok_or_else(crate::auth::unauthenticated)?;
-            applicant_record(&state, &number, code).await?
-        }
-    };
-    // Only what this case attached: an upload id alone opens nothing.
-    let attached = record.materials.iter().any(|m| m.attachments.contains(&id));
+    // Only what this case attached: an upload id alone opens nothing, and the opening is
+    // audited only once it is known to be the case's own (issue 18).
+    let attached =
+        |record: &CaseRecord| record.materials.iter().any(|m| m.attachments.contains(&id));
     let not_found = || {
         Problem::new(
             StatusCode::NOT_FOUND,
@@ -746,8 +794,30 @@ async fn attachment(
             "The case has no such attachment",
         )
     };
-    if !attached {
-        return Err(not_found());
+    match staff {
+        Some(claims) => {
+            let actor = claims.actor();
+            let record = staff_record(&state, &number, &actor, Capability::OpenScans).await?;
+            if !attached(&record) {
+                return Err(not_found());
+            }
+            audit_read(
+                &state,
+                &record,
+                &actor,
+                &format!("{ATTACHMENT_ACTION}:{id}"),
+            )
+            .await?;
+        }
+        None => {
+            let code = headers
+                .get(ACCESS_CODE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(crate::auth::unauthenticated)?;
+            if !attached(&applicant_record(&state, &number, code).await?) {
+                return Err(not_found());
+            }
+        }
     }
     let (content_type, bytes) = state
         .blobs
@@ -755,16 +825,20 @@ async fn attachment(
         .await
         .map_err(|e| errors::unavailable(&e))?
         .ok_or_else(not_found)?;
+    // A PDF is downloaded, never shown in the app's origin; an image may show inline. Either
+    // way a sandbox policy keeps anything in the file from acting as the app (issue 18).
+    let disposition = if content_type == "application/pdf" {
+        HeaderValue::from_static("attachment")
+    } else {
+        HeaderValue::from_static("inline")
+    };
     let content_type =
         HeaderValue::from_str(&content_type).map_err(|_| errors::internal("content type"))?;
     Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("inline"),
-            ),
+            (header::CONTENT_DISPOSITION, disposition),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, no-store"),
@@ -773,21 +847,41 @@ async fn attachment(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(crate::headers::SANDBOX),
+            ),
         ],
         bytes,
     )
         .into_response())
 }
 
-/// The case for staff whose division it is in, after recording `action` in its audit trail.
+/// The case for staff who may exercise `capability` on it (`domain::case::may`), after
+/// recording `action` in its audit trail.
 pub(crate) async fn audited_staff_read(
     state: &AppState,
     number: &str,
     actor: &Actor,
+    capability: Capability,
     action: &str,
 ) -> Result<(CaseRecord, Vec<Event>, domain::Date), Problem> {
+    let record = staff_record(state, number, actor, capability).await?;
+    let (events, today) = audit_read(state, &record, actor, action).await?;
+    Ok((record, events, today))
+}
+
+/// The case for staff who may exercise `capability` on it. A case they may not even read
+/// answers exactly as a missing one, so nobody probes which case numbers exist (issue 18);
+/// one they read but may not use this way is a 403.
+pub(crate) async fn staff_record(
+    state: &AppState,
+    number: &str,
+    actor: &Actor,
+    capability: Capability,
+) -> Result<CaseRecord, Problem> {
     let Actor::Staff {
-        division: Some(division),
+        division: Some(_),
         role,
         ..
     } = actor
@@ -806,11 +900,22 @@ pub(crate) async fn audited_staff_read(
         .await
         .map_err(|e| errors::store(&e))?
         .ok_or_else(case_not_found)?;
-    if !domain::roles::in_scope(*division, &record.case.offices()) {
-        return Err(errors::transition(
-            &domain::case::TransitionError::OutOfScope,
-        ));
+    if domain::case::may(&record.case, actor, Capability::Read).is_err() {
+        return Err(case_not_found());
     }
+    domain::case::may(&record.case, actor, capability).map_err(|e| errors::transition(&e))?;
+    Ok(record)
+}
+
+/// Records that `actor` read the case (`action`, e.g. which scan), changing nothing else, and
+/// answers its audit trail and the day.
+pub(crate) async fn audit_read(
+    state: &AppState,
+    record: &CaseRecord,
+    actor: &Actor,
+    action: &str,
+) -> Result<(Vec<Event>, domain::Date), Problem> {
+    let number = record.case.number.as_str();
     let now = state.clock.now();
     let read = Event {
         at: now,
@@ -831,7 +936,7 @@ pub(crate) async fn audited_staff_read(
         .events(number)
         .await
         .map_err(|e| errors::store(&e))?;
-    Ok((record, events, now.date()))
+    Ok((events, now.date()))
 }
 
 fn actor_name(actor: &Actor) -> &str {
@@ -855,11 +960,13 @@ pub fn staff_view(
         .into_iter()
         .filter(|k| domain::case::authorise(case, *k, actor).is_ok())
         .collect();
+    // Which actions apply does not depend on the loaded notices (a date is always counted,
+    // provisionally if need be), so the built-in calendar answers it without a store read.
     let available = domain::case::available_actions(
         case,
         actor,
         domain::case::Moment::start_of(today),
-        domain::Calendar::official(),
+        domain::Calendar::builtin(),
     );
     json!({
         "number": case.number,
@@ -885,6 +992,13 @@ pub fn staff_view(
         "verifications": case.verifications,
         "corrections": case.corrections,
         "missing": missing_list(case),
+        // What a return may name now (000 二(二)2): the applicant's items, each saying whether
+        // it was accepted before and so needs a county approver's written reason.
+        "returnable": case.returnable().iter().map(|r| json!({
+            "code": r.code, "name": r.code.name_zh(), "name_en": r.code.name_en(),
+            "needs_exception": r.needs_exception,
+        })).collect::<Vec<_>>(),
+        "returns": case.returns,
         "delivery": case.delivery,
         "delivery_requested": a.delivery,
         "commitment": a.commitment,
@@ -894,6 +1008,13 @@ pub fn staff_view(
         "certificate": case.certificate,
         // What this role may do here by role and division; the case's state decides the rest.
         "permitted_actions": permitted,
+        // What else this person may do with the case (domain::case::may): the console offers
+        // only these (an office asked for 协查 and supervisors read; they do not open scans).
+        "may": {
+            "reveal": domain::case::may(case, actor, Capability::Reveal).is_ok(),
+            "open_scans": domain::case::may(case, actor, Capability::OpenScans).is_ok(),
+            "download_certificate": domain::case::may(case, actor, Capability::DownloadCertificate).is_ok(),
+        },
         // Of those, what the case's state allows now: what the console offers.
         "available_actions": available,
         "timeline": events.iter().filter(|e| !audit_only(e)).map(timeline_entry).collect::<Vec<_>>(),

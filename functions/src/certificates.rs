@@ -169,9 +169,15 @@ async fn pdf(
     let case_number = number.case_number();
     let record = match staff {
         Some(claims) => {
-            crate::cases::audited_staff_read(&state, &case_number, &claims.actor(), DOWNLOAD_ACTION)
-                .await?
-                .0
+            crate::cases::audited_staff_read(
+                &state,
+                &case_number,
+                &claims.actor(),
+                domain::roles::Capability::DownloadCertificate,
+                DOWNLOAD_ACTION,
+            )
+            .await?
+            .0
         }
         None => {
             let code = headers

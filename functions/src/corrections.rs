@@ -83,14 +83,10 @@ async fn request(
         })
         .ok_or_else(not_in_result)?;
     let now = state.clock.now();
+    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
     let (next, events) = record
         .case
-        .request_correction(
-            &query.name,
-            text,
-            now,
-            domain::calendar::Calendar::official(),
-        )
+        .request_correction(&query.name, text, now, &calendar)
         .map_err(|e| errors::transition(&e))?;
     let expected = record.case.version;
     record.case = next;

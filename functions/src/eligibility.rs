@@ -3,18 +3,19 @@
 
 use std::collections::HashMap;
 
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::calendar::{Calendar, TimeLimit, TimeUnit};
+use domain::calendar::{TimeLimit, TimeUnit};
 use domain::contract::{DeadlineAnswer, EligibilityAnswer, EligibilityRequest, FieldError};
 use domain::policy::{self, PolicyError};
 use domain::{Date, DivisionCode, Service};
 use serde::Serialize;
 
 use crate::problem::{JsonBody, Problem};
+use crate::state::Reckoning;
 
-pub fn router() -> Router {
+pub fn router() -> Router<Reckoning> {
     Router::new()
         .route("/eligibility", post(eligibility))
         .route("/deadline", get(deadline))
@@ -31,10 +32,13 @@ async fn eligibility(JsonBody(body): JsonBody) -> Result<Json<EligibilityAnswer>
         .map_err(|e| policy_problem(&e))
 }
 
-/// The single-limit form: `{"due": "YYYY-MM-DD"}`.
+/// The single-limit form: `{"due": "YYYY-MM-DD"}`, plus `"provisional": true` when the count
+/// crossed a year whose holiday notice is not loaded (SPEC §9).
 #[derive(Debug, Serialize)]
 struct DueAnswer {
     due: Date,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    provisional: bool,
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
@@ -48,6 +52,7 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
 /// `GET /api/deadline?division=&service=&from=` (the legal steps) or
 /// `GET /api/deadline?from=&unit=&value=` (one limit). Every bad parameter is reported at once.
 async fn deadline(
+    State(state): State<Reckoning>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, Problem> {
     let mut errors = Vec::new();
@@ -79,7 +84,10 @@ async fn deadline(
         });
     }
     let single = q.contains_key("unit") || q.contains_key("value");
-    let calendar = Calendar::official();
+    let calendar = &state
+        .calendar()
+        .await
+        .map_err(|e| crate::errors::store(&e))?;
     if single {
         let unit = match q.get("unit").map(String::as_str) {
             Some("working_days") => Some(TimeUnit::WorkingDays),
@@ -109,7 +117,10 @@ async fn deadline(
         let due = calendar
             .due(from, TimeLimit { unit, value })
             .map_err(|e| Problem::unprocessable("outside_calendar", e.to_string()))?;
-        return Ok(Json(serde_json::json!(DueAnswer { due })));
+        return Ok(Json(serde_json::json!(DueAnswer {
+            due: due.date,
+            provisional: due.provisional,
+        })));
     }
     let division = match q.get("division") {
         None => {

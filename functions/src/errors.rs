@@ -71,6 +71,11 @@ pub fn transition(e: &TransitionError) -> Problem {
             "该案件不在您的辖区内",
             "The case is outside your division",
         ),
+        T::NoCaseAccess { .. } => (
+            StatusCode::FORBIDDEN,
+            "您的角色无权访问此功能",
+            "Your role has no access to this",
+        ),
         T::InvalidState { .. } => (
             StatusCode::CONFLICT,
             "案件当前状态不能执行此操作",
@@ -85,6 +90,16 @@ pub fn transition(e: &TransitionError) -> Problem {
             StatusCode::UNPROCESSABLE_ENTITY,
             "退回时必须一次列明所有缺少的材料",
             "A return must list every missing material",
+        ),
+        T::NotAskedFor(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "退回只能要求申请人补正本案清单内、由申请人提供的材料",
+            "A return may name only items the applicant was asked to bring",
+        ),
+        T::AcceptedBefore(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "此前已受理的材料不得再次要求补正（例外须县级审批人书面说明理由）",
+            "Items accepted before may not be asked for again (except by a county approver, in writing)",
         ),
         T::AlreadySealed => (
             StatusCode::CONFLICT,
@@ -133,8 +148,8 @@ pub fn transition(e: &TransitionError) -> Problem {
         ),
         T::Calendar(_) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "日期超出节假日数据范围",
-            "The date is outside the holiday calendar data",
+            "日期超出可计算的年份（2008–2099年）",
+            "The date is outside the years that can be counted (2008–2099)",
         ),
         T::Policy(_) => (
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,16 +7,14 @@ use axum::routing::get;
 use axum::{Json, Router};
 use domain::contract::FieldError;
 use domain::guide::{self, Guide};
-use domain::{Calendar, DivisionCode, Gazetteer, Service};
+use domain::{DivisionCode, Gazetteer, Service};
 use serde::Serialize;
 
 use crate::problem::Problem;
-use std::sync::Arc;
+use crate::state::Reckoning;
 
-use crate::ports::Clock;
-
-/// Guides need only the clock (for the due date if accepted today).
-pub fn router() -> Router<Arc<dyn Clock>> {
+/// Guides need the clock and the calendar (for the due date if accepted today).
+pub fn router() -> Router<Reckoning> {
     Router::new().route("/guides", get(guides))
 }
 
@@ -37,7 +35,7 @@ fn field(field: &str, message: &str) -> FieldError {
 }
 
 async fn guides(
-    State(clock): State<Arc<dyn Clock>>,
+    State(state): State<Reckoning>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<GuideAnswer>, Problem> {
     let mut errors = Vec::new();
@@ -58,8 +56,12 @@ async fn guides(
     let (Some(division), Some(service)) = (division, service) else {
         return Err(Problem::invalid_request(&errors));
     };
-    let today = clock.now().date();
-    let guide = guide::guide(division, service, today, Calendar::official())
+    let today = state.clock.now().date();
+    let calendar = state
+        .calendar()
+        .await
+        .map_err(|e| crate::errors::store(&e))?;
+    let guide = guide::guide(division, service, today, &calendar)
         .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
     Ok(Json(GuideAnswer {
         office: Gazetteer::seed().full_name(division),

@@ -1,32 +1,41 @@
 //! Liveness: `GET /api/health`.
 
-use std::sync::Arc;
-
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::ports::Clock;
+use crate::calendar::Coverage;
+use crate::problem::Problem;
+use crate::state::Reckoning;
 
 /// The health answer. `version` lets the SPA and operators see which build is running;
 /// `today` is the service's date (China time), which the SPA uses for its own checks so the
-/// browser and the server reckon deadlines from the same day whatever the phone's clock says.
+/// browser and the server reckon deadlines from the same day whatever the phone's clock says;
+/// `calendar` is the confirmed holiday-data range and, from 60 days before it ends, the warning
+/// that the next year's notice is not loaded (issue 16).
 #[derive(Debug, Serialize)]
 pub struct Health {
     pub status: &'static str,
     pub version: &'static str,
     pub today: domain::Date,
+    pub calendar: Coverage,
 }
 
-pub fn router() -> Router<Arc<dyn Clock>> {
+pub fn router() -> Router<Reckoning> {
     Router::new().route("/health", get(health))
 }
 
-async fn health(State(clock): State<Arc<dyn Clock>>) -> Json<Health> {
-    Json(Health {
+async fn health(State(state): State<Reckoning>) -> Result<Json<Health>, Problem> {
+    let today = state.clock.now().date();
+    let calendar = state
+        .calendar()
+        .await
+        .map_err(|e| crate::errors::store(&e))?;
+    Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
-        today: clock.now().date(),
-    })
+        today,
+        calendar: crate::calendar::coverage(&calendar, today),
+    }))
 }

@@ -7,7 +7,7 @@ use axum::Router;
 pub async fn serve(router: Router) -> Result<(), lambda_http::Error> {
     init_logging();
     let app = Router::new()
-        .nest("/api", router)
+        .nest("/api", crate::headers::api(router))
         .fallback(crate::problem::not_found);
     lambda_http::run(app).await
 }
@@ -23,10 +23,29 @@ pub fn init_logging() {
         .init();
 }
 
+/// What the date-counting public functions (health, eligibility, guides) need on AWS: the clock
+/// and the table the loaded holiday notices live in (`JISHENG_TABLE`), read-only.
+pub async fn reckoning_from_env() -> Result<crate::state::Reckoning, lambda_http::Error> {
+    use std::sync::Arc;
+
+    let table = std::env::var("JISHENG_TABLE").map_err(|_| "JISHENG_TABLE is not set")?;
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    Ok(crate::state::Reckoning {
+        // It reads only the holiday notices: no key for case records.
+        store: Arc::new(crate::store::dynamodb::DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&aws),
+            table,
+            crate::sealed::Sealer::unkeyed(),
+        )),
+        clock: Arc::new(crate::ports::SystemClock),
+    })
+}
+
 /// What a stateful function needs on AWS, built once per cold start from its environment:
-/// `JISHENG_TABLE` (DynamoDB), `JISHENG_UPLOADS_BUCKET` (S3) and `JISHENG_HMAC_KEY` (base64,
-/// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template), and
-/// the Cognito user pool of staff (`JISHENG_COGNITO_JWKS`, `_ISSUER`, `_CLIENT_ID`).
+/// `JISHENG_TABLE` (DynamoDB), `JISHENG_UPLOADS_BUCKET` (S3), `JISHENG_HMAC_KEY` (base64,
+/// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template),
+/// `JISHENG_SEAL_KEY_ID` (the KMS key of the sealing data key, `crate::envelope`), and the
+/// Cognito user pool of staff (`JISHENG_COGNITO_JWKS`, `_ISSUER`, `_CLIENT_ID`).
 pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Error> {
     use std::sync::Arc;
 
@@ -61,17 +80,32 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         }
     };
     let signer = Arc::new(crate::certificates::Ed25519Signer::from_seed(seed));
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let dynamo = aws_sdk_dynamodb::Client::new(&aws);
     let mut keys = crate::state::Keys::new(key);
+    // ID numbers and replayed answers are sealed under a KMS data key where the deployment has
+    // one (crate::envelope); else under keys derived from the HMAC secret.
+    if let Ok(key_id) = std::env::var("JISHENG_SEAL_KEY_ID")
+        && !key_id.trim().is_empty()
+    {
+        let root = crate::envelope::data_key(
+            &aws_sdk_kms::Client::new(&aws),
+            &dynamo,
+            &table,
+            key_id.trim(),
+        )
+        .await?;
+        keys = keys.with_seal_root(root.to_vec());
+    }
+    let sealer = keys.sealer(crate::sealed::CASE_RECORDS);
     let jwks = std::env::var("JISHENG_COGNITO_JWKS").unwrap_or_default();
     if !jwks.trim().is_empty() {
         let issuer = var("JISHENG_COGNITO_ISSUER")?;
         let client = var("JISHENG_COGNITO_CLIENT_ID")?;
         keys = keys.with_jwks(crate::auth::Jwks::parse(&jwks, &issuer, &client)?);
     }
-    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = Arc::new(crate::store::dynamodb::DynamoStore::new(
-        aws_sdk_dynamodb::Client::new(&aws),
-        table,
+        dynamo, table, sealer,
     ));
     Ok(crate::state::AppState {
         store: store.clone(),

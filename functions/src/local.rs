@@ -72,6 +72,8 @@ pub enum LocalError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot get the deployment's sealing key: {0}")]
+    SealKey(#[from] crate::envelope::EnvelopeError),
 }
 
 /// Builds the whole application: `/api/*` from the routers, everything else from the SPA, with
@@ -82,10 +84,12 @@ pub async fn app(config: &LocalConfig) -> Result<Router, LocalError> {
 
 /// [`app`], and the ports it runs on (tests run the deadline sweep on them).
 pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), LocalError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| LocalError::DataDir {
-        path: config.data_dir.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&config.data_dir)
+        .and_then(|()| crate::blob::owner_only(&config.data_dir))
+        .map_err(|source| LocalError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
     let state = state(config).await?;
     // An unreachable store must not stop the server: it answers 503 until the store is back.
     if config.demo_accounts
@@ -94,21 +98,30 @@ pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), L
         tracing::error!("the demo staff accounts were not created: {e}");
     }
     let router = Router::new().nest("/api", crate::api_router(state.clone()));
+    // The headers CloudFront sends on AWS, here on every answer (issue 18).
     match &config.spa_dir {
-        None => Ok((router, state)),
-        Some(dir) => Ok((router.fallback_service(spa_service(dir)?), state)),
+        None => Ok((crate::headers::secure(router), state)),
+        Some(dir) => Ok((
+            crate::headers::secure(router.fallback_service(spa_service(dir)?)),
+            state,
+        )),
     }
 }
 
 /// The ports for a local run, built once.
 pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
+    let secret = secret_key(&config.data_dir)?;
+    let sealer = crate::sealed::Sealer::from_secret(&secret, crate::sealed::CASE_RECORDS);
     let (store, staff): (Arc<dyn CaseStore>, Arc<dyn StaffStore>) = match &config.dynamodb {
         None => {
-            let store = Arc::new(EmbeddedStore::open(&config.data_dir.join("cases.redb"))?);
+            let store = Arc::new(EmbeddedStore::open(
+                &config.data_dir.join("cases.redb"),
+                sealer,
+            )?);
             (store.clone(), store)
         }
         Some(d) => {
-            let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone());
+            let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone(), sealer);
             // A fresh local table is created; an existing one is used as it is.
             if let Err(e) = store.create_table().await {
                 tracing::info!(
@@ -131,9 +144,69 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
         registry: Arc::new(crate::registry::DemoPopulationRegistry::new()),
-        keys: Arc::new(Keys::new(secret_key(&config.data_dir)?)),
+        keys: Arc::new(Keys::new(secret)),
         signer: Arc::new(signer(&config.data_dir.join("signing.key"))?),
     })
+}
+
+/// The case store a command-line tool works on: the deployment's table when `JISHENG_TABLE` is
+/// set (AWS, credentials from the environment), a DynamoDB-compatible endpoint when
+/// `JISHENG_DYNAMODB_ENDPOINT` is, else the embedded store under `data_dir` (which a running
+/// local server holds locked: stop it, or load through the console).
+pub async fn store_for_tool(data_dir: &Path) -> Result<Arc<dyn CaseStore>, LocalError> {
+    // Case records are sealed with the server's secret: the deployment's (JISHENG_HMAC_KEY,
+    // base64), else the local one under `data_dir`.
+    let secret = match std::env::var("JISHENG_HMAC_KEY") {
+        Ok(k) if !k.trim().is_empty() => {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(k.trim())
+                .map_err(|e| LocalError::Key {
+                    path: "JISHENG_HMAC_KEY".into(),
+                    source: std::io::Error::other(e.to_string()),
+                })?
+        }
+        _ => {
+            std::fs::create_dir_all(data_dir).map_err(|source| LocalError::DataDir {
+                path: data_dir.to_path_buf(),
+                source,
+            })?;
+            secret_key(data_dir)?
+        }
+    };
+    let sealer = crate::sealed::Sealer::from_secret(&secret, crate::sealed::CASE_RECORDS);
+    if let Ok(table) = std::env::var("JISHENG_TABLE")
+        && !table.is_empty()
+    {
+        let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let dynamo = aws_sdk_dynamodb::Client::new(&aws);
+        // The deployment's sealing key, as its functions get it (crate::envelope).
+        let sealer = match std::env::var("JISHENG_SEAL_KEY_ID") {
+            Ok(key_id) if !key_id.trim().is_empty() => {
+                let root = crate::envelope::data_key(
+                    &aws_sdk_kms::Client::new(&aws),
+                    &dynamo,
+                    &table,
+                    key_id.trim(),
+                )
+                .await?;
+                crate::sealed::Sealer::from_secret(&root, crate::sealed::CASE_RECORDS)
+            }
+            _ => sealer,
+        };
+        return Ok(Arc::new(DynamoStore::new(dynamo, table, sealer)));
+    }
+    if let Some(d) = DynamoConfig::from_env() {
+        return Ok(Arc::new(DynamoStore::new(
+            dynamo_client(&d.endpoint),
+            d.table,
+            sealer,
+        )));
+    }
+    Ok(Arc::new(EmbeddedStore::open(
+        &data_dir.join("cases.redb"),
+        sealer,
+    )?))
 }
 
 /// The local certificate signing key: `<data>/signing.key`, made on first start.

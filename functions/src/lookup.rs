@@ -132,7 +132,11 @@ impl Query {
                 .filter(|s| !s.is_empty() && s.chars().count() <= 50)
                 .map(str::to_string)
         };
-        let (name, id_number) = (text("name"), text("id_number"));
+        // Looked up as stored: NFC (a name typed with a compatibility ideograph still matches).
+        let (name, id_number) = (
+            text("name").map(|n| crate::names::nfc(&n)),
+            text("id_number"),
+        );
         let mut errors = Vec::new();
         if name.is_none() {
             errors.push(json!({"code": "invalid_field", "field": "name",
@@ -225,9 +229,11 @@ pub async fn certificates_of(state: &AppState, query: &Query) -> Result<Vec<Case
             continue;
         };
         let a = &record.applicant;
-        let holds = (a.id_number == id && a.name == query.name)
+        // Names stored before they were normalised compare in NFC too.
+        let same = |stored: &str| crate::names::nfc(stored) == query.name;
+        let holds = (a.id_number == id && same(&a.name))
             || (a.spouse_id_number.as_ref() == Some(&id)
-                && a.spouse_name.as_deref() == Some(query.name.as_str()));
+                && a.spouse_name.as_deref().is_some_and(same));
         if holds && record.case.certificate.is_some() {
             found.push(record);
         }

@@ -45,6 +45,9 @@ pub fn document() -> Value {
     let case_state = generator
         .subschema_for::<domain::case::CaseState>()
         .to_value();
+    let notice = generator
+        .subschema_for::<domain::calendar::HolidayNotice>()
+        .to_value();
     let mut schemas = generator.take_definitions(true);
     schemas.insert("Problem".into(), json!({
         "type": "object",
@@ -58,6 +61,12 @@ pub fn document() -> Value {
             "errors": {"type": "array", "items": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}}
         }
     }));
+    let coverage = json!({"type": "object", "properties": {
+        "first_year": {"type": ["integer", "null"]}, "confirmed_through": {"type": ["integer", "null"]},
+        "provisional_from": {"type": ["string", "null"], "format": "date"},
+        "provisional_note": {"type": "string"}, "provisional_note_en": {"type": "string"},
+        "warning": {"type": ["object", "null"], "properties": {"year": {"type": "integer"}, "confirmed_until": {"type": "string", "format": "date"},
+            "text": {"type": "string"}, "text_en": {"type": "string"}}}}});
     let person = json!({"type": "object", "required": ["name", "id_number"], "properties": {
         "name": {"type": "string", "maxLength": 50},
         "id_number": {"type": "string", "pattern": "^[0-9]{17}[0-9Xx]$", "description": "GB 11643 resident ID; never in a URL"},
@@ -100,8 +109,21 @@ pub fn document() -> Value {
             "description": "Family-planning certificates online: eligibility with cited rules, complete material lists, applications, tracking. Errors are RFC 9457 problem details with a Chinese `title` and an English `title_en`."
         },
         "paths": {
-            "/api/health": {"get": {"operationId": "health", "summary": "Liveness, version and the service's date (China time)",
-                "responses": {"200": ok("up", json!({"type": "object", "properties": {"status": {"type": "string"}, "version": {"type": "string"}, "today": {"type": "string", "format": "date"}}}))}}},
+            "/api/health": {"get": {"operationId": "health", "summary": "Liveness, version, the service's date (China time) and the confirmed holiday-data range with its warning",
+                "responses": {"200": ok("up", json!({"type": "object", "properties": {"status": {"type": "string"}, "version": {"type": "string"}, "today": {"type": "string", "format": "date"},
+                    "calendar": coverage.clone()}})), "503": problem("store unavailable")}}},
+            "/api/calendar": {"get": {"operationId": "calendar", "summary": "The working-day calendar: confirmed range, warning, each year's notice and the notices loaded at run time (issue 16)",
+                "responses": {"200": ok("the calendar", json!({"type": "object", "required": ["coverage", "years", "loaded"], "properties": {
+                    "coverage": coverage, "years": {"type": "array", "items": {"type": "object"}}, "loaded": {"type": "array", "items": notice.clone()}}})),
+                    "503": problem("store unavailable")}}},
+            "/api/admin/calendar": {"post": {"operationId": "loadHolidayNotice", "summary": "Load a year's State Council holiday notice (admins): checked against the statutory holidays, stored, open cases recounted and audited", "security": [{"bearer": []}],
+                "requestBody": json_body(notice),
+                "responses": {"201": ok("loaded or replaced; the recount's report", json!({"type": "object", "required": ["year", "outcome", "report"], "properties": {
+                        "year": {"type": "integer"}, "outcome": {"enum": ["loaded", "replaced", "unchanged"]}, "report": {"type": "object"}}})),
+                    "200": ok("the same notice again: nothing changed", json!({"type": "object"})),
+                    "400": problem("every bad field"), "401": problem("not signed in"), "403": problem("not an admin"),
+                    "413": problem("too large"), "415": problem("not JSON"),
+                    "422": problem("invalid_notice: every date problem and every statutory holiday outside the rest spans"), "503": problem("store unavailable")}}},
             "/api/eligibility": {"post": {"operationId": "eligibility", "summary": "The domain's eligibility check: reasons with sources, the complete material list",
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/EligibilityRequest"})),
                 "responses": {"200": ok("the answer", eligibility_answer), "400": problem("every bad field"), "413": problem("body too large"),
@@ -110,8 +132,8 @@ pub fn document() -> Value {
                 "parameters": [query("from", true, "day of acceptance, YYYY-MM-DD"), query("division", false, "accepting office"),
                     query("service", false, "service code"), query("unit", false, "working_days | days"), query("value", false, "the limit"),
                     query("cross_province", false, "true when a spouse's hukou is in another province")],
-                "responses": {"200": ok("steps with due dates, or {due}", json!({"oneOf": [deadline_answer, {"type": "object", "required": ["due"], "properties": {"due": {"type": "string", "format": "date"}}}]})),
-                    "400": problem("every bad parameter"), "422": problem("a date outside the holiday data")}}},
+                "responses": {"200": ok("steps with due dates, or {due}; `provisional: true` where a count crossed a year whose holiday notice is not loaded", json!({"oneOf": [deadline_answer, {"type": "object", "required": ["due"], "properties": {"due": {"type": "string", "format": "date"}, "provisional": {"type": "boolean"}}}]})),
+                    "400": problem("every bad parameter"), "422": problem("a date outside the years that can be counted (2008–2099), or no rules for it")}}},
             "/api/guides": {"get": {"operationId": "guides", "summary": "The public service guide of an office",
                 "parameters": [query("division", true, "office"), query("service", true, "service code")],
                 "responses": {"200": ok("the guide", guide), "400": problem("every bad parameter"), "422": problem("no rules for the province")}}},
@@ -238,6 +260,22 @@ pub fn document() -> Value {
                 "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "requestBody": json_body(json!({"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 10}}})),
                 "responses": {"200": ok("reset", json!({"type": "object"})), "400": problem("password too short"), "401": problem("not signed in"),
+                    "403": problem("not an admin"), "404": problem("no such account")}}},
+            "/api/supervision/audit": {"get": {"operationId": "supervisionAudit", "summary": "What staff of the supervisor's division did outside any case on a day: registry look-ups, queue listings (issue 18)", "security": [{"bearer": []}],
+                "parameters": [query("day", false, "YYYY-MM-DD, default today (China time)")],
+                "responses": {"200": ok("the entries", json!({"type": "object"})), "400": problem("a bad day"), "401": problem("not signed in"), "403": problem("not a supervisor")}}},
+            "/api/admin/staff/{username}/disable": {"post": {"operationId": "disableStaff", "summary": "Disable an account: no sign-in, every token refused at once (admins; not oneself)", "security": [{"bearer": []}],
+                "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": ok("disabled", json!({"type": "object"})), "401": problem("not signed in"), "403": problem("not an admin"),
+                    "404": problem("no such account"), "409": problem("cannot_disable_self")}}},
+            "/api/admin/staff/{username}/enable": {"post": {"operationId": "enableStaff", "summary": "Enable an account again (tokens from before stay void; admins)", "security": [{"bearer": []}],
+                "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": ok("enabled", json!({"type": "object"})), "401": problem("not signed in"), "403": problem("not an admin"), "404": problem("no such account")}}},
+            "/api/admin/staff/{username}/role": {"post": {"operationId": "changeStaffRole", "summary": "Another role and division of its level; the account's tokens stop counting (admins)", "security": [{"bearer": []}],
+                "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": json_body(json!({"type": "object", "required": ["role"], "additionalProperties": false,
+                    "properties": {"role": {"type": "string"}, "division": {"type": ["string", "null"]}}})),
+                "responses": {"200": ok("changed", json!({"type": "object"})), "400": problem("every bad field"), "401": problem("not signed in"),
                     "403": problem("not an admin"), "404": problem("no such account")}}},
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": ok("OpenAPI 3.1", json!({"type": "object"}))}}}
         },

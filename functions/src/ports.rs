@@ -123,6 +123,90 @@ pub trait CaseStore: Send + Sync {
     /// seconds) and answers the count so far in that window, this one included (rate limits
     /// shared by every server instance). Counters expire after their window.
     async fn count_request(&self, key: &str, window_end: i64) -> Result<u32, StoreError>;
+
+    /// The holiday notices loaded at run time (issue 16), one per year, by year.
+    async fn holiday_notices(&self) -> Result<Vec<StoredNotice>, StoreError>;
+
+    /// Stores a year's notice, replacing the one stored for that year (if any).
+    async fn put_holiday_notice(&self, notice: &StoredNotice) -> Result<(), StoreError>;
+
+    /// Records a case the deadline sweep could not read or write (replacing an earlier record
+    /// of the same case), so the sweep goes on and supervisors see it (issue 18).
+    async fn record_sweep_failure(&self, failure: &SweepFailure) -> Result<(), StoreError>;
+
+    /// Forgets a case's failure once the sweep has handled it.
+    async fn clear_sweep_failure(&self, number: &str) -> Result<(), StoreError>;
+
+    /// Every case the sweep could not handle, by case number.
+    async fn sweep_failures(&self) -> Result<Vec<SweepFailure>, StoreError>;
+
+    /// Records what staff did outside any case: population-registry look-ups, queue listings,
+    /// account and calendar changes (issue 18; a case's own reads are in its trail).
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+
+    /// The entries of one day (China time), oldest first.
+    async fn audit_entries(&self, day: Date) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Removes what has expired by `now_secs` (Unix seconds): idempotency records (they hold a
+    /// sealed access code), rate counters, revoked-token marks. Answers how many. DynamoDB's
+    /// TTL does this itself, so there it removes nothing (issue 18).
+    async fn purge_expired(&self, now_secs: i64) -> Result<usize, StoreError>;
+}
+
+/// One thing a staff member did outside any case, kept in the store (issue 18).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: Moment,
+    pub by: String,
+    pub role: Role,
+    pub division: Option<DivisionCode>,
+    /// `registry_read`, `queue_read`, `staff_created`, `staff_disabled`, `calendar_loaded`…
+    pub action: String,
+    /// What it concerned, never in full where it is personal (a masked ID number).
+    pub subject: String,
+    #[serde(default)]
+    pub details: Vec<String>,
+}
+
+impl AuditEntry {
+    /// An entry for what `actor` (staff) did now.
+    pub fn by(
+        claims: &crate::auth::Claims,
+        at: Moment,
+        action: &str,
+        subject: impl Into<String>,
+    ) -> AuditEntry {
+        AuditEntry {
+            at,
+            by: claims.sub.clone(),
+            role: claims.role,
+            division: claims.division,
+            action: action.to_string(),
+            subject: subject.into(),
+            details: Vec::new(),
+        }
+    }
+}
+
+/// A case the deadline sweep could not read or write: which, where, why, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepFailure {
+    pub number: String,
+    /// The accepting and deciding offices (from the queue row: the case itself may not read).
+    pub offices: Vec<DivisionCode>,
+    pub error: String,
+    pub at: Moment,
+}
+
+/// A State Council holiday notice as an administrator loaded it, with the versions it replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredNotice {
+    pub notice: domain::calendar::HolidayNotice,
+    pub loaded_by: String,
+    pub loaded_at: Moment,
+    /// Earlier versions of this year's notice, oldest first (a corrected notice replaces one).
+    #[serde(default)]
+    pub replaced: Vec<domain::calendar::HolidayNotice>,
 }
 
 /// What a work-queue row shows: enough to sort, filter and pick a case, with the ID masked.
@@ -144,6 +228,18 @@ pub struct QueueItem {
     pub applicant_id_number: String,
     pub deemed_issue: bool,
     pub decided_on: Option<Date>,
+    /// Years the case's open dates were counted across provisionally (issue 16): when one is
+    /// confirmed, the sweep recomputes the case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_years: Vec<i32>,
+    /// Returns that named an item accepted before, on a county approver's written reason
+    /// (issue 17; 000 二(二)2): supervisors see each.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub return_exceptions: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl QueueItem {
@@ -184,6 +280,8 @@ impl QueueItem {
             applicant_id_number: record.applicant.id_number.masked(),
             deemed_issue: case.deemed_issue,
             decided_on: case.decided_on,
+            provisional_years: case.provisional_years().into_iter().collect(),
+            return_exceptions: case.returns.iter().filter(|r| r.exception.is_some()).count(),
         }
     }
 
@@ -209,11 +307,41 @@ pub fn queue_sort_key(due: Option<Date>, number: &str) -> String {
     }
 }
 
+/// Which cases have dates still running, for recounting them when a holiday notice is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatesIndex {
+    /// Some open date was counted across a year without a notice.
+    Provisional,
+    /// Every open date is exact.
+    Exact,
+}
+
+impl DatesIndex {
+    pub fn partition(self) -> &'static str {
+        match self {
+            DatesIndex::Provisional => "DATES#provisional",
+            DatesIndex::Exact => "DATES#exact",
+        }
+    }
+
+    /// The dates partition a case belongs to (`DATES#closed` when nothing runs: never read).
+    pub fn of(case: &Case) -> &'static str {
+        if !case.provisional_years().is_empty() {
+            DatesIndex::Provisional.partition()
+        } else if case.has_open_dates() {
+            DatesIndex::Exact.partition()
+        } else {
+            "DATES#closed"
+        }
+    }
+}
+
 /// The queue entries of a case: `(slot, partition)`. Every office that sees the case (SPEC §5:
 /// accepting, deciding, asked to verify) and each division enclosing it gets two partitions —
 /// all its cases, and its cases in this state — so "my division's cases", optionally in one
 /// state, optionally overdue, is one range read. A slot names an entry stably across changes
-/// of state, so an update overwrites entries in place.
+/// of state, so an update overwrites entries in place. One more slot, `QD`, files the case
+/// under the dates partition ([`DatesIndex`]) loading a holiday notice reads.
 pub fn queue_entries(case: &Case) -> Vec<(String, String)> {
     let mut offices: Vec<DivisionCode> = case
         .offices()
@@ -237,6 +365,10 @@ pub fn queue_entries(case: &Case) -> Vec<(String, String)> {
             .into_iter()
             .chain(corrected)
         })
+        .chain(std::iter::once((
+            "QD".to_string(),
+            DatesIndex::of(case).to_string(),
+        )))
         .collect()
 }
 
@@ -248,6 +380,36 @@ pub async fn queue_all(
     state: Option<CaseState>,
 ) -> Result<Vec<QueueItem>, StoreError> {
     all_pages(store, office, state, false).await
+}
+
+/// Every queue row in a dates partition (loading a holiday notice; the sweep's reconcile).
+pub async fn dated_all(
+    store: &dyn CaseStore,
+    dates: DatesIndex,
+) -> Result<Vec<QueueItem>, StoreError> {
+    // The office is not read for a dates partition; any valid code fills the field.
+    let Some(office) = DivisionCode::provinces().next() else {
+        return Ok(Vec::new());
+    };
+    let mut query = QueueQuery {
+        office,
+        state: None,
+        service: None,
+        overdue_on: None,
+        corrected: false,
+        dates: Some(dates),
+        limit: 500,
+        after: None,
+    };
+    let mut rows = Vec::new();
+    loop {
+        let page = store.queue(&query).await?;
+        rows.extend(page.items);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return Ok(rows),
+        }
+    }
 }
 
 /// Every case `office` sees whose certificate was corrected and signed anew.
@@ -270,6 +432,7 @@ async fn all_pages(
         service: None,
         overdue_on: None,
         corrected,
+        dates: None,
         limit: 500,
         after: None,
     };
@@ -295,6 +458,9 @@ pub struct QueueQuery {
     pub overdue_on: Option<Date>,
     /// Only cases whose certificate was corrected and signed anew (`state` is then ignored).
     pub corrected: bool,
+    /// Every case (of any office) in this dates partition (`office`, `state` and `corrected`
+    /// are then ignored).
+    pub dates: Option<DatesIndex>,
     pub limit: usize,
     /// The sort key of the last row of the previous page.
     pub after: Option<String>,
@@ -302,12 +468,29 @@ pub struct QueueQuery {
 
 impl QueueQuery {
     pub fn partition(&self) -> String {
+        if let Some(dates) = self.dates {
+            return dates.partition().to_string();
+        }
         if self.corrected {
             return format!("Q#{}#corrected", self.office);
         }
         match self.state {
             Some(s) => format!("Q#{}#{}", self.office, s.code()),
             None => format!("Q#{}", self.office),
+        }
+    }
+
+    /// The slot (sort key of the case's item) of this query's entries, which DynamoDB needs to
+    /// resume a page ([`queue_entries`]).
+    pub fn slot(&self) -> String {
+        if self.dates.is_some() {
+            "QD".to_string()
+        } else if self.corrected {
+            format!("QC#{}", self.office)
+        } else if self.state.is_some() {
+            format!("QS#{}", self.office)
+        } else {
+            format!("Q#{}", self.office)
         }
     }
 
@@ -333,12 +516,81 @@ pub struct StaffAccount {
     pub division: Option<DivisionCode>,
     /// Argon2id PHC string.
     pub password_hash: String,
+    /// Disabled by an administrator: no sign-in, and every token refused (issue 18).
     #[serde(default)]
-    pub failed_logins: u32,
+    pub disabled: bool,
+    /// Moves on at every password reset, disable and role change; a token signed under an
+    /// earlier epoch is refused.
     #[serde(default)]
+    pub token_epoch: u32,
+}
+
+/// Failed sign-ins under one key — a submitted username (known or not) or a client — kept
+/// apart from the account, so that counting them is one atomic write made *before* the
+/// password is checked (issue 18), and an unknown name behaves exactly as a known one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LoginState {
+    pub failures: u32,
     pub last_failure: Option<Moment>,
-    #[serde(default)]
     pub locked_until: Option<Moment>,
+}
+
+/// How many failures a key may have: free ones, then a doubling wait, then a lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginPolicy {
+    /// Failures before each attempt must wait (`None`: no wait, only the lock).
+    pub free: Option<u32>,
+    pub lock_after: u32,
+    pub lock_ms: i64,
+}
+
+/// Whether an attempt may go on, and why not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginGate {
+    /// Counted (one more failure, until a success clears it): check the password.
+    Proceed(LoginState),
+    /// Locked: try again in `secs`.
+    Locked { secs: i64 },
+    /// Too soon after the last failure: try again in `secs`.
+    Wait { secs: i64 },
+}
+
+impl LoginState {
+    /// The gate for an attempt at `now`, before counting it.
+    pub fn gate(&self, now: Moment, policy: &LoginPolicy) -> Option<LoginGate> {
+        if let Some(until) = self.locked_until
+            && until > now
+        {
+            return Some(LoginGate::Locked {
+                secs: (until.0 - now.0 + 999) / 1000,
+            });
+        }
+        let extra = self.failures.checked_sub(policy.free?).filter(|n| *n > 0)?;
+        let backoff_ms = (1000i64 << extra.min(6)).min(60_000);
+        let ready = self.last_failure?.0 + backoff_ms;
+        (ready > now.0).then_some(LoginGate::Wait {
+            secs: (ready - now.0 + 999) / 1000,
+        })
+    }
+
+    /// The state after one more failure at `now`. A lock that has run out, or failures older
+    /// than a lock's length, start afresh.
+    pub fn after_failure(&self, now: Moment, policy: &LoginPolicy) -> LoginState {
+        let expired = self.locked_until.is_some_and(|u| u <= now)
+            || self
+                .last_failure
+                .is_some_and(|l| now.0 - l.0 > policy.lock_ms);
+        let failures = if expired { 0 } else { self.failures }.saturating_add(1);
+        LoginState {
+            failures,
+            last_failure: Some(now),
+            locked_until: (failures >= policy.lock_after).then_some(Moment(now.0 + policy.lock_ms)),
+        }
+    }
+
+    pub fn is_locked(&self, now: Moment) -> bool {
+        self.locked_until.is_some_and(|u| u > now)
+    }
 }
 
 /// Staff accounts and revoked tokens. In production the accounts live in a Cognito user pool;
@@ -354,6 +606,23 @@ pub trait StaffStore: Send + Sync {
     /// Remembers a logged-out token until it would have expired anyway (Unix seconds).
     async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError>;
     async fn token_revoked(&self, token_id: &str) -> Result<bool, StoreError>;
+
+    /// In one atomic write: with `gated`, answer the gate if the key must wait or is locked
+    /// (changing nothing); otherwise count one more failure under `policy` and answer
+    /// `Proceed` with the new state. Concurrent calls each see the others' counts.
+    async fn reserve_login(
+        &self,
+        key: &str,
+        now: Moment,
+        policy: &LoginPolicy,
+        gated: bool,
+    ) -> Result<LoginGate, StoreError>;
+
+    /// The failures under `key` (none: the default).
+    async fn login_state(&self, key: &str) -> Result<LoginState, StoreError>;
+
+    /// Forgets the failures under `key` (a successful sign-in; an admin's reset).
+    async fn clear_login(&self, key: &str) -> Result<(), StoreError>;
 }
 
 /// Time, so deadlines and red lights are testable.
@@ -449,36 +718,73 @@ pub struct BlobInfo {
     pub size: u64,
     /// The first bytes, enough to recognise JPEG, PNG and PDF.
     pub head: Vec<u8>,
+    /// Which version of the object this describes (S3's ETag), where the bytes can change under
+    /// the same id: a presigned URL can be used again until it expires. `None` where only the
+    /// server writes (the local file store).
+    pub etag: Option<String>,
+    /// The object's version, where the store keeps versions (the uploads bucket does): the
+    /// exact bytes checked, whatever is uploaded under the id later.
+    pub version: Option<String>,
 }
 
-/// A URL the browser PUTs the file to directly (S3), with the headers it must send.
+/// A URL the browser PUTs the file to directly (S3), with the headers it must send: the
+/// signature covers the type and the exact size (issue 18), so neither can differ.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PresignedPut {
     pub url: String,
     pub method: &'static str,
     pub content_type: String,
+    pub content_length: u64,
     pub expires_in: u64,
 }
 
-/// Uploaded material scans and photos.
+/// What pinning an upload to a case found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pinned {
+    /// Kept, unchangeable, as it was checked (or it was kept before).
+    Kept,
+    /// The bytes changed after they were checked (the presigned URL was used again).
+    Changed,
+    /// Nothing is stored under the id (any more).
+    Missing,
+}
+
+/// Uploaded material scans and photos. An upload is first *unattached* (the browser may still
+/// replace it, and it expires after [`UNATTACHED_UPLOAD_DAYS`]); a case submission checks it
+/// and *pins* it: the checked bytes are kept under a key no upload URL can reach, for good.
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     /// Stores bytes under `id` (generated by the server, never by the client).
     async fn put(&self, id: &str, content_type: &str, bytes: &[u8]) -> Result<(), BlobError>;
-    /// Type, size and first bytes, or `None` when nothing is stored under `id`.
+    /// Type, size and first bytes (the pinned copy if there is one), or `None` when nothing
+    /// is stored under `id`.
     async fn inspect(&self, id: &str) -> Result<Option<BlobInfo>, BlobError>;
-    /// The bytes and their content type.
+    /// The bytes and their content type (the pinned copy if there is one).
     async fn get(&self, id: &str) -> Result<Option<(String, Vec<u8>)>, BlobError>;
-    /// A presigned upload URL, where the store supports direct browser uploads.
+    /// Keeps the upload as it was when `checked` was taken (by [`BlobStore::inspect`]).
+    async fn pin(&self, id: &str, checked: &BlobInfo) -> Result<Pinned, BlobError>;
+    /// Removes unattached uploads made before `before` (seconds since the epoch); answers how
+    /// many. Stores that expire them by themselves (an S3 lifecycle rule) do nothing here.
+    async fn purge_unattached(&self, before: i64) -> Result<usize, BlobError> {
+        let _ = before;
+        Ok(0)
+    }
+    /// A presigned upload URL for exactly `size` bytes of `content_type`, where the store
+    /// supports direct browser uploads.
     async fn presign_put(
         &self,
         id: &str,
         content_type: &str,
+        size: u64,
     ) -> Result<Option<PresignedPut>, BlobError> {
-        let _ = (id, content_type);
+        let _ = (id, content_type, size);
         Ok(None)
     }
 }
+
+/// How long an upload no case has pinned is kept: long enough to finish an application over a
+/// weekend, short enough that abandoned scans of ID cards do not pile up.
+pub const UNATTACHED_UPLOAD_DAYS: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {

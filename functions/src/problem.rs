@@ -89,8 +89,12 @@ impl Problem {
                 "The date is before the recorded rules",
             ),
             "outside_calendar" => (
-                "日期超出节假日数据范围，无法计算工作日",
-                "The date is outside the holiday data; working days cannot be counted",
+                "日期超出可计算的年份（2008–2099年），无法计算工作日",
+                "The date is outside the years that can be counted (2008–2099)",
+            ),
+            "invalid_notice" => (
+                "放假安排与法定节假日或日期规则不符，请逐项核对",
+                "The holiday notice contradicts the statutory holidays or the date rules; every problem is listed",
             ),
             _ => ("无法处理该请求", "The request cannot be processed"),
         };

@@ -53,11 +53,49 @@ async fn lookup(
             ]));
         }
     };
-    let person = state.registry.person(&id);
+    // At most this many look-ups per staff member an hour: a window serves the people in front
+    // of it, not a list (issue 18).
+    let now = state.clock.now();
+    let hour_end = (now.0 / 1000 / 3600 + 1) * 3600;
+    let key = state.keys.keyed_hash("registry", &claims.sub);
+    let count = state
+        .store
+        .count_request(&key, hour_end)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    if count > LOOKUPS_PER_HOUR {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "registry_throttled",
+            "人口库查询过于频繁，请稍后再试",
+            "Too many population-database look-ups: try again later",
+        ));
+    }
+    // Scoped to the window's province: the population database (全员人口数据库) is the
+    // province's, and a window serves anyone registered there (004 一: any window in the city).
+    let province = claims.division.map(domain::DivisionCode::province);
+    let person = state
+        .registry
+        .person(&id)
+        .filter(|p| province.is_some_and(|pr| pr.contains(p.hukou)));
+    let mut entry = crate::ports::AuditEntry::by(&claims, now, "registry_read", id.masked());
+    entry.details.push(if person.is_some() {
+        "found".into()
+    } else {
+        "not found".into()
+    });
+    state
+        .store
+        .record_audit(&entry)
+        .await
+        .map_err(|e| errors::store(&e))?;
     tracing::info!(by = %claims.sub, person = %id, found = person.is_some(), "population registry read");
     let person = person.ok_or_else(not_in_registry)?;
     Ok(Json(view(&person)))
 }
+
+/// Look-ups one staff member may make in an hour.
+pub const LOOKUPS_PER_HOUR: u32 = 30;
 
 fn view(p: &RegistryPerson) -> Value {
     json!({

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use domain::case::{self, Action, CaseState};
 use domain::materials::ProvidedMaterial;
 use domain::roles::{ActionKind, Actor, Role};
-use domain::{Calendar, DivisionCode, Service};
+use domain::{DivisionCode, Service};
 use serde_json::{Map, Value, json};
 
 use crate::auth::{MaybeStaff, Staff, unauthenticated};
@@ -80,6 +80,17 @@ fn read_action(body: &Value) -> Result<ActionRequest, Problem> {
             None
         }
     };
+    // Bounded before anything else is looked at: a case is one item, rewritten on every action
+    // (issue 18).
+    if let Some(a) = &action {
+        errors.extend(json_errors(domain::limits::action_problems(a)));
+    }
+    if let Some(m) = &materials {
+        errors.extend(json_errors(domain::limits::materials_problems(
+            "materials",
+            m,
+        )));
+    }
     match (version, action, materials) {
         (Some(version), Some(action), Some(materials)) if errors.is_empty() => {
             if !materials.is_empty() && !matches!(action, Action::Resubmit) {
@@ -98,6 +109,12 @@ fn read_action(body: &Value) -> Result<ActionRequest, Problem> {
     }
 }
 
+fn json_errors(problems: Vec<domain::contract::FieldError>) -> impl Iterator<Item = Value> {
+    problems
+        .into_iter()
+        .filter_map(|p| serde_json::to_value(p).ok())
+}
+
 async fn act(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -114,7 +131,15 @@ async fn act(
                 .await
                 .map_err(|e| errors::store(&e))?
                 .ok_or_else(crate::cases::case_not_found)?;
-            (claims.actor(), record)
+            let actor = claims.actor();
+            // Staff who may not even read the case learn nothing of it: a missing case's answer
+            // (issue 18). Admins are refused for their role, whatever the number.
+            if claims.role != domain::roles::Role::Admin
+                && case::may(&record.case, &actor, domain::roles::Capability::Read).is_err()
+            {
+                return Err(crate::cases::case_not_found());
+            }
+            (actor, record)
         }
         None => {
             let code = headers
@@ -136,17 +161,31 @@ async fn act(
         }));
     }
     if let Action::Resubmit = request.action {
+        let brought: Vec<domain::materials::MaterialCode> = request
+            .materials
+            .iter()
+            .filter(|m| !m.attachments.is_empty())
+            .filter_map(|m| domain::materials::MaterialCode::from_code(&m.code))
+            .collect();
         add_materials(&state, &mut record, request.materials).await?;
+        // What the resubmission changed may be returned again; nothing else (000 二(二)2).
+        record.case.note_resubmitted(&brought);
+    }
+    // Corrected holders' names are stored in NFC, as every name is (issue 18).
+    let mut action = request.action;
+    if let Action::ResolveCorrection {
+        holders: Some(names),
+        ..
+    } = &mut action
+    {
+        for n in names.iter_mut() {
+            *n = crate::names::nfc(n);
+        }
     }
     let now = state.clock.now();
-    let (next, events) = case::apply(
-        &record.case,
-        &request.action,
-        &actor,
-        now,
-        Calendar::official(),
-    )
-    .map_err(|e| errors::transition(&e))?;
+    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
+    let (next, events) = case::apply(&record.case, &action, &actor, now, &calendar)
+        .map_err(|e| errors::transition(&e))?;
     let expected = record.case.version;
     let previous_holders = record
         .case
@@ -188,7 +227,7 @@ async fn act(
         .map_err(|e| errors::store(&e))?;
     tracing::info!(
         case = %number,
-        action = ?request.action.kind(),
+        action = ?action.kind(),
         version = record.case.version,
         "case changed"
     );
@@ -219,7 +258,7 @@ async fn add_materials(
             problems.push(json!({"code": "material_unknown", "material": m.code}));
         }
     }
-    check_materials(state.blobs.as_ref(), &added, false, &mut problems)
+    let checked = check_materials(state.blobs.as_ref(), &added, false, &mut problems)
         .await
         .map_err(|e| errors::unavailable(&e))?;
     // What was returned was judged insufficient, so each item must come anew.
@@ -232,6 +271,11 @@ async fn add_materials(
                 json!({"code": "material_missing", "material": code, "name": code.name_zh()}),
             );
         }
+    }
+    if problems.is_empty() {
+        crate::uploads::pin_all(state.blobs.as_ref(), &checked, &mut problems)
+            .await
+            .map_err(|e| errors::unavailable(&e))?;
     }
     if problems.is_empty() {
         for m in added {
@@ -344,6 +388,7 @@ fn read_queue_query(
         service,
         overdue_on: overdue.then_some(today),
         corrected: false,
+        dates: None,
         limit,
         after,
     })
@@ -391,6 +436,15 @@ async fn queue(
     let page = state
         .store
         .queue(&query)
+        .await
+        .map_err(|e| errors::store(&e))?;
+    // A listing shows names and masked ID numbers of many cases: it is audited (issue 18).
+    let mut entry =
+        crate::ports::AuditEntry::by(&claims, state.clock.now(), "queue_read", query.partition());
+    entry.details.push(format!("{} rows", page.items.len()));
+    state
+        .store
+        .record_audit(&entry)
         .await
         .map_err(|e| errors::store(&e))?;
     Ok(Json(json!({

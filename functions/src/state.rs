@@ -20,6 +20,41 @@ pub struct AppState {
     pub signer: Arc<dyn crate::certificates::Signer>,
 }
 
+/// What the public functions that count dates need (health, eligibility and deadlines, guides):
+/// the clock and the store the loaded holiday notices live in — no keys, no uploads.
+#[derive(Clone)]
+pub struct Reckoning {
+    pub store: Arc<dyn CaseStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Reckoning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reckoning")
+    }
+}
+
+impl Reckoning {
+    /// The calendar the functions count on now (built-in years and loaded notices).
+    pub async fn calendar(&self) -> Result<domain::Calendar, crate::ports::StoreError> {
+        crate::calendar::current(self.store.as_ref()).await
+    }
+}
+
+impl AppState {
+    pub fn reckoning(&self) -> Reckoning {
+        Reckoning {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// The calendar the functions count on now (built-in years and loaded notices).
+    pub async fn calendar(&self) -> Result<domain::Calendar, crate::ports::StoreError> {
+        crate::calendar::current(self.store.as_ref()).await
+    }
+}
+
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AppState")
@@ -30,6 +65,9 @@ impl std::fmt::Debug for AppState {
 /// HMAC-SHA256 under it, so a copy of the database alone cannot brute-force them.
 pub struct Keys {
     hmac_key: Vec<u8>,
+    /// What sealing keys are derived from, when not the HMAC key: the KMS data key on AWS
+    /// (`crate::envelope`).
+    seal_root: Option<Vec<u8>>,
     /// The Cognito user pool's public keys, when staff sign in there (AWS).
     pub jwks: Option<crate::auth::Jwks>,
 }
@@ -44,14 +82,29 @@ impl Keys {
     pub fn new(hmac_key: Vec<u8>) -> Keys {
         Keys {
             hmac_key,
+            seal_root: None,
             jwks: None,
         }
+    }
+
+    /// Seals with keys derived from `root` (the KMS data key) instead of the HMAC key.
+    pub fn with_seal_root(mut self, root: Vec<u8>) -> Keys {
+        self.seal_root = Some(root);
+        self
     }
 
     /// Also accepts RS256 tokens of this user pool.
     pub fn with_jwks(mut self, jwks: crate::auth::Jwks) -> Keys {
         self.jwks = Some(jwks);
         self
+    }
+
+    /// The key that seals data at rest for `purpose` (crate::sealed).
+    pub fn sealer(&self, purpose: &str) -> crate::sealed::Sealer {
+        crate::sealed::Sealer::from_secret(
+            self.seal_root.as_deref().unwrap_or(&self.hmac_key),
+            purpose,
+        )
     }
 
     /// A hex HMAC of `purpose` and `value` (purposes keep the hashes of different things apart).

@@ -1,5 +1,7 @@
 //! Supervision (000 三(四); SPEC §7): `GET /api/supervision/summary` — per deciding office,
 //! counts by state, red lights now, processing times and deemed issues; `?format=csv` exports it.
+//! `GET /api/supervision/audit?day=` — what staff of the division did outside any case that day
+//! (registry look-ups, queue listings; issue 18).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,7 +23,40 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/supervision/summary", get(summary))
+    Router::new()
+        .route("/supervision/summary", get(summary))
+        .route("/supervision/audit", get(audit))
+}
+
+/// The staff audit trail of one day (default today) for a supervisor's division.
+async fn audit(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    let (Role::Supervisor, Some(own)) = (claims.role, claims.division) else {
+        return Err(errors::forbidden_role());
+    };
+    let today = state.clock.now().date();
+    let day = match params.get("day") {
+        None => today,
+        Some(d) => Date::parse(d).map_err(|e| {
+            Problem::invalid_request(&[
+                json!({"code": "invalid_field", "field": "day", "message": e.to_string()}),
+            ])
+        })?,
+    };
+    let entries: Vec<_> = state
+        .store
+        .audit_entries(day)
+        .await
+        .map_err(|e| errors::store(&e))?
+        .into_iter()
+        .filter(|e| e.division.is_some_and(|d| own.contains(d)))
+        .collect();
+    Ok(Json(
+        json!({"division": own.to_string(), "day": day, "entries": entries}),
+    ))
 }
 
 const STATES: [CaseState; 11] = [
@@ -51,6 +86,8 @@ pub struct OfficeSummary {
     pub median_days: Option<i64>,
     pub p90_days: Option<i64>,
     pub deemed_issues: usize,
+    /// Cases returned again for an item accepted before, on a written exception (000 二(二)2).
+    pub return_exceptions: usize,
 }
 
 /// Nearest-rank percentile of sorted values.
@@ -91,6 +128,7 @@ pub fn summarise(rows: &[QueueItem], today: Date) -> Vec<OfficeSummary> {
                 median_days: percentile(&days, 50),
                 p90_days: percentile(&days, 90),
                 deemed_issues: rows.iter().filter(|r| r.deemed_issue).count(),
+                return_exceptions: rows.iter().filter(|r| r.return_exceptions > 0).count(),
             }
         })
         .collect()
@@ -121,13 +159,24 @@ pub fn distribution(rows: &[QueueItem]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The sweep's failures on cases whose accepting or deciding office lies in `division`.
+pub fn failures_in(
+    division: domain::DivisionCode,
+    failures: &[crate::ports::SweepFailure],
+) -> Vec<&crate::ports::SweepFailure> {
+    failures
+        .iter()
+        .filter(|f| f.offices.iter().any(|o| division.contains(*o)))
+        .collect()
+}
+
 fn csv(offices: &[OfficeSummary]) -> String {
     let mut out = String::from("office,name,total");
     for s in STATES {
         out.push(',');
         out.push_str(s.code());
     }
-    out.push_str(",overdue,decided,median_days,p90_days,deemed_issues\r\n");
+    out.push_str(",overdue,decided,median_days,p90_days,deemed_issues,return_exceptions\r\n");
     let opt = |v: Option<i64>| v.map_or_else(String::new, |d| d.to_string());
     for o in offices {
         // Names are from the gazetteer, but quote anyway so a comma could never shift columns.
@@ -140,12 +189,13 @@ fn csv(offices: &[OfficeSummary]) -> String {
             ));
         }
         out.push_str(&format!(
-            ",{},{},{},{},{}\r\n",
+            ",{},{},{},{},{},{}\r\n",
             o.overdue,
             o.decided,
             opt(o.median_days),
             opt(o.p90_days),
-            o.deemed_issues
+            o.deemed_issues,
+            o.return_exceptions
         ));
     }
     out
@@ -207,13 +257,32 @@ async fn summary(
         )
             .into_response());
     }
+    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
+    let failures = state
+        .store
+        .sweep_failures()
+        .await
+        .map_err(|e| errors::store(&e))?;
     Ok(Json(json!({
+        // Cases of this division the deadline sweep could not read or write (issue 18).
+        "sweep_failures": failures_in(division, &failures),
         "division": division.to_string(),
         "today": today,
+        // Issue 16: from 60 days before the confirmed holiday data ends, supervisors see it.
+        "calendar": crate::calendar::coverage(&calendar, today),
         "total": rows.len(),
         "overdue": offices.iter().map(|o| o.overdue).sum::<usize>(),
         "offices": offices,
         "distribution": distribution(&rows),
+        // Each case returned again for an item accepted before (issue 17; 000 二(二)2).
+        "return_exceptions": rows
+            .iter()
+            .filter(|r| r.return_exceptions > 0)
+            .map(|r| json!({
+                "number": r.number, "deciding_division": r.deciding_division.to_string(),
+                "state": r.state, "exceptions": r.return_exceptions,
+            }))
+            .collect::<Vec<_>>(),
     }))
     .into_response())
 }

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::ports::{BlobError, BlobStore};
+use crate::ports::{BlobError, BlobInfo, BlobStore, Pinned};
 use crate::problem::Problem;
 use crate::state::{AppState, random_code};
 
@@ -42,20 +42,30 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 /// what its stored type says (checked again because presigned uploads bypass the server).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadCheck {
-    Usable,
+    /// Usable as described (the description is what pinning holds the upload to).
+    Usable(BlobInfo),
     Missing,
     Invalid(&'static str),
 }
 
+/// An upload found usable, to be pinned once the whole submission is.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    field: String,
+    id: String,
+    info: BlobInfo,
+}
+
 /// Checks the materials a submission brings: one problem per attachment that cannot be used and,
 /// unless window staff submit (`in_person_allowed`), per material marked as seen in person.
+/// Answers the usable uploads, for [`pin_all`] once nothing else is wrong.
 pub async fn check_materials(
     blobs: &dyn BlobStore,
     materials: &[domain::materials::ProvidedMaterial],
     in_person_allowed: bool,
     problems: &mut Vec<serde_json::Value>,
-) -> Result<(), BlobError> {
-    let invalid = |field: &str, message: &str| serde_json::json!({"code": "invalid_field", "field": field, "message": message});
+) -> Result<Vec<Checked>, BlobError> {
+    let mut usable = Vec::new();
     for (i, m) in materials.iter().enumerate() {
         if m.checked_in_person && !in_person_allowed {
             // Only window staff see originals.
@@ -67,7 +77,11 @@ pub async fn check_materials(
         for (j, id) in m.attachments.iter().enumerate() {
             let field = format!("materials[{i}].attachments[{j}]");
             match check_upload(blobs, id).await? {
-                UploadCheck::Usable => {}
+                UploadCheck::Usable(info) => usable.push(Checked {
+                    field,
+                    id: id.clone(),
+                    info,
+                }),
                 UploadCheck::Missing => problems.push(invalid(
                     &field,
                     "未找到该上传文件，请重新上传 / no such upload: upload it again",
@@ -76,10 +90,51 @@ pub async fn check_materials(
             }
         }
     }
+    Ok(usable)
+}
+
+/// Keeps each checked upload as it was checked (issue 18): one problem per upload that changed
+/// or vanished since, so the case is never created with bytes nobody checked.
+pub async fn pin_all(
+    blobs: &dyn BlobStore,
+    checked: &[Checked],
+    problems: &mut Vec<serde_json::Value>,
+) -> Result<(), BlobError> {
+    for c in checked {
+        match blobs.pin(&c.id, &c.info).await? {
+            Pinned::Kept => {}
+            Pinned::Changed => problems.push(invalid(
+                &c.field,
+                "文件在校验后被替换，请重新上传 / the file was replaced after it was checked: upload it again",
+            )),
+            Pinned::Missing => problems.push(invalid(
+                &c.field,
+                "未找到该上传文件，请重新上传 / no such upload: upload it again",
+            )),
+        }
+    }
     Ok(())
 }
 
+fn invalid(field: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({"code": "invalid_field", "field": field, "message": message})
+}
+
+/// Whether `id` has the form of an id this server makes (`up_` and 20 lowercase letters or
+/// digits): anything else names no upload and is not looked up.
+pub fn is_upload_id(id: &str) -> bool {
+    id.strip_prefix("up_").is_some_and(|rest| {
+        rest.len() == 20
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 pub async fn check_upload(blobs: &dyn BlobStore, id: &str) -> Result<UploadCheck, BlobError> {
+    if !is_upload_id(id) {
+        return Ok(UploadCheck::Missing);
+    }
     let Some(info) = blobs.inspect(id).await? else {
         return Ok(UploadCheck::Missing);
     };
@@ -91,7 +146,7 @@ pub async fn check_upload(blobs: &dyn BlobStore, id: &str) -> Result<UploadCheck
             "文件内容不是所声明的 JPEG、PNG 或 PDF / the content is not the declared JPEG, PNG or PDF",
         ));
     }
-    Ok(UploadCheck::Usable)
+    Ok(UploadCheck::Usable(info))
 }
 
 fn unsupported(detail: String) -> Problem {
@@ -126,19 +181,19 @@ async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<Val
     if !domain::applicant::UPLOAD_TYPES.contains(&content_type.as_str()) {
         return Err(unsupported(format!("declared type {content_type:?}")));
     }
-    match value["size"].as_u64() {
-        Some(size) if size > 0 && size <= UPLOAD_LIMIT as u64 => {}
+    let size = match value["size"].as_u64() {
+        Some(size) if size > 0 && size <= UPLOAD_LIMIT as u64 => size,
         Some(size) if size > UPLOAD_LIMIT as u64 => return Err(too_large()),
         _ => {
             return Err(Problem::invalid_request(&[json!({
                 "code": "invalid_field", "field": "size", "message": "文件大小（字节）/ the file size in bytes"
             })]));
         }
-    }
+    };
     let id = new_id().map_err(|_| crate::errors::internal("random"))?;
     match state
         .blobs
-        .presign_put(&id, &content_type)
+        .presign_put(&id, &content_type, size)
         .await
         .map_err(|e| crate::errors::unavailable(&e))?
     {
@@ -245,23 +300,42 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blobs = crate::blob::FsBlobStore::open(dir.path().to_path_buf()).unwrap();
         blobs
-            .put("up_ok", "image/png", b"\x89PNG\r\n\x1a\n..")
+            .put(
+                "up_aaaaaaaaaaaaaaaaaaaa",
+                "image/png",
+                b"\x89PNG\r\n\x1a\n..",
+            )
             .await
             .unwrap();
         blobs
-            .put("up_gif", "image/png", b"GIF89a....")
+            .put("up_bbbbbbbbbbbbbbbbbbbb", "image/png", b"GIF89a....")
+            .await
+            .unwrap();
+        assert!(matches!(
+            check_upload(&blobs, "up_aaaaaaaaaaaaaaaaaaaa")
+                .await
+                .unwrap(),
+            UploadCheck::Usable(_)
+        ));
+        assert!(matches!(
+            check_upload(&blobs, "up_bbbbbbbbbbbbbbbbbbbb")
+                .await
+                .unwrap(),
+            UploadCheck::Invalid(_)
+        ));
+        assert_eq!(
+            check_upload(&blobs, "up_cccccccccccccccccccc")
+                .await
+                .unwrap(),
+            UploadCheck::Missing
+        );
+        // Not the form of an id this server makes: not even looked up.
+        blobs
+            .put("up_ok", "image/png", b"\x89PNG\r\n\x1a\n..")
             .await
             .unwrap();
         assert_eq!(
             check_upload(&blobs, "up_ok").await.unwrap(),
-            UploadCheck::Usable
-        );
-        assert!(matches!(
-            check_upload(&blobs, "up_gif").await.unwrap(),
-            UploadCheck::Invalid(_)
-        ));
-        assert_eq!(
-            check_upload(&blobs, "up_none").await.unwrap(),
             UploadCheck::Missing
         );
     }

@@ -87,14 +87,15 @@ fn template_functions() -> BTreeMap<String, Function> {
 fn router_of(bin: &str, state: &AppState) -> Option<Router> {
     use functions::*;
     Some(match bin {
-        "health" => health::router().with_state(state.clock.clone()),
-        "eligibility" => eligibility::router(),
+        "health" => health::router().with_state(state.reckoning()),
+        "eligibility" => eligibility::router().with_state(state.reckoning()),
         "openapi" => openapi::router(),
-        "guides" => guides::router().with_state(state.clock.clone()),
+        "guides" => guides::router().with_state(state.reckoning()),
         "cases" => cases::router().with_state(state.clone()),
         "uploads" => uploads::router().with_state(state.clone()),
         "auth" => auth::router()
             .merge(admin::router())
+            .merge(calendar::router())
             .with_state(state.clone()),
         "review" => review::router().with_state(state.clone()),
         "supervision" => supervision::router().with_state(state.clone()),
@@ -204,4 +205,169 @@ async fn each_template_route_reaches_the_router_of_its_function() {
             );
         }
     }
+}
+
+#[test]
+fn the_hmac_secret_reaches_exactly_the_functions_that_use_it() {
+    // Issue 18: the keyed-hash secret (access codes, ID hashes, the system's tokens) is in the
+    // environment of the functions built with the full state, and of no other.
+    let text = std::fs::read_to_string(root().join("infra/template.yaml")).unwrap();
+    let doc: Yaml = serde_yaml::from_str(&text).unwrap();
+    assert!(
+        doc["Globals"]["Function"]["Environment"]["Variables"]["JISHENG_HMAC_KEY"].is_null(),
+        "not in Globals"
+    );
+    for (name, resource) in doc["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let code = resource["Properties"]["CodeUri"].as_str().unwrap();
+        let bin = code
+            .trim_start_matches("../target/package/functions/")
+            .trim_end_matches(".zip");
+        let source =
+            std::fs::read_to_string(root().join(format!("functions/src/bin/{bin}.rs"))).unwrap();
+        let has = !resource["Properties"]["Environment"]["Variables"]["JISHENG_HMAC_KEY"].is_null();
+        assert_eq!(
+            has,
+            source.contains("state_from_env"),
+            "{name:?} ({bin}): the secret where, and only where, the full state is built"
+        );
+    }
+}
+
+#[test]
+fn the_functions_that_read_case_records_get_the_kms_sealing_key_and_can_store_it() {
+    // Issue 18 point 4 (crate::envelope): every function built with the full state that reads
+    // the table gets JISHENG_SEAL_KEY_ID, may decrypt and generate under SealKey for that use
+    // only, and may store the wrapped key even where the table is otherwise read-only.
+    let text = std::fs::read_to_string(root().join("infra/template.yaml")).unwrap();
+    let doc: Yaml = serde_yaml::from_str(&text).unwrap();
+    let mut sealed = BTreeSet::new();
+    for (name, resource) in doc["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let name = name.as_str().unwrap().to_string();
+        let vars = &resource["Properties"]["Environment"]["Variables"];
+        let policies = format!("{:?}", resource["Properties"]["Policies"]);
+        let reads_table =
+            policies.contains("DynamoDBCrudPolicy") || policies.contains("DynamoDBReadPolicy");
+        let has_seal = !vars["JISHENG_SEAL_KEY_ID"].is_null();
+        assert_eq!(
+            has_seal,
+            !vars["JISHENG_HMAC_KEY"].is_null() && reads_table,
+            "{name}: the sealing key where, and only where, case records are read"
+        );
+        if !has_seal {
+            assert!(!policies.contains("kms:"), "{name}: no KMS without the key");
+            continue;
+        }
+        sealed.insert(name.clone());
+        assert!(
+            policies.contains("kms:Decrypt")
+                && policies.contains("kms:GenerateDataKey")
+                && policies.contains("SealKey.Arn")
+                && policies.contains("kms:EncryptionContext:purpose")
+                && policies.contains("jisheng-seal"),
+            "{name}: {policies}"
+        );
+        if !policies.contains("DynamoDBCrudPolicy") {
+            assert!(
+                policies.contains("dynamodb:PutItem") && policies.contains("KEY#seal"),
+                "{name}: a read-only function must be able to store the wrapped key"
+            );
+        }
+    }
+    assert!(sealed.contains("CasesFunction") && sealed.contains("SweepFunction"));
+    assert!(!sealed.contains("UploadsFunction"));
+}
+
+#[test]
+fn unattached_uploads_expire_and_only_the_pinning_functions_write_pinned_copies() {
+    // Issue 18 point 5: the lifecycle rule matches the local purge, and the functions that
+    // take submissions and resubmissions (cases, review) may write under pinned/ — no wider.
+    let text = std::fs::read_to_string(root().join("infra/template.yaml")).unwrap();
+    let doc: Yaml = serde_yaml::from_str(&text).unwrap();
+    let rules = doc["Resources"]["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+        .as_sequence()
+        .unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["Prefix"].as_str() == Some("uploads/"))
+        .expect("a rule for uploads/");
+    assert_eq!(
+        rule["ExpirationInDays"].as_i64(),
+        Some(functions::ports::UNATTACHED_UPLOAD_DAYS)
+    );
+    let mut writers = BTreeSet::new();
+    for (name, resource) in doc["Resources"].as_mapping().unwrap() {
+        let Some(policies) = resource["Properties"]["Policies"].as_sequence() else {
+            continue;
+        };
+        for statement in policies
+            .iter()
+            .filter_map(|p| p["Statement"].as_sequence())
+            .flatten()
+        {
+            if statement["Action"].as_str() == Some("s3:PutObject") {
+                let resource = format!("{:?}", statement["Resource"]);
+                assert!(resource.contains("/pinned/*"), "{name:?}: {resource}");
+                writers.insert(name.as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert_eq!(
+        writers,
+        BTreeSet::from(["CasesFunction".to_string(), "ReviewFunction".to_string()])
+    );
+}
+
+#[test]
+fn cloudfront_and_the_local_server_send_one_content_security_policy() {
+    // Issue 18: one policy, tested in the browser locally; on AWS it only adds the Cognito and
+    // S3 endpoints to connect-src and upgrades insecure requests.
+    let text = std::fs::read_to_string(root().join("infra/template.yaml")).unwrap();
+    let doc: Yaml = serde_yaml::from_str(&text).unwrap();
+    let policy = doc["Resources"]["SecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+        ["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        .as_mapping()
+        .and_then(|m| m.values().next())
+        .and_then(Yaml::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            doc["Resources"]["SecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+                ["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .expect("the template's policy");
+    let directives: BTreeMap<String, String> = policy
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| match d.split_once(' ') {
+            Some((name, value)) => (name.to_string(), value.to_string()),
+            None => (d.to_string(), String::new()),
+        })
+        .collect();
+    for (name, value) in functions::headers::CSP_DIRECTIVES {
+        let aws = directives
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing on AWS"));
+        if name == "connect-src" {
+            assert!(aws.starts_with(value), "{name}: {aws}");
+        } else {
+            assert_eq!(aws, value, "{name}");
+        }
+    }
+    let extra: Vec<&String> = directives
+        .keys()
+        .filter(|k| {
+            !functions::headers::CSP_DIRECTIVES
+                .iter()
+                .any(|(n, _)| n == k)
+        })
+        .collect();
+    assert_eq!(extra, ["upgrade-insecure-requests"]);
 }

@@ -67,8 +67,12 @@ async fn error(State(rt): State<Runtime>, body: String) -> &'static str {
 
 /// An API Gateway HTTP API (payload 2.0) event.
 fn http_event(method: &str, path: &str, body: Option<&str>) -> Value {
+    http_event_with_query(method, path, "", body)
+}
+
+fn http_event_with_query(method: &str, path: &str, query: &str, body: Option<&str>) -> Value {
     json!({
-        "version": "2.0", "routeKey": format!("{method} {path}"), "rawPath": path, "rawQueryString": "",
+        "version": "2.0", "routeKey": format!("{method} {path}"), "rawPath": path, "rawQueryString": query,
         "headers": {"content-type": "application/json", "host": "api.example"},
         "requestContext": {
             "accountId": "000000000000", "apiId": "api", "domainName": "api.example", "domainPrefix": "api",
@@ -123,8 +127,36 @@ fn lambda_command(program: &str, runtime: std::net::SocketAddr) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_eligibility_lambda_answers_api_gateway_events() {
-    // Arrange: a runtime API with two events queued.
+    use functions::ports::{CaseStore, StoredNotice};
+    use functions::store::dynamodb::DynamoStore;
+
+    // Arrange: the table with the 2028 notice loaded (2027 left without one), and a runtime
+    // API with four events queued.
+    let moto = common::start_moto().await;
+    let store = DynamoStore::new(
+        common::dynamo_client(&moto.endpoint),
+        "jisheng-eligibility",
+        functions::sealed::Sealer::unkeyed(),
+    );
+    store.create_table().await.unwrap();
+    store
+        .put_holiday_notice(&StoredNotice {
+            notice: domain::calendar::HolidayNotice::sample(2028).unwrap(),
+            loaded_by: "test".into(),
+            loaded_at: domain::case::Moment(0),
+            replaced: vec![],
+        })
+        .await
+        .unwrap();
     let request = json!({"service": "birth_service", "division": "500116001005", "date": "2026-03-02", "marriage": "first"});
+    let deadline = |from: &str| {
+        http_event_with_query(
+            "GET",
+            "/api/deadline",
+            &format!("from={from}&unit=working_days&value=20"),
+            None,
+        )
+    };
     let events = VecDeque::from([
         (
             "req-1".to_string(),
@@ -134,15 +166,22 @@ async fn the_eligibility_lambda_answers_api_gateway_events() {
             "req-2".to_string(),
             http_event("POST", "/api/eligibility", Some("{\"service\":")),
         ),
+        ("req-3".to_string(), deadline("2027-03-01")),
+        ("req-4".to_string(), deadline("2028-03-01")),
     ]);
     let (addr, mut rx) = start_runtime(events).await;
 
-    // Act: start the function as Lambda would.
+    // Act: start the function as Lambda would, configured as the SAM template configures it.
     let mut child = lambda_command(env!("CARGO_BIN_EXE_eligibility"), addr)
+        .env("JISHENG_TABLE", "jisheng-eligibility")
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
         .spawn()
         .unwrap();
     let mut answers = Vec::new();
-    for _ in 0..2 {
+    for _ in 0..4 {
         let answer = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await;
         answers.push(answer.expect("the function answered in time").unwrap());
     }
@@ -161,6 +200,13 @@ async fn the_eligibility_lambda_answers_api_gateway_events() {
     assert_eq!(id, "req-2");
     assert_eq!(bad["statusCode"], 400, "{bad}");
     assert!(bad["body"].as_str().unwrap().contains("malformed_json"));
+    // 2027 has no notice: provisional; 2028's, read from the table, makes it exact.
+    let body = |i: usize| -> Value {
+        assert_eq!(answers[i].1["statusCode"], 200, "{}", answers[i].1);
+        serde_json::from_str(answers[i].1["body"].as_str().unwrap()).unwrap()
+    };
+    assert_eq!(body(2)["provisional"], true, "{}", body(2));
+    assert!(body(3).get("provisional").is_none(), "{}", body(3));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,11 +221,39 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
 
     // Arrange: a Hubei re-birth case accepted on 2026-03-02 that nobody decided, in DynamoDB.
     let moto = common::start_moto().await;
+    // Sealed as the sweep will open it: under the deployment's KMS data key (SealKey in the
+    // template), which this test generates first and the function decrypts at its cold start.
+    let kms = common::kms_client(&moto.endpoint);
+    let key_id = kms
+        .create_key()
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_string();
+    DynamoStore::new(
+        common::dynamo_client(&moto.endpoint),
+        "jisheng-sweep",
+        functions::sealed::Sealer::unkeyed(),
+    )
+    .create_table()
+    .await
+    .unwrap();
+    let root = functions::envelope::data_key(
+        &kms,
+        &common::dynamo_client(&moto.endpoint),
+        "jisheng-sweep",
+        &key_id,
+    )
+    .await
+    .unwrap();
     let store = StdArc::new(DynamoStore::new(
         common::dynamo_client(&moto.endpoint),
         "jisheng-sweep",
+        functions::sealed::Sealer::from_secret(&root, functions::sealed::CASE_RECORDS),
     ));
-    store.create_table().await.unwrap();
     let situation = EligibilityRequest::from_json(&json!({
         "service": "rebirth", "division": "420704001", "date": "2026-03-02", "marriage": "first",
         "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
@@ -194,7 +268,7 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
         &answer,
         domain::roles::Actor::Applicant,
         accepted,
-        Calendar::official(),
+        Calendar::builtin(),
     )
     .unwrap();
     let record = CaseRecord {
@@ -229,6 +303,7 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
             "JISHENG_HMAC_KEY",
             "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
         )
+        .env("JISHENG_SEAL_KEY_ID", &key_id)
         .env("AWS_ENDPOINT_URL", &moto.endpoint)
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "test")

@@ -38,7 +38,7 @@ fn record(signer: &dyn Signer) -> CaseRecord {
         &answer,
         Actor::Applicant,
         now,
-        Calendar::official(),
+        Calendar::builtin(),
     )
     .unwrap();
     for (level, division) in [

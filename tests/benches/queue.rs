@@ -67,7 +67,7 @@ fn record(i: usize, rng: &mut Rng) -> CaseRecord {
         &answer,
         Actor::Applicant,
         now,
-        Calendar::official(),
+        Calendar::builtin(),
     )
     .unwrap();
     // The state mix of a working office: most finished, a fifth still open.
@@ -126,7 +126,11 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let load_started = Instant::now();
     {
-        let store = EmbeddedStore::open(&dir.path().join("cases.redb")).unwrap();
+        let store = EmbeddedStore::open(
+            &dir.path().join("cases.redb"),
+            functions::sealed::Sealer::from_secret(b"bench", functions::sealed::CASE_RECORDS),
+        )
+        .unwrap();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let mut batch = Vec::with_capacity(BATCH);
         for i in 0..CASES {
@@ -183,6 +187,7 @@ async fn main() {
         service: None,
         overdue_on: None,
         corrected: false,
+        dates: None,
         limit: 50,
         after: None,
     };

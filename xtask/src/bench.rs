@@ -17,6 +17,7 @@ pub fn run(args: &[String]) -> Result<()> {
     report.push_str(&first_load_section(&dist)?);
     report.push_str(&lighthouse_section(&dist)?);
     report.push_str(&domain_section()?);
+    report.push_str(&calendar_section()?);
     report.push_str(&load_section()?);
     report.push_str(&queue_section()?);
     report.push_str(&certificate_section()?);
@@ -179,6 +180,45 @@ fn domain_section() -> Result<String> {
     ))
 }
 
+/// The calendar of issue 16 (domain/benches/calendar.rs): one row per criterion benchmark.
+fn calendar_section() -> Result<String> {
+    let stdout = bench_output("domain", "calendar")?;
+    let mut out = String::from(
+        "## Domain: the working-day calendar (native)\n\n\
+         A year's statutory holidays are computed once per year and process; each request \
+         builds its calendar from the built-in years and the loaded notices. Criterion, \
+         [low estimate mean high]:\n\n| benchmark | time |\n|---|---|\n",
+    );
+    for (name, time) in criterion_times(&stdout) {
+        let _ = writeln!(out, "| {name} | {time} |");
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// Every `name … time: [low mean high]` criterion printed (the name may sit on the line
+/// before when it is long).
+fn criterion_times(output: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut previous = "";
+    for line in output.lines() {
+        if let Some((name, rest)) = line.split_once("time:") {
+            let name = if name.trim().is_empty() {
+                previous.trim()
+            } else {
+                name.trim()
+            };
+            if let Some(inner) = rest.split_once('[').and_then(|(_, r)| r.split(']').next()) {
+                found.push((name.to_string(), format!("[{inner}]")));
+            }
+        }
+        if !line.trim().is_empty() {
+            previous = line;
+        }
+    }
+    found
+}
+
 /// The load generator's table (tests/benches/load.rs), between its markers.
 fn load_section() -> Result<String> {
     let stdout = bench_output("e2e", "load")?;
@@ -288,6 +328,23 @@ fn kb(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn criterion_lines_are_read_with_names_on_the_same_or_the_previous_line() {
+        let out = "short   time:   [1.0 µs 1.1 µs 1.2 µs]\n\
+                   a_very_long_benchmark_name_indeed\n\
+                   \x20                       time:   [2.0 ms 2.1 ms 2.2 ms]\n";
+        assert_eq!(
+            criterion_times(out),
+            [
+                ("short".to_string(), "[1.0 µs 1.1 µs 1.2 µs]".to_string()),
+                (
+                    "a_very_long_benchmark_name_indeed".to_string(),
+                    "[2.0 ms 2.1 ms 2.2 ms]".to_string()
+                )
+            ]
+        );
+    }
 
     #[test]
     fn reads_criterions_time_line() {

@@ -18,6 +18,9 @@ const USAGE: &str = "usage:
   cargo xtask bench                         write target/bench/report.md
   cargo xtask package                       arm64 Lambda zips + the SPA under target/package/ (infra/)
   cargo xtask install                       install the tools the other commands need
+  cargo xtask calendar load FILE [--data DIR]
+                                            load a year's State Council holiday notice (JSON)
+                                            into DIR's store, or JISHENG_TABLE's on AWS
   cargo xtask spa                           rebuild only the SPA (a running `xtask run` serves it)";
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&rest),
         Some("package") => package::run(&rest),
         Some("install") => tools::ensure_all(),
+        Some("calendar") => calendar(&rest),
         // Rebuilds only the SPA into app/dist, which a running `xtask run` serves from disk.
         Some("spa") => tools::ensure_all().and_then(|()| spa::build()).map(|dist| {
             println!("xtask: SPA built in {}", dist.display());
@@ -179,6 +183,44 @@ fn run(args: &[String]) -> Result<()> {
     .arg("--spa")
     .arg(&dist);
     exec(cmd)
+}
+
+/// `calendar load FILE [--data DIR]`: the notice is checked, stored and the open cases it
+/// concerns recounted by the `local` binary (functions::calendar::load_notice), so a deployment
+/// loads a year without the console.
+fn calendar(args: &[String]) -> Result<()> {
+    let [verb, file, rest @ ..] = args else {
+        return Err(XtaskError::Usage("calendar load FILE [--data DIR]".into()));
+    };
+    if verb != "load" {
+        return Err(XtaskError::Usage(format!(
+            "calendar knows only `load`, not {verb:?}"
+        )));
+    }
+    let data = match rest {
+        [] => root().join("data"),
+        [flag, dir] if flag == "--data" => PathBuf::from(dir),
+        _ => return Err(XtaskError::Usage("calendar load FILE [--data DIR]".into())),
+    };
+    let file = std::fs::canonicalize(file).map_err(|source| XtaskError::Io {
+        context: format!("cannot read {file}"),
+        source,
+    })?;
+    let mut cmd = cargo();
+    cmd.args([
+        "run",
+        "--quiet",
+        "--package",
+        "functions",
+        "--bin",
+        "local",
+        "--",
+        "calendar-load",
+    ])
+    .arg(file)
+    .arg("--data")
+    .arg(data);
+    run_checked(&mut cmd)
 }
 
 #[cfg(unix)]

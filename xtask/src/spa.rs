@@ -35,6 +35,7 @@ pub fn build() -> Result<PathBuf> {
     };
     trunk(&["build", "--release"])?;
     let dist = dist_dir();
+    externalise_loader(&dist, "/")?;
     precompress(&dist)?;
     for (dir, html) in BUNDLES {
         let url = format!("/{dir}/");
@@ -49,9 +50,49 @@ pub fn build() -> Result<PathBuf> {
             "--public-url",
             &url,
         ])?;
+        externalise_loader(&dist.join(dir), &url)?;
         precompress(&dist.join(dir))?;
     }
     Ok(dist)
+}
+
+/// Moves trunk's inline module loader out of `index.html` into a file of its own, so the
+/// content security policy needs no inline script (`script-src 'self'`; issue 18). The file is
+/// named by a hash of its content, like trunk's own assets, so it can be cached for ever.
+fn externalise_loader(dist: &Path, public_url: &str) -> Result<()> {
+    let path = dist.join("index.html");
+    let html = String::from_utf8_lossy(&read(&path)?).into_owned();
+    let (rewritten, loader) = split_loader(&html, public_url)?;
+    if let Some((name, script)) = loader {
+        write(&dist.join(name), script.as_bytes())?;
+        write(&path, rewritten.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// `html` with its inline `<script type="module">` replaced by a reference to a file, and that
+/// file's name and content; `None` when there is no inline loader.
+fn split_loader(html: &str, public_url: &str) -> Result<(String, Option<(String, String)>)> {
+    const OPEN: &str = "<script type=\"module\">";
+    let Some(start) = html.find(OPEN) else {
+        return Ok((html.to_string(), None));
+    };
+    let body_start = start + OPEN.len();
+    let Some(len) = html[body_start..].find("</script>") else {
+        return Err(XtaskError::Failed(
+            "an unclosed inline script in index.html".into(),
+        ));
+    };
+    let script = html[body_start..body_start + len].trim().to_string();
+    // FNV-1a: a stable content hash without another dependency.
+    let hash = script.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let name = format!("boot-{hash:016x}.js");
+    let tag = format!("<script type=\"module\" src=\"{public_url}{name}\"></script>");
+    let end = body_start + len + "</script>".len();
+    let rewritten = format!("{}{tag}{}", &html[..start], &html[end..]);
+    Ok((rewritten, Some((name, script))))
 }
 
 /// trunk as `cargo install` put it, or whatever `trunk` is on PATH.
@@ -142,6 +183,25 @@ pub fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inline_loader_moves_to_a_file_the_page_refers_to() {
+        let html = "<head><script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script><link></head>";
+        let (page, loader) = split_loader(html, "/console/").unwrap();
+        let (name, script) = loader.unwrap();
+        assert!(name.starts_with("boot-") && name.ends_with(".js"));
+        assert_eq!(script, "import init from '/app.js';\nawait init();");
+        assert_eq!(
+            page,
+            format!("<head><script type=\"module\" src=\"/console/{name}\"></script><link></head>")
+        );
+        assert!(!page.contains("await init"));
+        // Nothing to move: unchanged.
+        assert_eq!(
+            split_loader("<p>x</p>", "/").unwrap(),
+            ("<p>x</p>".to_string(), None)
+        );
+    }
 
     #[test]
     fn compressed_copies_decompress_to_the_original() {

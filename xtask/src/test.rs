@@ -81,7 +81,7 @@ pub fn run(args: &[String]) -> Result<()> {
         eprintln!("xtask: holiday cross-check: {e}");
     }
     tally.check(
-        "holiday data agrees with PyPI chinesecalendar (scripts/holidays.py)",
+        "holiday data and lunar dates agree with PyPI chinesecalendar and lunardate (scripts/holidays.py)",
         holidays.is_ok(),
     );
 
@@ -156,7 +156,7 @@ fn holiday_cross_check() -> Result<()> {
         crate::run_checked(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     }
     let has_package = Command::new(&python)
-        .args(["-c", "import chinese_calendar"])
+        .args(["-c", "import chinese_calendar, lunardate"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_package {
@@ -166,6 +166,8 @@ fn holiday_cross_check() -> Result<()> {
             "install",
             "--quiet",
             "chinesecalendar==1.11.0",
+            // The lunar dates of years without a notice are checked against it (issue 16).
+            "lunardate==0.3.0",
         ]))?;
     }
     crate::run_checked(Command::new(&python).arg(root().join("scripts/holidays.py")))

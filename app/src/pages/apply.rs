@@ -55,13 +55,20 @@ fn id_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option<F
 }
 
 fn name_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option<FieldIssue> {
-    applicant::name(value).is_none().then(|| {
-        FieldIssue::new(
+    match applicant::name(value).err()? {
+        applicant::NameProblem::Length => Some(FieldIssue::new(
             field_id,
             format!("请填写{who_zh}的姓名（最多50字）"),
             format!("Enter the {who_en}'s name (at most 50 characters)"),
-        )
-    })
+        )),
+        applicant::NameProblem::Character(code) => Some(FieldIssue::new(
+            field_id,
+            format!("{who_zh}的姓名含有不可见或控制字符（U+{code:04X}），请重新输入"),
+            format!(
+                "The {who_en}'s name holds an invisible or control character (U+{code:04X}): type it again"
+            ),
+        )),
+    }
 }
 
 /// For each required material: still uploading, or not there (the domain's check of the list).

@@ -3,7 +3,7 @@
 //! same `domain::policy::check` the server runs again on submit.
 
 use domain::contract::{ChildOf, Disability, Marriage, Processing};
-use domain::{Calendar, Date, Service};
+use domain::{Date, Service};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -382,7 +382,7 @@ fn Outcome() -> impl IntoView {
             .into_any(),
             Some(Ok(answer)) => {
                 let eligible = answer.eligible;
-                let due = Calendar::official().due(today, answer.time_limit).ok();
+                let due = crate::state::Reckoning::due(today, answer.time_limit);
                 let processing = answer.processing;
                 let limit = answer.time_limit;
                 view! {
@@ -404,10 +404,11 @@ fn Outcome() -> impl IntoView {
                                 {move || match processing {
                                     Processing::Instant => tr("即办件：材料齐全的当场办结。", "Instant: issued on the spot when complete.").to_string(),
                                     Processing::Promise => match due {
-                                        Some(d) => format!("{} {}，{}{}", tr("法定时限", "Legal limit"), limit_words(limit), tr("今天受理的最迟于", "if accepted today, decided by "), date(d)),
+                                        Some(d) => format!("{} {}，{}{}", tr("法定时限", "Legal limit"), limit_words(limit), tr("今天受理的最迟于", "if accepted today, decided by "), date(d.date)),
                                         None => format!("{} {}", tr("法定时限", "Legal limit"), limit_words(limit)),
                                     },
                                 }}
+                                <crate::components::Provisional on=due.is_some_and(|d| d.provisional) && processing == Processing::Promise />
                             </p>
                         </section>
                         <p class="actions">

@@ -18,6 +18,7 @@ pub fn Done() -> impl IntoView {
         Some(s) => {
             let track = format!("/track?number={}", s.number);
             let steps = s.deadlines.clone();
+            let provisional = s.deadlines.iter().any(|d| d.provisional);
             view! {
                 <div class="panel confirmation" role="status">
                     <h1>{move || tr("申请已受理", "Application received")}</h1>
@@ -34,13 +35,17 @@ pub fn Done() -> impl IntoView {
                             <li>
                                 {move || step_name(&step)}
                                 {move || format!("：{}（{}）", date(d.due), limit_words(d.limit))}
+                                <crate::components::Provisional on=d.provisional />
                                 " " <cite class="source">{format!("（{}）", d.source)}</cite>
                             </li>
                         }
                     }).collect_view()}
                 </ol>
                 {s.due.map(|due| view! {
-                    <p id="final-due">{move || format!("{}{}", tr("最迟办结日期：", "Decided by: "), date(due))}</p>
+                    <p id="final-due">
+                        {move || format!("{}{}", tr("最迟办结日期：", "Decided by: "), date(due))}
+                        <crate::components::Provisional on=provisional />
+                    </p>
                 })}
                 <p>{move || tr(
                     "工作人员如发现材料需要补正，会一次性告知全部问题；您可凭受理编号和查询码查看进度并补正。超过时限未办结的，系统会亮红灯提醒监督人员。",

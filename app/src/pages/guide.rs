@@ -61,6 +61,7 @@ fn GuideBody(answer: api::GuideAnswer) -> impl IntoView {
     let processing = g.processing;
     let limit = g.time_limit;
     let due = g.due_if_accepted_today;
+    let provisional = g.due_provisional && processing == Processing::Promise;
     let service = g.service;
     let materials = g.materials.clone();
     view! {
@@ -87,8 +88,9 @@ fn GuideBody(answer: api::GuideAnswer) -> impl IntoView {
                     {move || match due {
                         Some(d) if processing == Processing::Promise => format!("{}{}", tr("今天受理的，最迟办结日期：", "If accepted today, decided by: "), date(d)),
                         Some(_) => String::new(),
-                        None => tr("今天受理的办结日期超出已公布的节假日安排，暂无法计算。", "The due date for today falls past the published holiday calendar and cannot be computed yet.").to_string(),
+                        None => tr("今天受理的办结日期无法计算。", "The due date for today cannot be computed.").to_string(),
                     }}
+                    <crate::components::Provisional on=provisional />
                 </p>
             </section>
             <section>

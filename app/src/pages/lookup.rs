@@ -222,9 +222,11 @@ fn Correction(number: String, name: String, id_number: String) -> impl IntoView 
             Some(a) => {
                 let office = a["office_name"].as_str().unwrap_or_default().to_string();
                 let due = date_of(&a["correction"]["due"]).map(date).unwrap_or_default();
+                let provisional = a["correction"]["provisional"] == true;
                 view! {
                     <p class="notice correction-sent" role="status">
                         {move || format!("{}{}{}{}", tr("更正申请已提交，", "Sent: "), office, tr(" 将在以下日期前核实办结：", " will verify and answer by "), due)}
+                        <crate::components::Provisional on=provisional />
                     </p>
                 }.into_any()
             }

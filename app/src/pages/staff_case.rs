@@ -169,10 +169,16 @@ fn CasePage(session: Session, number: String) -> impl IntoView {
         })}
         {move || failure.get().map(|e| {
             let out_of_scope = matches!(&e, ApiError::Problem(p) if p.code == "out_of_scope");
-            let message = e.message();
+            // A case outside one's division answers as a missing one (issue 18): say both.
+            let not_found = matches!(&e, ApiError::Problem(p) if p.code == "case_not_found");
+            let message = if not_found {
+                "没有您可以查阅的这个案件：编号有误，或案件不在您的辖区内 / No case with this number that you may read: the number is wrong, or the case is outside your division".to_string()
+            } else {
+                e.message()
+            };
             view! {
                 <h1>{move || number.get_value()}</h1>
-                <p class="field-error" role="alert" id="case-failure" data-out-of-scope=out_of_scope.to_string()>{move || bi(&message)}</p>
+                <p class="field-error" role="alert" id="case-failure" data-out-of-scope=out_of_scope.to_string() data-not-found=not_found.to_string()>{move || bi(&message)}</p>
                 <a href="/staff">{move || tr("返回待办案件", "Back to the queue")}</a>
             }
         })}
@@ -241,8 +247,8 @@ fn CaseDetail(
             <Actions case=case.clone() session=session.clone() answer=answer.clone() act=act draft=draft />
         </aside>
         <div class="case-main">
-        <Applicant case=case.clone() token=session.token.clone() may_reveal=session.role != domain::roles::Role::Supervisor />
-        <Materials case=case.clone() token=session.token.clone() />
+        <Applicant case=case.clone() token=session.token.clone() may_reveal=case["may"]["reveal"] == true />
+        <Materials case=case.clone() token=session.token.clone() may_open=case["may"]["open_scans"] == true />
         <section class="panel" aria-labelledby="check-heading">
             <h2 id="check-heading">{move || tr("条件复核（按申请时的情况重新计算）", "Eligibility re-checked (on the facts as submitted)")}</h2>
             {match answer.clone() {
@@ -339,7 +345,7 @@ fn delivery_name(method: &str) -> &'static str {
 }
 
 #[component]
-fn Materials(case: Value, token: String) -> impl IntoView {
+fn Materials(case: Value, token: String, may_open: bool) -> impl IntoView {
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let materials = case["materials"].as_array().cloned().unwrap_or_default();
     // The one scan shown: its blob URL, type and label; the previous URL is released.
@@ -380,7 +386,10 @@ fn Materials(case: Value, token: String) -> impl IntoView {
                         <li data-material=m["code"].as_str().unwrap_or_default().to_string()>
                             <strong>{name.clone()}</strong>
                             {seen.then(|| view! { <span class="seen">{move || tr("（窗口已核验原件）", " (original seen at the window)")}</span> })}
-                            {ids.into_iter().enumerate().map(|(i, id)| {
+                            {(!may_open).then(|| view! {
+                                <span class="hint">{move || tr("（扫描件仅经办单位可查看）", " (scans: the offices working the case only)")}</span>
+                            })}
+                            {ids.into_iter().filter(|_| may_open).enumerate().map(|(i, id)| {
                                 let name = name.clone();
                                 let label = move || format!("{} {}", name(), i + 1);
                                 let open_label = label.clone();
@@ -475,11 +484,13 @@ fn Verifications(case: Value) -> impl IntoView {
                     divisions.load_for(&to, to.len());
                     let due = date_of(&v["due"]);
                     let answer = v["answer"].as_str().map(String::from);
+                    let provisional = v["provisional"].as_bool().unwrap_or(false) && answer.is_none();
                     view! {
                         <li>
                             {move || format!("{}{}：", tr("致 ", "To "), divisions.full_name(&to))}
                             {v["question"].as_str().unwrap_or_default().to_string()}
                             {move || due.map(|d| format!("（{}{}）", tr("回复期限 ", "answer by "), date(d)))}
+                            <crate::components::Provisional on=provisional />
                             {answer.clone().map(|a| view! { <p class="note">{move || tr("回复：", "Answer: ")}{a.clone()}</p> })}
                         </li>
                     }
@@ -494,7 +505,8 @@ fn Verifications(case: Value) -> impl IntoView {
 fn Certificate(case: Value, token: String) -> impl IntoView {
     let number = case["certificate"]["facts"]["number"]
         .as_str()
-        .map(String::from)?;
+        .map(String::from)
+        .filter(|_| case["may"]["download_certificate"] == true)?;
     let failure = RwSignal::new(None::<String>);
     let shown = number.clone();
     let save = move |_| {
@@ -534,12 +546,14 @@ fn Corrections(case: Value) -> impl IntoView {
                 {list.into_iter().map(|c| {
                     let due = date_of(&c["due"]);
                     let resolution = c["resolution"].as_str().map(String::from);
+                    let provisional = c["provisional"].as_bool().unwrap_or(false) && resolution.is_none();
                     let by = c["requested_by"].as_str().unwrap_or_default().to_string();
                     view! {
                         <li data-open=resolution.is_none().to_string()>
                             <strong>{format!("#{} ", c["id"].as_u64().unwrap_or(0))}</strong>
                             {by}{"："}{c["request"].as_str().unwrap_or_default().to_string()}
                             {move || due.map(|d| format!("（{}{}）", tr("办结期限 ", "due "), date(d)))}
+                            <crate::components::Provisional on=provisional />
                             {resolution.clone().map(|r| view! { <p class="note">{move || tr("办结：", "Resolved: ")}{r.clone()}</p> })}
                         </li>
                     }
@@ -693,7 +707,7 @@ fn TextArea(
     view! {
         <div class="field">
             <label for=id.clone()>{move || tr(label.0, label.1)}</label>
-            <textarea id=id rows=rows prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <textarea id=id rows=rows maxlength=domain::limits::TEXT_MAX_CHARS.to_string() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
         </div>
     }
 }

@@ -121,7 +121,36 @@ fn Summary(summary: Value) -> impl IntoView {
         .cloned()
         .unwrap_or_default();
     let n = |o: &Value, k: &str| o["by_state"][k].as_u64().unwrap_or(0);
+    // Issue 16: from 60 days before the confirmed holiday data ends.
+    let warning = summary["calendar"]["warning"]["text"]
+        .as_str()
+        .map(String::from);
+    let warning_en = summary["calendar"]["warning"]["text_en"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let failures = summary["sweep_failures"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     view! {
+        {(!failures.is_empty()).then(|| view! {
+            <section class="notice warning" id="sweep-failures" role="status">
+                <h2>{move || tr("期限巡查无法处理的案件", "Cases the deadline sweep could not handle")}</h2>
+                <ul>
+                    {failures.iter().map(|f| {
+                        let number = f["number"].as_str().unwrap_or_default().to_string();
+                        let href = format!("/staff/cases/{number}");
+                        view! { <li><a href=href>{number}</a>{format!("：{}", f["error"].as_str().unwrap_or_default())}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {warning.map(|w| view! {
+            <p class="notice warning" id="calendar-warning" role="status">
+                {move || if crate::i18n::Lang::current() == crate::i18n::Lang::Zh { w.clone() } else { warning_en.clone() }}
+            </p>
+        })}
         <div class="stats">
             <p class="stat"><span class="big" id="total-cases">{total}</span> {move || tr("件案件", " cases")}</p>
             <p class="stat" class:alarm=overdue_any><span class="big" id="overdue-cases">{overdue}</span> {move || tr("件超时（红灯）", " past a limit")}</p>

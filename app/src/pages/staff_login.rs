@@ -133,6 +133,7 @@ pub fn StaffBar(session: Session) -> impl IntoView {
                 <li><a href="/staff">{move || tr("待办案件", "Queue")}</a></li>
                 {window.then(|| view! { <li><a href="/staff/window" id="nav-window">{move || tr("窗口受理", "Window")}</a></li> })}
                 {supervisor.then(|| view! { <li><a href="/staff/dashboard" id="nav-dashboard">{move || tr("监督看板", "Dashboard")}</a></li> })}
+                <li><a href="/staff/calendar" id="nav-calendar">{move || tr("节假日安排", "Holidays")}</a></li>
                 <li><button type="button" class="link-button" id="staff-logout" on:click=sign_out>{move || tr("退出登录", "Sign out")}</button></li>
             </ul>
         </nav>

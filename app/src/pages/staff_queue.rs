@@ -24,9 +24,11 @@ pub fn StaffQueue() -> impl IntoView {
             <StaffBar session=s />
             <h1>{move || tr("待办案件", "Work queue")}</h1>
             <p class="notice" id="admin-no-cases">{move || tr(
-                "系统管理员管理工作人员账号（/api/admin/staff），不能查阅案件。",
-                "Administrators manage staff accounts (/api/admin/staff) and have no access to cases.",
+                "系统管理员管理工作人员账号（/api/admin/staff）和节假日安排，不能查阅案件。",
+                "Administrators manage staff accounts (/api/admin/staff) and the holiday notices, and have no access to cases.",
             )}</p>
+            <crate::pages::staff_calendar::CalendarWarning />
+            <p><a class="button" href="/staff/calendar" id="admin-calendar-link">{move || tr("节假日安排", "Holiday notices")}</a></p>
         }
         .into_any(),
         Some(s) => view! { <StaffBar session=s.clone() /> <Queue session=s /> }.into_any(),

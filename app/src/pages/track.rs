@@ -124,13 +124,30 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let version = case["version"].as_u64().unwrap_or(0);
     let next_due = date_of(&case["next_due"]);
+    // The running date is provisional when an open date that falls on it is.
+    let next_provisional = ["deadlines", "verifications", "corrections"]
+        .iter()
+        .any(|k| {
+            case[*k].as_array().is_some_and(|list| {
+                list.iter().any(|d| {
+                    d["provisional"] == true
+                        && date_of(&d["due"]) == next_due
+                        && d["done_on"].is_null()
+                        && d["answered_on"].is_null()
+                        && d["resolved_on"].is_null()
+                })
+            })
+        });
     let returned = state == "returned";
     let state_for_name = state.clone();
     view! {
         <section class="panel case" id="case" data-state=state.clone()>
             <h2>{number.clone()}</h2>
             <p class="case-state" id="case-state">{move || state_name(&state_for_name)}</p>
-            {next_due.map(|d| view! { <p id="next-due">{move || format!("{}{}", tr("当前步骤最迟办结：", "Current step due by: "), date(d))}</p> })}
+            {next_due.map(|d| view! { <p id="next-due">
+                {move || format!("{}{}", tr("当前步骤最迟办结：", "Current step due by: "), date(d))}
+                <crate::components::Provisional on=next_provisional />
+            </p> })}
             {(!overdue.is_empty()).then(|| {
                 let names = overdue.clone();
                 view! {

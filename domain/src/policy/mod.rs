@@ -4,20 +4,23 @@
 //!
 //! Reasons are collected, not short-circuited: an applicant who fails two rules is told both.
 
+mod deadline;
+mod quota;
 pub mod rules;
 
-use crate::calendar::{Calendar, CalendarError, TimeLimit, TimeUnit};
+pub use deadline::{deadline, processing_of};
+use deadline::{processing, processing_reason};
+pub use quota::quota;
+use quota::{counts, law_in_force, number_zh, remaining, within_quota};
+
 use crate::contract::{
-    ChildOf, DeadlineAnswer, DeadlineStep, Disability, Effect, EligibilityAnswer,
-    EligibilityRequest, Marriage, MaterialItem, Processing, Reason,
+    Disability, Effect, EligibilityAnswer, EligibilityRequest, Marriage, MaterialItem, Processing,
+    Reason,
 };
 use crate::date::Date;
 use crate::division::{DivisionCode, Level};
 use crate::service::Service;
-use rules::{
-    Cited, HONOR_LAST_BIRTH, HonorProcessing, PlaceRule, RebirthDecider, RebirthLimit, RuleSet,
-    When, in_force,
-};
+use rules::{HONOR_LAST_BIRTH, PlaceRule, RebirthDecider, RuleSet, When, in_force};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
@@ -66,46 +69,6 @@ fn reason(code: &str, effect: Effect, source: &str, text: String, text_en: Strin
         source: source.to_string(),
         text_en,
         effect,
-    }
-}
-
-/// Children counted the way 001 一(一) counts them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Counts {
-    total: usize,
-    joint: usize,
-    /// Born to either spouse before this marriage.
-    before: usize,
-}
-
-fn counts(children: &[crate::contract::Child]) -> Counts {
-    let joint = children.iter().filter(|c| c.of == ChildOf::Joint).count();
-    Counts {
-        total: children.len(),
-        joint,
-        before: children.len() - joint,
-    }
-}
-
-/// How many more children the couple may have without approval, and the article that says so.
-fn remaining(marriage: Marriage, c: Counts) -> (usize, &'static str) {
-    match marriage {
-        // 再婚 (not 复婚): before the remarriage 0 or 1 child → two more; two or several → one.
-        Marriage::Remarried => {
-            let allowed: usize = if c.before <= 1 { 2 } else { 1 };
-            (allowed.saturating_sub(c.joint), "001 一(一)")
-        }
-        // 首婚, 复婚 (outside the remarried quotas) and unmarried parents: two children.
-        _ => (2usize.saturating_sub(c.total), "001 一(一)"),
-    }
-}
-
-/// The children the request is about: for a retroactive card, those before the last one.
-fn prior_children(req: &EligibilityRequest) -> &[crate::contract::Child] {
-    if req.retroactive && !req.children.is_empty() {
-        &req.children[..req.children.len() - 1]
-    } else {
-        &req.children
     }
 }
 
@@ -163,31 +126,6 @@ pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError>
         deciding_division: deciding_division(req, rules, processing),
         time_limit,
     })
-}
-
-fn processing_reason(processing: Processing, limit: TimeLimit, source: &str) -> Reason {
-    match processing {
-        Processing::Instant => reason(
-            "instant",
-            Effect::Note,
-            source,
-            "即办件：材料齐全的，当场办结".into(),
-            "Issued on the spot when the materials are complete".into(),
-        ),
-        Processing::Promise => {
-            let (zh_unit, en_unit) = match limit.unit {
-                TimeUnit::WorkingDays => ("个工作日", "working days"),
-                TimeUnit::Days => ("日", "days"),
-            };
-            reason(
-                "time_limit",
-                Effect::Note,
-                source,
-                format!("承诺件：自受理次日起{}{}内办结", limit.value, zh_unit),
-                format!("Decided within {} {} of acceptance", limit.value, en_unit),
-            )
-        }
-    }
 }
 
 /// Whether the accepting office may take the application (SPEC §4).
@@ -301,110 +239,14 @@ fn check_birth_service(
             ));
             return false;
         };
-        return within_quota(req, reasons, Some(source), None);
+        return within_quota(req, rules, reasons, Some(source), None);
     }
     // 000 二(一)2 speaks of in-province couples: none is issued proactively to a couple
     // with a spouse's hukou in another province.
     let proactive = rules
         .first_child_proactive
         .filter(|_| !is_cross_province(req));
-    within_quota(req, reasons, None, proactive)
-}
-
-/// The couple may have the child this registration is for without approval (001 二(一)).
-fn within_quota(
-    req: &EligibilityRequest,
-    reasons: &mut Vec<Reason>,
-    unmarried_source: Option<&str>,
-    first_child_note: Option<Cited<&'static str>>,
-) -> bool {
-    let c = counts(prior_children(req));
-    let (left, source) = remaining(req.marriage, c);
-    if left == 0 {
-        let (code, zh, en) = if req.marriage == Marriage::Remarried {
-            (
-                "remarried_quota_used",
-                format!(
-                    "再婚前夫妻合计生育{}个子女，再婚后已生育{}个，已无可生育子女数",
-                    c.before, c.joint
-                ),
-                "The remarried couple have had every child their quota allows".to_string(),
-            )
-        } else {
-            (
-                "two_children_limit",
-                format!("夫妻已生育{}个子女（两孩指两个孩子，不是两胎）", c.total),
-                format!(
-                    "The couple already have {} children (two children, not two births)",
-                    c.total
-                ),
-            )
-        };
-        reasons.push(reason(code, Effect::Denies, source, zh, en));
-        reasons.push(reason(
-            "see_rebirth",
-            Effect::Note,
-            "001 二(二)",
-            "符合《条例》第十五条特殊情形的，可申请再生育服务证".into(),
-            "Couples in a special circumstance of the regulation's article 15 may apply for re-birth".into(),
-        ));
-        return false;
-    }
-    let nth = match req.marriage {
-        Marriage::Remarried => c.joint + 1,
-        _ => c.total + 1,
-    };
-    let (code, src, zh, en) = match unmarried_source {
-        Some(s) => (
-            "unmarried_birth_registered",
-            s,
-            format!(
-                "未办理结婚登记生育第{}个子女的，予以登记，发放生育服务卡",
-                nth
-            ),
-            format!("Unmarried parents' child no. {nth} is registered and a card issued"),
-        ),
-        None => (
-            "first_or_second_child",
-            "001 二(一)",
-            format!("生育第{}个子女，不再实行生育审批，发给生育服务证", nth),
-            format!("Child no. {nth}: no approval needed, the certificate is issued on request"),
-        ),
-    };
-    reasons.push(reason(code, Effect::Allows, src, zh, en));
-    if req.marriage == Marriage::Remarried {
-        reasons.push(reason(
-            "remarried_quota",
-            Effect::Note,
-            source,
-            format!(
-                "再婚前夫妻合计生育{}个子女，可再生育{}个",
-                c.before,
-                if c.before <= 1 { 2 } else { 1 }
-            ),
-            "Remarried couple: the quota follows the children born before the remarriage".into(),
-        ));
-    }
-    if let (0, Some(proactive)) = (c.total, first_child_note) {
-        reasons.push(reason(
-            "first_child_proactive",
-            Effect::Note,
-            proactive.source,
-            proactive.value.into(),
-            "The first-child certificate is issued without being asked for".into(),
-        ));
-    }
-    if req.marriage == Marriage::RemarriedFormerSpouse {
-        reasons.push(reason(
-            "former_spouse_not_remarried",
-            Effect::Note,
-            "001 一(一)",
-            "复婚夫妻不适用再婚生育政策，按两孩政策计算".into(),
-            "Re-marriage to the former spouse is not a remarriage: the two-child rule applies"
-                .into(),
-        ));
-    }
-    true
+    within_quota(req, rules, reasons, None, proactive)
 }
 
 fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
@@ -435,21 +277,31 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
         return false;
     }
     let c = counts(&req.children);
-    let (left, source) = remaining(req.marriage, c);
-    if left > 0 {
+    let q = quota(rules, req.date);
+    let (left, source) = remaining(req.marriage, c, q);
+    let special = rules::SPECIAL_CIRCUMSTANCES
+        .iter()
+        .find(|s| (s.applies)(req));
+    // Before 2021 a special circumstance mattered only once the quota was used; after it, the
+    // child it allows is counted beyond the three-child quota.
+    if left > 0 && !(q.value.special_beyond_quota && special.is_some()) {
+        let n = q.value.children;
         reasons.push(reason(
             "within_quota_no_approval",
             Effect::Denies,
-            "001 二(一)",
-            "尚可生育子女，生育第一、二个子女不实行审批，请申领生育服务证".into(),
-            "The couple may still have a child without approval: apply for the birth service certificate".into(),
+            if n == 2 { "001 二(一)" } else { q.source },
+            format!(
+                "尚可生育子女（一对夫妻可以生育{}个子女），不实行审批，请申领生育服务证",
+                number_zh(n)
+            ),
+            format!(
+                "The couple may still have a child without approval (a couple may have {n}): apply for the birth service certificate"
+            ),
         ));
+        reasons.push(law_in_force(req, q));
         return false;
     }
-    if let Some(special) = rules::SPECIAL_CIRCUMSTANCES
-        .iter()
-        .find(|s| (s.applies)(req))
-    {
+    if let Some(special) = special {
         reasons.push(reason(
             special.code,
             Effect::Allows,
@@ -457,6 +309,19 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
             special.text.into(),
             special.text_en.into(),
         ));
+        if q.value.special_beyond_quota {
+            reasons.push(reason(
+                "special_beyond_quota",
+                Effect::Note,
+                q.source,
+                format!(
+                    "特殊情形再生育的子女，不计入一对夫妻可以生育的{}个子女",
+                    number_zh(q.value.children)
+                ),
+                "A child allowed by a special circumstance is counted beyond the quota".into(),
+            ));
+        }
+        reasons.push(law_in_force(req, q));
         return true;
     }
     if let (true, Some(src)) = (
@@ -480,7 +345,11 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
         )
     } else {
         (
-            "two_children_limit",
+            if q.value.children == 2 {
+                "two_children_limit"
+            } else {
+                "three_children_limit"
+            },
             format!(
                 "夫妻已生育{}个子女，且不符合《条例》特殊情形再生育的规定",
                 c.total
@@ -492,6 +361,7 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
         )
     };
     reasons.push(reason(code, Effect::Denies, source, zh, en));
+    reasons.push(law_in_force(req, q));
     false
 }
 
@@ -544,66 +414,6 @@ fn check_honor(req: &EligibilityRequest, reasons: &mut Vec<Reason>) -> bool {
         ));
     }
     ok
-}
-
-/// Instant or promise, the limit and its source, for a situation under a rule set.
-pub fn processing_of(
-    req: &EligibilityRequest,
-    rules: &RuleSet,
-) -> (Processing, TimeLimit, &'static str) {
-    processing(req, rules)
-}
-
-/// Instant or promise, the limit and its source.
-fn processing(req: &EligibilityRequest, rules: &RuleSet) -> (Processing, TimeLimit, &'static str) {
-    match req.service {
-        Service::BirthService => (
-            Processing::Instant,
-            TimeLimit::ON_THE_SPOT,
-            rules.birth_service_instant,
-        ),
-        Service::MaritalStatusProof => (
-            Processing::Instant,
-            TimeLimit::ON_THE_SPOT,
-            rules.marital_status_proof_instant,
-        ),
-        Service::Rebirth => {
-            let limit = rebirth_total(rules.rebirth_limit.value, is_cross_province(req));
-            (Processing::Promise, limit, rules.rebirth_limit.source)
-        }
-        Service::OnlyChildHonor => match in_force(rules.honor, req.date) {
-            Some(Cited {
-                value: HonorProcessing::Instant,
-                source,
-            }) => (Processing::Instant, TimeLimit::ON_THE_SPOT, source),
-            Some(Cited {
-                value: HonorProcessing::Township(limit),
-                source,
-            }) => (Processing::Promise, limit, source),
-            None => (
-                Processing::Promise,
-                TimeLimit::working_days(20),
-                rules::DEFAULT_LIMIT_SOURCE,
-            ),
-        },
-    }
-}
-
-fn rebirth_total(limit: RebirthLimit, cross_province: bool) -> TimeLimit {
-    match limit {
-        RebirthLimit::TownshipCounty { total, .. } => total,
-        RebirthLimit::InOrCrossProvince {
-            in_province,
-            cross_province: cross,
-        } => {
-            if cross_province {
-                cross
-            } else {
-                in_province
-            }
-        }
-        RebirthLimit::Single(l) => l,
-    }
 }
 
 /// A spouse's hukou is in another province: facts must be verified there (协查).
@@ -689,66 +499,6 @@ pub fn materials(req: &EligibilityRequest, rules: &RuleSet) -> Vec<MaterialItem>
             item
         })
         .collect()
-}
-
-/// The legal steps and due dates for an application accepted on `from` (`GET /api/deadline`).
-pub fn deadline(
-    division: DivisionCode,
-    service: Service,
-    from: Date,
-    cross_province: bool,
-    calendar: &Calendar,
-) -> Result<Result<DeadlineAnswer, CalendarError>, PolicyError> {
-    let rules = rule_set(division, from)?;
-    let step = |name: &str, limit: TimeLimit, start: Date, source: &str| {
-        calendar.due(start, limit).map(|due| DeadlineStep {
-            step: name.to_string(),
-            unit: limit.unit,
-            value: limit.value,
-            due,
-            source: source.to_string(),
-        })
-    };
-    let steps = (|| -> Result<Vec<DeadlineStep>, CalendarError> {
-        Ok(match service {
-            Service::Rebirth => match rules.rebirth_limit.value {
-                RebirthLimit::TownshipCounty {
-                    township,
-                    county,
-                    total,
-                } => {
-                    let src = rules.rebirth_limit.source;
-                    let t = step("township_opinion", township, from, src)?;
-                    let mut c = step("county_decision", county, t.due, src)?;
-                    // The whole case never exceeds the total (000 二(二)5: 不得超过30日).
-                    let cap = calendar.due(from, total)?;
-                    if c.due > cap {
-                        c.due = cap;
-                    }
-                    vec![t, c]
-                }
-                other => vec![step(
-                    "decision",
-                    rebirth_total(other, cross_province),
-                    from,
-                    rules.rebirth_limit.source,
-                )?],
-            },
-            _ => {
-                let req_like = EligibilityRequest::typical(service, division, from);
-                let (processing, limit, source) = processing(&req_like, rules);
-                let name = match processing {
-                    Processing::Instant => "issue_on_the_spot",
-                    Processing::Promise => "township_decision",
-                };
-                vec![step(name, limit, from, source)?]
-            }
-        })
-    })();
-    Ok(steps.map(|steps| {
-        let due = steps.last().map_or(from, |s| s.due);
-        DeadlineAnswer { steps, due }
-    }))
 }
 
 #[cfg(test)]

@@ -140,6 +140,20 @@ const fn by_window(mut rule: MaterialRule) -> MaterialRule {
     rule
 }
 
+/// How many children a couple may have without approval, and how re-birth relates to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Children a couple may have (人口与计划生育法 第十八条: two from 2016, three from
+    /// 2021-08-20). Counted as children, not births (001 一(一)).
+    pub children: usize,
+    /// A remarried couple's allowance (001 一(一)): with at most one child born before the
+    /// remarriage they may have `children` together, otherwise one fewer.
+    pub remarried_source: &'static str,
+    /// A special circumstance (《条例》第十五条) allows a child beyond the quota, whether or not
+    /// the quota is used (after 2021 without a verified provincial text: issue 16).
+    pub special_beyond_quota: bool,
+}
+
 /// One province's rules.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleSet {
@@ -150,6 +164,8 @@ pub struct RuleSet {
     pub place: Cited<PlaceRule>,
     pub rebirth_decider: Cited<RebirthDecider>,
     pub rebirth_limit: Cited<RebirthLimit>,
+    /// The couple's child quota in force: the national law's article 18 as the province applies it.
+    pub quota: &'static [Period<Quota>],
     /// Where the seeds register births of unmarried parents (吉林 art. 5).
     pub unmarried_birth_card: Option<&'static str>,
     /// Recognises another province's re-birth card (吉林 art. 7).
@@ -175,8 +191,47 @@ const fn date(y: i32, mo: u8, d: u8) -> Date {
     }
 }
 
-/// 全面两孩 in force (001 一(一): "全面两孩政策于2016年1月1日正式施行").
+/// 全面两孩 in force (001 一(一): "全面两孩政策于2016年1月1日正式施行"; the 2015 amendment of
+/// 人口与计划生育法, in force 2016-01-01).
 pub const TWO_CHILD_FROM: Date = date(2016, 1, 1);
+/// The 2021 amendment of 人口与计划生育法 (adopted and in force 2021-08-20).
+pub const THREE_CHILD_FROM: Date = date(2021, 8, 20);
+/// 人口与计划生育法（2015年修正）第十八条: 国家提倡一对夫妻生育两个子女。
+pub const LAW_2015: &str = "人口与计划生育法（2015年修正，2016年1月1日起施行）第十八条";
+/// 人口与计划生育法（2021年修正）第十八条: 一对夫妻可以生育三个子女。
+pub const LAW_2021: &str = "人口与计划生育法（2021年修正，2021年8月20日起施行）第十八条";
+
+const fn two_children(source: &'static str, remarried_source: &'static str) -> Period<Quota> {
+    Period {
+        from: TWO_CHILD_FROM,
+        to: Some(THREE_CHILD_FROM),
+        rule: cite(
+            Quota {
+                children: 2,
+                remarried_source,
+                special_beyond_quota: false,
+            },
+            source,
+        ),
+    }
+}
+
+/// The national three-child rule where the province's amended regulation could not be read
+/// here: the seeds' procedure stays, and the source says the provincial text is unverified.
+const fn three_children(source: &'static str, remarried_source: &'static str) -> Period<Quota> {
+    Period {
+        from: THREE_CHILD_FROM,
+        to: None,
+        rule: cite(
+            Quota {
+                children: 3,
+                remarried_source,
+                special_beyond_quota: true,
+            },
+            source,
+        ),
+    }
+}
 /// The last birth date for an honour certificate (001 一(四)1).
 pub const HONOR_LAST_BIRTH: Date = date(2015, 12, 31);
 
@@ -204,6 +259,16 @@ pub const HUBEI: RuleSet = RuleSet {
         },
         "000 二(二)1",
     ),
+    quota: &[
+        two_children(
+            "人口与计划生育法（2015年修正，2016年1月1日起施行）第十八条; 001 一(一)",
+            "001 一(一)",
+        ),
+        three_children(
+            "人口与计划生育法（2021年修正，2021年8月20日起施行）第十八条（湖北省人口与计划生育条例修正文本未核实 / province text not verified）",
+            "001 一(一)（2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实）",
+        ),
+    ],
     rebirth_decider: cite(RebirthDecider::AcceptingCounty, "000 二(二)1, 二(二)5"),
     rebirth_limit: cite(
         RebirthLimit::TownshipCounty {
@@ -371,6 +436,13 @@ pub const JILIN: RuleSet = RuleSet {
         },
         "002 第三条",
     ),
+    quota: &[
+        two_children(LAW_2015, "001 一(一)（参照）"),
+        three_children(
+            "人口与计划生育法（2021年修正，2021年8月20日起施行）第十八条（吉林省人口与计划生育条例修正文本未核实 / province text not verified）",
+            "001 一(一)（参照；2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实）",
+        ),
+    ],
     rebirth_decider: cite(RebirthDecider::HukouCounty, "002 第六条"),
     rebirth_limit: cite(
         RebirthLimit::InOrCrossProvince {
@@ -523,9 +595,16 @@ pub const CHONGQING: RuleSet = RuleSet {
     in_force: Period {
         from: TWO_CHILD_FROM,
         to: None,
-        rule: cite((), "001 一(一)"),
+        rule: cite((), LAW_2015),
     },
     place: cite(PlaceRule::AnyWindow, "004 一, 四(二)"),
+    quota: &[
+        two_children(LAW_2015, "001 一(一)（参照）"),
+        three_children(
+            "人口与计划生育法（2021年修正，2021年8月20日起施行）第十八条（重庆市人口与计划生育条例修正文本未核实 / province text not verified）",
+            "001 一(一)（参照；2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实）",
+        ),
+    ],
     rebirth_decider: cite(RebirthDecider::HukouThenResidenceCounty, "004 四(三)"),
     rebirth_limit: cite(
         RebirthLimit::Single(TimeLimit::working_days(20)),

@@ -3,16 +3,22 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::calendar::{Calendar, TimeLimit};
 use crate::contract::ProvidedBy;
+use crate::date::Date;
 use crate::materials::MaterialCode as M;
 
 fn req(v: Value) -> EligibilityRequest {
     EligibilityRequest::from_json(&v).unwrap()
 }
 
-/// A situation with defaults: first marriage, applying in 江津区 on 2026-03-02.
+/// The seed-era day the rule tests are pinned to: after 重庆's 2021 guide (2021-07-16), before
+/// the 2021 amendment of 人口与计划生育法 (2021-08-20) — the seeds' two-child rules apply.
+const SEED_ERA: &str = "2021-08-02";
+
+/// A situation with defaults: first marriage, applying in 江津区 on [`SEED_ERA`].
 fn base(service: &str) -> Value {
-    json!({"service": service, "division": "500116", "date": "2026-03-02", "marriage": "first", "children": []})
+    json!({"service": service, "division": "500116", "date": SEED_ERA, "marriage": "first", "children": []})
 }
 
 fn with(mut v: Value, patch: Value) -> Value {
@@ -66,7 +72,8 @@ fn two_children_is_the_limit_001_1_1() {
     let two = json!([child("2018-01-01", "joint"), child("2020-01-01", "joint")]);
     let a = answer(with(base("birth_service"), json!({"children": two})));
     assert!(!a.eligible);
-    assert_eq!(reason(&a, "two_children_limit").source, "001 一(一)");
+    // Chongqing: the national law's 2015 version, not Hubei's notice (issue 16).
+    assert_eq!(reason(&a, "two_children_limit").source, rules::LAW_2015);
     assert_eq!(reason(&a, "two_children_limit").effect, Effect::Denies);
     assert!(a.materials.is_empty());
 }
@@ -92,13 +99,16 @@ fn remarried_with_one_child_before_may_have_two_more_001_1_1() {
         a.eligible,
         "1 before + 1 joint: a second joint child is allowed"
     );
-    assert_eq!(reason(&a, "remarried_quota").source, "001 一(一)");
+    assert_eq!(reason(&a, "remarried_quota").source, "001 一(一)（参照）");
     let a = answer(with(
         base("birth_service"),
         json!({"marriage": "remarried", "children": [one_before, child("2018-01-01", "joint"), child("2020-01-01", "joint")]}),
     ));
     assert!(!a.eligible);
-    assert_eq!(reason(&a, "remarried_quota_used").source, "001 一(一)");
+    assert_eq!(
+        reason(&a, "remarried_quota_used").source,
+        "001 一(一)（参照）"
+    );
 }
 
 #[test]
@@ -168,7 +178,7 @@ fn without_a_special_circumstance_rebirth_is_refused_with_its_reason_001_1_1() {
     let kids = json!([child("2012-05-01", "joint"), child("2016-05-01", "joint")]);
     let a = answer(with(base("rebirth"), json!({"children": kids})));
     assert!(!a.eligible);
-    assert_eq!(reason(&a, "two_children_limit").source, "001 一(一)");
+    assert_eq!(reason(&a, "two_children_limit").source, rules::LAW_2015);
 }
 
 #[test]
@@ -225,7 +235,7 @@ fn a_rebirth_application_cancels_the_honour_certificate_from_its_date_001_4_1() 
     let r = reason(&a, "honor_certificate_cancelled");
     assert_eq!(r.source, "001 一(四)1");
     assert_eq!(r.effect, Effect::Note);
-    assert!(r.text.contains("2026-03-02") && r.text.contains("不予追回"));
+    assert!(r.text.contains(SEED_ERA) && r.text.contains("不予追回"));
     // Said even when the application itself is refused: the cancellation runs from applying.
     let refused = answer(with(
         base("rebirth"),
@@ -634,7 +644,7 @@ fn a_date_before_the_rules_is_an_error_001_1_1() {
         PolicyError::BeforeRules {
             date: Date::parse("2015-12-31").unwrap(),
             from: rules::TWO_CHILD_FROM,
-            article: "001 一(一)"
+            article: rules::LAW_2015,
         }
     );
     // Jilin's card rules start with the 2016-05-03 notice.
@@ -715,7 +725,7 @@ fn the_answer_serialises_in_the_spec_section_9_shape() {
     assert_eq!(v["service"], "rebirth");
     assert_eq!(v["processing"], "promise");
     assert_eq!(v["reasons"][0]["code"], "two_children_limit");
-    assert_eq!(v["reasons"][0]["source"], "001 一(一)");
+    assert_eq!(v["reasons"][0]["source"], rules::LAW_2015);
     assert_eq!(v["deciding_division"], "500116");
     assert_eq!(
         v["time_limit"],
@@ -738,7 +748,7 @@ fn chongqing_rebirth_deadline_is_20_working_days() {
         Service::Rebirth,
         d("2024-09-27"),
         false,
-        Calendar::official(),
+        Calendar::builtin(),
     )
     .unwrap()
     .unwrap();
@@ -755,7 +765,7 @@ fn hubei_rebirth_has_township_and_county_steps_capped_at_30_days_000_2_2_5() {
         Service::Rebirth,
         d("2024-09-27"),
         false,
-        Calendar::official(),
+        Calendar::builtin(),
     )
     .unwrap()
     .unwrap();
@@ -778,14 +788,14 @@ fn hubei_rebirth_has_township_and_county_steps_capped_at_30_days_000_2_2_5() {
 }
 
 #[test]
-fn instant_items_are_due_the_same_day_and_outside_data_is_an_error() {
+fn instant_items_are_due_the_same_day_and_later_years_are_provisional() {
     let division = DivisionCode::parse("500116001005").unwrap();
     let a = deadline(
         division,
         Service::BirthService,
         d("2024-09-27"),
         false,
-        Calendar::official(),
+        Calendar::builtin(),
     )
     .unwrap()
     .unwrap();
@@ -795,8 +805,189 @@ fn instant_items_are_due_the_same_day_and_outside_data_is_an_error() {
         Service::Rebirth,
         d("2026-12-20"),
         false,
-        Calendar::official(),
+        Calendar::builtin(),
     )
+    .unwrap()
     .unwrap();
-    assert!(late.is_err(), "2027 holidays are not in the data");
+    assert!(late.provisional, "2027's notice is not built in");
+    assert!(late.steps.iter().all(|s| s.provisional));
+    // On the spot is never provisional, whatever the year.
+    let instant = deadline(
+        division,
+        Service::BirthService,
+        d("2031-03-03"),
+        false,
+        Calendar::builtin(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(instant.due, d("2031-03-03"));
+    assert!(!instant.provisional);
+    // Hubei's day limits in 2027: the township's ten days from Monday 2027-09-27 end on
+    // 10-07, inside the statutory 国庆 (10-01..03) plus nothing — a Thursday, a working day
+    // when no notice is loaded; the county's 20 days and the 30-day cap follow.
+    let hubei = deadline(
+        DivisionCode::parse("420704").unwrap(),
+        Service::Rebirth,
+        d("2027-09-27"),
+        false,
+        Calendar::builtin(),
+    )
+    .unwrap()
+    .unwrap();
+    assert!(hubei.steps.iter().all(|s| s.provisional));
+    assert_eq!(hubei.steps[0].due, d("2027-10-07"));
+}
+
+// ---- Issue 16: the law after the seeds, applied by the application's date -----------------
+
+/// The same situation on another day.
+fn on(mut v: Value, date: &str) -> Value {
+    v["date"] = json!(date);
+    v
+}
+
+#[test]
+fn a_third_child_is_registered_from_the_2021_amendment_on_and_refused_before_it() {
+    let two = json!([child("2018-01-01", "joint"), child("2020-01-01", "joint")]);
+    let situation = with(base("birth_service"), json!({"children": two}));
+
+    let after = answer(on(situation.clone(), "2026-03-02"));
+    assert!(after.eligible);
+    let allowed = reason(&after, "third_child");
+    assert!(
+        allowed.source.starts_with(rules::LAW_2021),
+        "{}",
+        allowed.source
+    );
+    assert!(
+        allowed.source.contains("未核实"),
+        "the provincial text is marked unverified"
+    );
+    assert_eq!(
+        after.processing,
+        Processing::Instant,
+        "a registration, not an approval"
+    );
+    assert!(reason(&after, "law_in_force").text.contains("三个子女"));
+
+    let before = answer(on(situation.clone(), "2021-03-01"));
+    assert!(!before.eligible);
+    assert_eq!(
+        reason(&before, "two_children_limit").source,
+        rules::LAW_2015
+    );
+    assert!(reason(&before, "law_in_force").text.contains("两个子女"));
+
+    // The day the amendment took effect is under it.
+    assert!(answer(on(situation.clone(), "2021-08-20")).eligible);
+    assert!(!answer(on(situation, "2021-08-19")).eligible);
+}
+
+#[test]
+fn hubei_keeps_its_own_notice_for_the_two_child_era_and_the_national_law_after() {
+    let two = json!([child("2018-01-01", "joint"), child("2020-01-01", "joint")]);
+    let hubei = with(
+        base("birth_service"),
+        json!({"division": "420704", "children": two, "hukou": {"husband": "420704", "wife": "420704"}}),
+    );
+    let old = answer(on(hubei.clone(), "2021-03-01"));
+    assert!(
+        reason(&old, "two_children_limit")
+            .source
+            .contains("001 一(一)")
+    );
+    let new = answer(on(hubei, "2026-03-02"));
+    assert!(
+        reason(&new, "third_child")
+            .source
+            .contains("湖北省人口与计划生育条例修正文本未核实")
+    );
+}
+
+#[test]
+fn four_children_are_beyond_the_three_child_quota() {
+    let three = json!([
+        child("2016-01-01", "joint"),
+        child("2018-01-01", "joint"),
+        child("2020-01-01", "joint")
+    ]);
+    let a = answer(on(
+        with(base("birth_service"), json!({"children": three})),
+        "2026-03-02",
+    ));
+    assert!(!a.eligible);
+    assert!(reason(&a, "three_children_limit").text.contains("不是三胎"));
+}
+
+#[test]
+fn after_2021_a_special_circumstance_allows_rebirth_beyond_the_quota() {
+    // Two children, one appraised 病残儿: within the three-child quota, yet the special
+    // circumstance is counted beyond it (issue 16), so the re-birth application stands.
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let a = answer(on(
+        with(base("rebirth"), json!({"children": kids})),
+        "2026-03-02",
+    ));
+    assert!(a.eligible);
+    assert!(codes(&a).contains(&"disabled_child"));
+    assert!(
+        reason(&a, "special_beyond_quota")
+            .source
+            .starts_with(rules::LAW_2021)
+    );
+    // Two healthy children: the third needs no approval — a registration.
+    let healthy = json!([child("2012-05-01", "joint"), child("2016-05-01", "joint")]);
+    let a = answer(on(
+        with(base("rebirth"), json!({"children": healthy})),
+        "2026-03-02",
+    ));
+    assert!(!a.eligible);
+    assert!(
+        reason(&a, "within_quota_no_approval")
+            .source
+            .starts_with(rules::LAW_2021)
+    );
+    // Before 2021, one child and a 病残儿 were still within the two-child quota.
+    let one = json!([disabled("2016-05-01")]);
+    let a = answer(on(
+        with(base("rebirth"), json!({"children": one})),
+        "2021-03-01",
+    ));
+    assert!(!a.eligible);
+    assert_eq!(reason(&a, "within_quota_no_approval").source, "001 二(一)");
+}
+
+#[test]
+fn remarried_couples_get_one_more_under_the_2021_law() {
+    // One child before and two together: a third together from 2021-08-20, not before.
+    let kids = json!([
+        child("2010-01-01", "husband"),
+        child("2018-01-01", "joint"),
+        child("2020-01-01", "joint")
+    ]);
+    let s = with(
+        base("birth_service"),
+        json!({"marriage": "remarried", "children": kids}),
+    );
+    assert!(!answer(on(s.clone(), "2021-03-01")).eligible);
+    let a = answer(on(s, "2026-03-02"));
+    assert!(a.eligible);
+    assert!(
+        reason(&a, "remarried_quota")
+            .source
+            .contains("省条例未核实")
+    );
+    // Two before: two together at most.
+    let kids = json!([
+        child("2008-01-01", "husband"),
+        child("2010-01-01", "wife"),
+        child("2018-01-01", "joint"),
+        child("2020-01-01", "joint")
+    ]);
+    let s = with(
+        base("birth_service"),
+        json!({"marriage": "remarried", "children": kids}),
+    );
+    assert!(!answer(on(s, "2026-03-02")).eligible);
 }

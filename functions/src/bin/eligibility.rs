@@ -1,6 +1,8 @@
-//! The `eligibility` function on AWS Lambda (see `functions::lambda`).
+//! The `eligibility` function on AWS Lambda: the clock and the table of loaded holiday notices
+//! (see `functions::lambda::reckoning_from_env`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::lambda::serve(functions::eligibility::router()).await
+    let state = functions::lambda::reckoning_from_env().await?;
+    functions::lambda::serve(functions::eligibility::router().with_state(state)).await
 }

@@ -1,11 +1,8 @@
-//! The `guides` function on AWS Lambda (see `functions::lambda`).
-
-use std::sync::Arc;
-
-use functions::ports::{Clock, SystemClock};
+//! The `guides` function on AWS Lambda: the clock and the table of loaded holiday notices
+//! (see `functions::lambda::reckoning_from_env`).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    functions::lambda::serve(functions::guides::router().with_state(clock)).await
+    let state = functions::lambda::reckoning_from_env().await?;
+    functions::lambda::serve(functions::guides::router().with_state(state)).await
 }

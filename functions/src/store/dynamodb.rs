@@ -10,6 +10,11 @@
 //! | `TOKEN#<id>` | `REVOKED` | a logged-out token, expiring through TTL |
 //! | `IDEM#<key>` | `IDEM` | idempotency record, expiring through TTL on `expires_at` |
 //! | `IDH#<keyed hash>` | `CASE#<no>` | lookup by a keyed hash of an ID number |
+//! | `CASE#<no>` | `QD` | the case's dates row: GSI `queue` partition `DATES#provisional` / `DATES#exact` / `DATES#closed` (issue 16) |
+//! | `CALENDAR` | `YEAR#<year>` | a holiday notice loaded at run time, with the versions it replaced |
+//! | `SWEEP` | `FAIL#<no>` | a case the deadline sweep could not handle, until it does (issue 18) |
+//! | `AUDIT#<day>` | `<ms>#<random>` | what staff did outside any case (registry reads, queue listings, account and calendar changes) |
+//! | `LOGIN#<keyed hash>` | `STATE` | failed sign-ins of a username or client, with a revision for conditional writes; TTL |
 //!
 //! Every change is one `TransactWriteItems` with a condition on the case version, so two staff
 //! acting at once cannot both win and nothing is ever half-written. The lookup index uses
@@ -29,8 +34,9 @@ use aws_sdk_dynamodb::types::{
 use domain::case::Event;
 
 use crate::ports::{
-    CaseRecord, CaseStore, IdempotencyRecord, QueueItem, QueuePage, QueueQuery, StaffAccount,
-    StaffStore, StoreError, queue_entries,
+    AuditEntry, CaseRecord, CaseStore, IdempotencyRecord, LoginGate, LoginPolicy, LoginState,
+    QueueItem, QueuePage, QueueQuery, StaffAccount, StaffStore, StoreError, StoredNotice,
+    SweepFailure, queue_entries,
 };
 
 /// The staff work queue: office (and office + state) → cases by next due date.
@@ -40,6 +46,8 @@ pub const QUEUE_INDEX: &str = "queue";
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// Seals the ID numbers of case records (crate::sealed; issue 18).
+    sealer: std::sync::Arc<crate::sealed::Sealer>,
 }
 
 fn unavailable(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -55,11 +63,17 @@ fn case_pk(number: &str) -> String {
 }
 
 impl DynamoStore {
-    /// `client` is built once in `main` (or by the test harness) and shared.
-    pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
+    /// `client` is built once in `main` (or by the test harness) and shared; case records'
+    /// ID numbers are sealed with `sealer`.
+    pub fn new(
+        client: Client,
+        table: impl Into<String>,
+        sealer: crate::sealed::Sealer,
+    ) -> DynamoStore {
         DynamoStore {
             client,
             table: table.into(),
+            sealer: std::sync::Arc::new(sealer),
         }
     }
 
@@ -135,7 +149,10 @@ impl DynamoStore {
                 AttributeValue::N(case.version.to_string()),
             ),
             ("state".into(), s(case.state.code())),
-            ("data".into(), s(serde_json::to_string(record)?)),
+            (
+                "data".into(),
+                s(crate::sealed::seal_record(&self.sealer, record)?),
+            ),
         ]))
     }
 
@@ -327,7 +344,10 @@ impl CaseStore for DynamoStore {
     async fn get(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
         match self.get_item(case_pk(number), "META").await? {
             None => Ok(None),
-            Some(data) => Ok(Some(serde_json::from_str(&data)?)),
+            Some(data) => Ok(Some(crate::sealed::open_record(
+                &self.sealer,
+                data.as_bytes(),
+            )?)),
         }
     }
 
@@ -437,6 +457,101 @@ impl CaseStore for DynamoStore {
             .unwrap_or(u32::MAX))
     }
 
+    async fn holiday_notices(&self) -> Result<Vec<StoredNotice>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :year)")
+            .expression_attribute_values(":pk", s(CALENDAR_PK))
+            .expression_attribute_values(":year", s("YEAR#"))
+            .consistent_read(true);
+        self.query_data(query).await
+    }
+
+    async fn purge_expired(&self, _now_secs: i64) -> Result<usize, StoreError> {
+        // The table's TTL on `expires_at` removes idempotency records, rate counters and
+        // revoked-token marks (create_table and the SAM template enable it).
+        Ok(0)
+    }
+
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let tag = crate::state::random_code(8)
+            .map_err(|e| StoreError::Unavailable(e.to_string().into()))?;
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("AUDIT#{}", entry.at.date())))
+            .item("sk", s(format!("{:015}#{tag}", entry.at.0)))
+            .item("data", s(serde_json::to_string(entry)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn audit_entries(&self, day: domain::Date) -> Result<Vec<AuditEntry>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(format!("AUDIT#{day}")))
+            .consistent_read(true);
+        self.query_data(query).await
+    }
+
+    async fn record_sweep_failure(&self, failure: &SweepFailure) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(SWEEP_PK))
+            .item("sk", s(format!("FAIL#{}", failure.number)))
+            .item("data", s(serde_json::to_string(failure)?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn clear_sweep_failure(&self, number: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(SWEEP_PK))
+            .key("sk", s(format!("FAIL#{number}")))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn sweep_failures(&self) -> Result<Vec<SweepFailure>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :fail)")
+            .expression_attribute_values(":pk", s(SWEEP_PK))
+            .expression_attribute_values(":fail", s("FAIL#"))
+            .consistent_read(true);
+        self.query_data(query).await
+    }
+
+    async fn put_holiday_notice(&self, notice: &StoredNotice) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(CALENDAR_PK))
+            .item("sk", s(format!("YEAR#{}", notice.notice.year)))
+            .item("data", s(serde_json::to_string(notice)?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn append_events(&self, number: &str, events: &[Event]) -> Result<(), StoreError> {
         let Some(current) = self.get(number).await? else {
             return Err(StoreError::NotFound);
@@ -476,10 +591,7 @@ impl CaseStore for DynamoStore {
         let mut start: Option<HashMap<String, AttributeValue>> =
             query.after.as_ref().map(|after| {
                 let number = after.split_once('#').map_or("", |(_, n)| n);
-                let slot = match query.state {
-                    Some(_) => format!("QS#{}", query.office),
-                    None => format!("Q#{}", query.office),
-                };
+                let slot = query.slot();
                 HashMap::from([
                     ("gsi1pk".into(), s(partition.clone())),
                     ("gsi1sk".into(), s(after.clone())),
@@ -526,6 +638,11 @@ impl CaseStore for DynamoStore {
         }
     }
 }
+
+/// The partition of the loaded holiday notices: a handful of items, read whole.
+const CALENDAR_PK: &str = "CALENDAR";
+/// The partition of the cases the sweep could not handle: few, read whole.
+const SWEEP_PK: &str = "SWEEP";
 
 /// Accounts are listed through the queue index, in a partition of their own.
 const STAFF_PARTITION: &str = "STAFF";
@@ -614,5 +731,96 @@ impl StaffStore for DynamoStore {
             .get_item(format!("TOKEN#{token_id}"), "REVOKED")
             .await?
             .is_some())
+    }
+
+    async fn reserve_login(
+        &self,
+        key: &str,
+        now: domain::case::Moment,
+        policy: &LoginPolicy,
+        gated: bool,
+    ) -> Result<LoginGate, StoreError> {
+        use aws_sdk_dynamodb::operation::put_item::PutItemError;
+        let pk = format!("LOGIN#{key}");
+        // Optimistic: read the state and its revision, write the next state only if the
+        // revision is unchanged; a concurrent attempt that won makes this one read again.
+        for _ in 0..20 {
+            let (state, revision) = self.login_item(&pk).await?;
+            if gated && let Some(refused) = state.gate(now, policy) {
+                return Ok(refused);
+            }
+            let next = state.after_failure(now, policy);
+            let mut put = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .item("pk", s(pk.clone()))
+                .item("sk", s("STATE"))
+                .item("rev", AttributeValue::N((revision + 1).to_string()))
+                .item("data", s(serde_json::to_string(&next)?))
+                // Kept a day past the last failure (DynamoDB TTL).
+                .item(
+                    "expires_at",
+                    AttributeValue::N((now.0 / 1000 + 86_400 + policy.lock_ms / 1000).to_string()),
+                );
+            put = if revision == 0 {
+                put.condition_expression("attribute_not_exists(pk)")
+            } else {
+                put.condition_expression("rev = :rev")
+                    .expression_attribute_values(":rev", AttributeValue::N(revision.to_string()))
+            };
+            match put.send().await {
+                Ok(_) => return Ok(LoginGate::Proceed(next)),
+                Err(SdkError::ServiceError(ctx))
+                    if matches!(ctx.err(), PutItemError::ConditionalCheckFailedException(_)) => {}
+                Err(e) => return Err(unavailable(e)),
+            }
+        }
+        Err(StoreError::Busy)
+    }
+
+    async fn login_state(&self, key: &str) -> Result<LoginState, StoreError> {
+        Ok(self.login_item(&format!("LOGIN#{key}")).await?.0)
+    }
+
+    async fn clear_login(&self, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("LOGIN#{key}")))
+            .key("sk", s("STATE"))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}
+
+impl DynamoStore {
+    /// A login state and its revision (0: none stored).
+    async fn login_item(&self, pk: &str) -> Result<(LoginState, u64), StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s("STATE"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let Some(item) = out.item() else {
+            return Ok((LoginState::default(), 0));
+        };
+        let state = match item.get("data").and_then(|v| v.as_s().ok()) {
+            Some(data) => serde_json::from_str(data)?,
+            None => LoginState::default(),
+        };
+        let revision = item
+            .get("rev")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Ok((state, revision))
     }
 }

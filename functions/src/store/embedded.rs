@@ -10,9 +10,11 @@ use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, Tab
 use std::ops::Bound;
 
 use crate::ports::{
-    CaseRecord, CaseStore, IdempotencyRecord, QueueItem, QueuePage, QueueQuery, StaffAccount,
-    StaffStore, StoreError, queue_entries,
+    AuditEntry, CaseRecord, CaseStore, IdempotencyRecord, LoginGate, LoginPolicy, LoginState,
+    QueueItem, QueuePage, QueueQuery, StaffAccount, StaffStore, StoreError, StoredNotice,
+    SweepFailure, queue_entries,
 };
+use crate::sealed::{Sealer, open_record, seal_record};
 
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// (case number, sequence) → event, so a case's trail reads in order.
@@ -32,10 +34,24 @@ const HOLDERS: TableDefinition<(&str, &str), ()> = TableDefinition::new("holder_
 const RATES: TableDefinition<&str, (i64, u32)> = TableDefinition::new("rate_counters");
 /// Logged-out token id → Unix seconds when it expires anyway.
 const REVOKED: TableDefinition<&str, i64> = TableDefinition::new("revoked_tokens");
+/// Year → the holiday notice loaded for it (issue 16).
+const NOTICES: TableDefinition<i32, &[u8]> = TableDefinition::new("holiday_notices");
+/// (day `YYYY-MM-DD`, sequence) → what staff did outside any case (issue 18).
+const AUDIT: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("staff_audit");
+/// Keyed hash of a username or client → its failed sign-ins (issue 18).
+const LOGINS: TableDefinition<&str, &[u8]> = TableDefinition::new("login_states");
+/// Case number → the sweep's failure to handle it (issue 18).
+const SWEEP_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("sweep_failures");
+/// Store-format markers, so an older file is brought up to date once when opened.
+const META: TableDefinition<&str, u32> = TableDefinition::new("meta");
+/// The queue index format: 2 added the dates partitions (`ports::DatesIndex`).
+const QUEUE_INDEX_VERSION: u32 = 2;
 
 #[derive(Debug, Clone)]
 pub struct EmbeddedStore {
     db: Arc<Database>,
+    /// Seals the ID numbers of case records (crate::sealed; issue 18).
+    sealer: Arc<Sealer>,
 }
 
 fn unavailable(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -43,9 +59,11 @@ fn unavailable(e: impl std::error::Error + Send + Sync + 'static) -> StoreError 
 }
 
 impl EmbeddedStore {
-    /// Opens (or creates) the store file and its tables.
-    pub fn open(path: &Path) -> Result<EmbeddedStore, StoreError> {
+    /// Opens (or creates) the store file and its tables; case records' ID numbers are sealed
+    /// with `sealer`. The file is readable by its owner only.
+    pub fn open(path: &Path, sealer: Sealer) -> Result<EmbeddedStore, StoreError> {
         let db = Database::create(path).map_err(unavailable)?;
+        crate::blob::owner_only(path).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
         let txn = db.begin_write().map_err(unavailable)?;
         {
             txn.open_table(CASES).map_err(unavailable)?;
@@ -56,13 +74,18 @@ impl EmbeddedStore {
             txn.open_table(STAFF).map_err(unavailable)?;
             txn.open_table(REVOKED).map_err(unavailable)?;
             txn.open_table(RATES).map_err(unavailable)?;
+            txn.open_table(NOTICES).map_err(unavailable)?;
+            txn.open_table(SWEEP_FAILURES).map_err(unavailable)?;
+            txn.open_table(LOGINS).map_err(unavailable)?;
+            txn.open_table(AUDIT).map_err(unavailable)?;
+            reindex_if_older(&txn, &sealer)?;
             // Stores made before the lookup index existed get it built once.
             let mut holders = txn.open_table(HOLDERS).map_err(unavailable)?;
             if holders.is_empty().map_err(unavailable)? {
                 let cases = txn.open_table(CASES).map_err(unavailable)?;
                 for entry in cases.iter().map_err(unavailable)? {
                     let (_, value) = entry.map_err(unavailable)?;
-                    let record: CaseRecord = serde_json::from_slice(value.value())?;
+                    let record = open_record(&sealer, value.value())?;
                     for hash in &record.id_hashes {
                         holders
                             .insert((hash.as_str(), record.case.number.as_str()), ())
@@ -72,12 +95,16 @@ impl EmbeddedStore {
             }
         }
         txn.commit().map_err(unavailable)?;
-        Ok(EmbeddedStore { db: Arc::new(db) })
+        Ok(EmbeddedStore {
+            db: Arc::new(db),
+            sealer: Arc::new(sealer),
+        })
     }
 
     /// Bulk load in one transaction (migrating cases from a previous system; benchmarks): each
     /// case with its events and queue rows, all or nothing; an existing number refuses the batch.
     pub async fn import(&self, batch: Vec<(CaseRecord, Vec<Event>)>) -> Result<(), StoreError> {
+        let sealer = Arc::clone(&self.sealer);
         self.blocking(move |db| {
             let txn = db.begin_write().map_err(unavailable)?;
             {
@@ -88,9 +115,9 @@ impl EmbeddedStore {
                     if cases.get(number).map_err(unavailable)?.is_some() {
                         return Err(StoreError::AlreadyExists);
                     }
-                    let bytes = serde_json::to_vec(record)?;
+                    let bytes = seal_record(&sealer, record)?;
                     cases
-                        .insert(number, bytes.as_slice())
+                        .insert(number, bytes.as_bytes())
                         .map_err(unavailable)?;
                     write_events(&mut trail, number, events)?;
                     index_queue(&txn, None, record)?;
@@ -129,6 +156,39 @@ impl EmbeddedStore {
             .await
             .map_err(unavailable)?
     }
+}
+
+/// Files every case again under the queue entries of this version (a store made before the
+/// dates partitions existed gains them; entries that exist are rewritten unchanged).
+fn reindex_if_older(txn: &redb::WriteTransaction, sealer: &Sealer) -> Result<(), StoreError> {
+    let mut meta = txn.open_table(META).map_err(unavailable)?;
+    let version = meta
+        .get("queue_index")
+        .map_err(unavailable)?
+        .map_or(1, |v| v.value());
+    if version >= QUEUE_INDEX_VERSION {
+        return Ok(());
+    }
+    let cases = txn.open_table(CASES).map_err(unavailable)?;
+    let mut index = txn.open_table(QUEUE).map_err(unavailable)?;
+    let mut rows = txn.open_table(QUEUE_ROWS).map_err(unavailable)?;
+    for entry in cases.iter().map_err(unavailable)? {
+        let (_, value) = entry.map_err(unavailable)?;
+        let record = open_record(sealer, value.value())?;
+        let row = QueueItem::of(&record);
+        let key = row.sort_key();
+        for (_, partition) in queue_entries(&record.case) {
+            index
+                .insert((partition.as_str(), key.as_str()), ())
+                .map_err(unavailable)?;
+        }
+        let bytes = serde_json::to_vec(&row)?;
+        rows.insert(row.number.as_str(), bytes.as_slice())
+            .map_err(unavailable)?;
+    }
+    meta.insert("queue_index", QUEUE_INDEX_VERSION)
+        .map_err(unavailable)?;
+    Ok(())
 }
 
 fn write_events(
@@ -199,6 +259,7 @@ impl CaseStore for EmbeddedStore {
         let record = record.clone();
         let events = events.to_vec();
         let idempotency = idempotency.cloned();
+        let sealer = Arc::clone(&self.sealer);
         self.blocking(move |db| {
             let txn = db.begin_write().map_err(unavailable)?;
             {
@@ -217,9 +278,9 @@ impl CaseStore for EmbeddedStore {
                         .insert(idem.key.as_str(), bytes.as_slice())
                         .map_err(unavailable)?;
                 }
-                let bytes = serde_json::to_vec(&record)?;
+                let bytes = seal_record(&sealer, &record)?;
                 cases
-                    .insert(number, bytes.as_slice())
+                    .insert(number, bytes.as_bytes())
                     .map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
                 write_events(&mut trail, number, &events)?;
@@ -233,7 +294,17 @@ impl CaseStore for EmbeddedStore {
     }
 
     async fn get(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
-        self.get_json(CASES, number).await
+        let number = number.to_string();
+        let sealer = Arc::clone(&self.sealer);
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(CASES).map_err(unavailable)?;
+            match table.get(number.as_str()).map_err(unavailable)? {
+                None => Ok(None),
+                Some(v) => Ok(Some(open_record(&sealer, v.value())?)),
+            }
+        })
+        .await
     }
 
     async fn update(
@@ -244,6 +315,7 @@ impl CaseStore for EmbeddedStore {
     ) -> Result<(), StoreError> {
         let record = record.clone();
         let events = events.to_vec();
+        let sealer = Arc::clone(&self.sealer);
         self.blocking(move |db| {
             let txn = db.begin_write().map_err(unavailable)?;
             {
@@ -251,16 +323,16 @@ impl CaseStore for EmbeddedStore {
                 let number = record.case.number.as_str();
                 let current: CaseRecord = match cases.get(number).map_err(unavailable)? {
                     None => return Err(StoreError::NotFound),
-                    Some(v) => serde_json::from_slice(v.value())?,
+                    Some(v) => open_record(&sealer, v.value())?,
                 };
                 if current.case.version != expected_version {
                     return Err(StoreError::VersionConflict {
                         current: current.case.version,
                     });
                 }
-                let bytes = serde_json::to_vec(&record)?;
+                let bytes = seal_record(&sealer, &record)?;
                 cases
-                    .insert(number, bytes.as_slice())
+                    .insert(number, bytes.as_bytes())
                     .map_err(unavailable)?;
                 let mut trail = txn.open_table(EVENTS).map_err(unavailable)?;
                 write_events(&mut trail, number, &events)?;
@@ -396,6 +468,161 @@ impl CaseStore for EmbeddedStore {
         })
         .await
     }
+
+    async fn holiday_notices(&self) -> Result<Vec<StoredNotice>, StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(NOTICES).map_err(unavailable)?;
+            let mut out = Vec::new();
+            for item in table.iter().map_err(unavailable)? {
+                let (_, v) = item.map_err(unavailable)?;
+                out.push(serde_json::from_slice(v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn purge_expired(&self, now_secs: i64) -> Result<usize, StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            let mut purged = 0;
+            {
+                let mut idempotency = txn.open_table(IDEMPOTENCY).map_err(unavailable)?;
+                let mut expired = Vec::new();
+                for item in idempotency.iter().map_err(unavailable)? {
+                    let (k, v) = item.map_err(unavailable)?;
+                    let record: IdempotencyRecord = serde_json::from_slice(v.value())?;
+                    if record.expires_at <= now_secs {
+                        expired.push(k.value().to_string());
+                    }
+                }
+                for key in &expired {
+                    idempotency.remove(key.as_str()).map_err(unavailable)?;
+                }
+                purged += expired.len();
+                let mut rates = txn.open_table(RATES).map_err(unavailable)?;
+                let before = rates.len().map_err(unavailable)?;
+                rates
+                    .retain(|_, (window_end, _)| window_end > now_secs)
+                    .map_err(unavailable)?;
+                let mut revoked = txn.open_table(REVOKED).map_err(unavailable)?;
+                let before_revoked = revoked.len().map_err(unavailable)?;
+                revoked
+                    .retain(|_, expires| expires > now_secs)
+                    .map_err(unavailable)?;
+                purged += usize::try_from(
+                    before - rates.len().map_err(unavailable)? + before_revoked
+                        - revoked.len().map_err(unavailable)?,
+                )
+                .unwrap_or(0);
+            }
+            txn.commit().map_err(unavailable)?;
+            Ok(purged)
+        })
+        .await
+    }
+
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let entry = entry.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(AUDIT).map_err(unavailable)?;
+                let day = entry.at.date().to_string();
+                let next = table
+                    .range((day.as_str(), 0)..=(day.as_str(), u64::MAX))
+                    .map_err(unavailable)?
+                    .next_back()
+                    .transpose()
+                    .map_err(unavailable)?
+                    .map_or(0, |(k, _)| k.value().1 + 1);
+                let bytes = serde_json::to_vec(&entry)?;
+                table
+                    .insert((day.as_str(), next), bytes.as_slice())
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn audit_entries(&self, day: domain::Date) -> Result<Vec<AuditEntry>, StoreError> {
+        let day = day.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(AUDIT).map_err(unavailable)?;
+            let mut out = Vec::new();
+            for item in table
+                .range((day.as_str(), 0)..=(day.as_str(), u64::MAX))
+                .map_err(unavailable)?
+            {
+                let (_, v) = item.map_err(unavailable)?;
+                out.push(serde_json::from_slice(v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn record_sweep_failure(&self, failure: &SweepFailure) -> Result<(), StoreError> {
+        let failure = failure.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(SWEEP_FAILURES).map_err(unavailable)?;
+                let bytes = serde_json::to_vec(&failure)?;
+                table
+                    .insert(failure.number.as_str(), bytes.as_slice())
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn clear_sweep_failure(&self, number: &str) -> Result<(), StoreError> {
+        let number = number.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(SWEEP_FAILURES).map_err(unavailable)?;
+                table.remove(number.as_str()).map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn sweep_failures(&self) -> Result<Vec<SweepFailure>, StoreError> {
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(SWEEP_FAILURES).map_err(unavailable)?;
+            let mut out = Vec::new();
+            for item in table.iter().map_err(unavailable)? {
+                let (_, v) = item.map_err(unavailable)?;
+                out.push(serde_json::from_slice(v.value())?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_holiday_notice(&self, notice: &StoredNotice) -> Result<(), StoreError> {
+        let notice = notice.clone();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(NOTICES).map_err(unavailable)?;
+                let bytes = serde_json::to_vec(&notice)?;
+                table
+                    .insert(notice.notice.year, bytes.as_slice())
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
 }
 
 #[async_trait]
@@ -466,6 +693,69 @@ impl StaffStore for EmbeddedStore {
                 table
                     .insert(token_id.as_str(), expires_at)
                     .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn reserve_login(
+        &self,
+        key: &str,
+        now: domain::case::Moment,
+        policy: &LoginPolicy,
+        gated: bool,
+    ) -> Result<LoginGate, StoreError> {
+        let key = key.to_string();
+        let policy = *policy;
+        self.blocking(move |db| {
+            // One write transaction: redb serialises writers, so parallel attempts count one
+            // after another and each sees the ones before it.
+            let txn = db.begin_write().map_err(unavailable)?;
+            let gate = {
+                let mut table = txn.open_table(LOGINS).map_err(unavailable)?;
+                let state: LoginState = match table.get(key.as_str()).map_err(unavailable)? {
+                    Some(v) => serde_json::from_slice(v.value())?,
+                    None => LoginState::default(),
+                };
+                match state.gate(now, &policy).filter(|_| gated) {
+                    Some(refused) => refused,
+                    None => {
+                        let next = state.after_failure(now, &policy);
+                        let bytes = serde_json::to_vec(&next)?;
+                        table
+                            .insert(key.as_str(), bytes.as_slice())
+                            .map_err(unavailable)?;
+                        LoginGate::Proceed(next)
+                    }
+                }
+            };
+            txn.commit().map_err(unavailable)?;
+            Ok(gate)
+        })
+        .await
+    }
+
+    async fn login_state(&self, key: &str) -> Result<LoginState, StoreError> {
+        let key = key.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(LOGINS).map_err(unavailable)?;
+            match table.get(key.as_str()).map_err(unavailable)? {
+                Some(v) => Ok(serde_json::from_slice(v.value())?),
+                None => Ok(LoginState::default()),
+            }
+        })
+        .await
+    }
+
+    async fn clear_login(&self, key: &str) -> Result<(), StoreError> {
+        let key = key.to_string();
+        self.blocking(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut table = txn.open_table(LOGINS).map_err(unavailable)?;
+                table.remove(key.as_str()).map_err(unavailable)?;
             }
             txn.commit().map_err(unavailable)
         })

@@ -1,7 +1,7 @@
 // The home page: Chinese first, the four services, the server's health, then English.
 import assert from 'node:assert/strict';
 
-export default async function home({ page, baseUrl, shot }) {
+export default async function home({ page, baseUrl, shot, expectConsoleError }) {
   await page.goto(`${baseUrl}/`);
 
   // The Chinese page rendered by the wasm app (not the static index.html).
@@ -19,6 +19,18 @@ export default async function home({ page, baseUrl, shot }) {
   assert.match(healthText, /（版本 \d+\.\d+\.\d+）/);
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   await shot('zh');
+
+  // The content security policy is in force (issue 18): an inline script is refused, which
+  // is also why the app itself loads only from files.
+  expectConsoleError(/Content Security Policy/);
+  const injected = await page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true;';
+    document.head.append(script);
+    setTimeout(() => resolve(window.__injected ? 'ran' : 'no violation reported'), 2000);
+  }));
+  assert.match(injected, /^script-src/);
 
   // English on request, remembered across a reload.
   await page.getByRole('button', { name: 'English' }).click();

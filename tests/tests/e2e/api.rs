@@ -175,3 +175,36 @@ async fn assets_are_served_brotli_compressed_when_accepted() {
     assert_eq!(res.headers()["content-encoding"], "br");
     assert_eq!(res.headers()["content-type"], "application/wasm");
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_the_api_is_never_cached() {
+    // Arrange
+    let app = spawn_app_with_spa().await;
+
+    // Act
+    let page = app.client.get(app.url("/track")).send().await.unwrap();
+    let api = app
+        .client
+        .get(app.url("/api/cases/JS20260302-NOSUCH"))
+        .header("x-access-code", "WRONGCODE1")
+        .send()
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap_or_default();
+
+    // Assert: the policy CloudFront sends (issue 18), and no inline script for it to block.
+    let csp = functions::headers::local_policy();
+    let headers = api.headers().clone();
+    assert_eq!(headers["content-security-policy"], csp.as_str());
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert_eq!(headers["cache-control"], "no-store", "a personal answer");
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    assert!(!csp.contains("unsafe-inline"));
+    assert!(
+        !html.contains("<script type=\"module\">"),
+        "trunk's loader is a file, not inline"
+    );
+    assert!(html.contains("<script type=\"module\" src=\"/boot-"));
+}

@@ -179,7 +179,9 @@ async fn an_ineligible_situation_is_refused_with_its_reasons() {
     let mut body = zhao(
         json!([{"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]}]),
     );
+    // Three children on 2024-09-27: past the 2021 law's three-child quota.
     body["situation"]["children"] = json!([
+        {"born": "2016-01-01", "of": "joint", "disability": "none"},
         {"born": "2018-01-01", "of": "joint", "disability": "none"},
         {"born": "2020-01-01", "of": "joint", "disability": "none"}
     ]);
@@ -192,8 +194,14 @@ async fn an_ineligible_situation_is_refused_with_its_reasons() {
         .iter()
         .find(|e| e["code"] == "not_eligible")
         .unwrap();
-    assert_eq!(not_eligible["reasons"][0]["code"], "two_children_limit");
-    assert_eq!(not_eligible["reasons"][0]["source"], "001 一(一)");
+    assert_eq!(not_eligible["reasons"][0]["code"], "three_children_limit");
+    assert!(
+        not_eligible["reasons"][0]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with(domain::policy::rules::LAW_2021),
+        "{not_eligible}"
+    );
     assert_eq!(
         problem["errors"].as_array().unwrap().len(),
         1,
@@ -301,6 +309,83 @@ async fn uploads_are_capped_sniffed_and_must_match_their_declared_type() {
     );
 }
 
+/// Every byte of every regular file under `dir`, with its path and mode.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u32, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let meta = entry.metadata().unwrap();
+        if meta.is_dir() {
+            out.extend(files_under(&entry.path()));
+        } else {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            out.push((entry.path(), meta.permissions().mode() & 0o777, bytes));
+        }
+    }
+    out
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn nothing_at_rest_holds_an_id_number_or_an_access_code_and_only_the_owner_may_read_it() {
+    // Arrange: issue 18 point 4 — a case submitted with an idempotency key (whose replayed
+    // answer holds the access code), then tracked (which reads the record back).
+    use std::os::unix::fs::PermissionsExt;
+    let app = spawn_app_on("2024-09-27").await;
+    let files = json!([
+        {"code": "id_cards", "attachments": [app.upload_id("image/jpeg", JPEG).await]},
+        {"code": "hukou_book", "attachments": [app.upload_id("image/png", PNG).await]},
+        {"code": "marriage_cert", "attachments": [app.upload_id("application/pdf", PDF).await]}
+    ]);
+
+    // Act
+    let created: Value = post_case(&app, &zhao(files.clone()), Some("rest-1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let replayed: Value = post_case(&app, &zhao(files), Some("rest-1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (number, code) = (
+        created["number"].as_str().unwrap(),
+        created["access_code"].as_str().unwrap(),
+    );
+    let (status, tracked) = app.track(number, code).await;
+
+    // Assert: the API still answers in full…
+    assert_eq!(replayed, created);
+    assert_eq!((status, &tracked["state"]), (200, &json!("submitted")));
+    // …while no file of the data directory holds either ID number or the access code, and
+    // every file is the server's alone.
+    let stored = files_under(app.data_dir());
+    // (The phone number is stored as it is: the search would see an ID number if it were.)
+    assert!(
+        stored
+            .iter()
+            .any(|(p, _, b)| p.ends_with("cases.redb") && holds(b, "13800138000"))
+    );
+    for (path, mode, bytes) in &stored {
+        for secret in [ZHAO_ID, WIFE_ID, code] {
+            assert!(!holds(bytes, secret), "{} holds {secret}", path.display());
+        }
+        assert_eq!(*mode & 0o077, 0, "{} is {mode:o}", path.display());
+    }
+    let dir_mode = std::fs::metadata(app.data_dir())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(dir_mode & 0o077, 0, "data dir is {dir_mode:o}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_flow_works_on_dynamodb() {
     // Arrange: the API on a real DynamoDB-compatible server on loopback.
@@ -328,6 +413,43 @@ async fn the_same_flow_works_on_dynamodb() {
         .await;
     assert_eq!(tracked["state"], "submitted");
     assert_eq!(tracked["timeline"].as_array().unwrap().len(), 1);
+    // At rest (issue 18 point 4): no item of the table holds an ID number or the access code.
+    let items = format!("{:?}", scan(&moto.endpoint, "jisheng-e2e").await);
+    assert!(items.contains(created["number"].as_str().unwrap()));
+    for secret in [ZHAO_ID, WIFE_ID, created["access_code"].as_str().unwrap()] {
+        assert!(!items.contains(secret), "the table holds {secret}");
+    }
+}
+
+/// Every item of `table`, read with the SDK as anyone with table access would.
+async fn scan(
+    endpoint: &str,
+    table: &str,
+) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("test", "test", None, None, "static"))
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(conf);
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let page = client
+            .scan()
+            .table_name(table)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .unwrap();
+        items.extend(page.items().iter().cloned());
+        start = page.last_evaluated_key().cloned();
+        if start.is_none() {
+            return items;
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -533,4 +655,62 @@ async fn a_bad_delivery_a_stale_commitment_and_a_dishonest_commitment_are_all_re
             .any(|e| e["field"] == "commitment"),
         "{problem}"
     );
+}
+
+#[tokio::test]
+async fn a_name_with_an_invisible_character_is_refused_and_names_are_stored_in_nfc() {
+    // Arrange: a right-to-left override inside the applicant's name, a zero-width space in the
+    // spouse's (issue 18: they spoof names in the console and cannot be printed).
+    let app = spawn_app_on("2024-09-27").await;
+    let mut body = zhao(json!([]));
+    body["applicant"]["name"] = json!("赵\u{202E}先生");
+    body["spouse"]["name"] = json!("钱\u{200B}女士");
+
+    // Act
+    let res = post_case(&app, &body, None).await;
+
+    // Assert: both named in the one list of problems, with the code point.
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    let named = |field: &str, code: &str| {
+        problem["errors"].as_array().unwrap().iter().any(|e| {
+            e["field"] == field && e["message"].as_str().unwrap_or_default().contains(code)
+        })
+    };
+    assert!(named("applicant.name", "U+202E"), "{problem}");
+    assert!(named("spouse.name", "U+200B"), "{problem}");
+
+    // A compatibility ideograph (U+F907) is stored as the unified one (U+9F9C), and the
+    // holder is found under either form.
+    let situation = json!({"service": "birth_service", "division": "500116001005",
+        "date": "2024-09-27", "marriage": "first"});
+    let (number, _) = app.submit_named(situation, "\u{F907}先生", "钱女士").await;
+    let village = app.login("demo-village").await;
+    let (_, case) = app.read_as(&village, &number).await;
+    assert_eq!(case["applicant"]["name"], "\u{9F9C}先生");
+    let (status, _) = app
+        .act(
+            &village,
+            &number,
+            json!({"action": "issue", "version": case["version"]}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for typed in ["\u{F907}先生", "\u{9F9C}先生"] {
+        let found: Value = app
+            .client
+            .post(app.url("/api/lookup"))
+            .json(&json!({"name": typed, "id_number": ZHAO_ID}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            found["certificates"].as_array().unwrap().len(),
+            1,
+            "{typed}: {found}"
+        );
+    }
 }

@@ -212,7 +212,10 @@ async fn the_holder_downloads_the_certificate_as_a_pdf_that_reads_back() {
     );
     assert!(pdf.len() <= 150_000, "{} bytes", pdf.len());
     assert!(pdftotext(&staff_pdf).contains(&no));
-    assert_eq!(outsider, 403, "staff outside the division");
+    assert_eq!(
+        outsider, 404,
+        "staff outside the division: as if there were no case"
+    );
     assert_eq!(wrong_code, 404);
     assert_eq!(no_code, 401);
     assert_eq!(not_a_pdf, 404);

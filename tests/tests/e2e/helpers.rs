@@ -208,6 +208,11 @@ impl TestApp {
         format!("{}{path}", self.base_url)
     }
 
+    /// The server's data directory (embedded store, uploads, secret key).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     /// Moves the server's clock to 10:00 China time on `day`.
     pub fn set_day(&self, day: &str) {
         self.clock.set(ten_am(day));
@@ -215,10 +220,15 @@ impl TestApp {
 
     /// Signs in a demo account (password `demo`) and answers its bearer token.
     pub async fn login(&self, username: &str) -> String {
+        self.login_with(username, "demo").await
+    }
+
+    /// Signs in with a password and answers the bearer token.
+    pub async fn login_with(&self, username: &str, password: &str) -> String {
         let res = self
             .client
             .post(self.url("/api/auth/login"))
-            .json(&json!({"username": username, "password": "demo"}))
+            .json(&json!({"username": username, "password": password}))
             .send()
             .await
             .unwrap();

@@ -7,11 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api;
+mod bounds;
 mod browser;
+mod calendar;
 mod cases;
 mod certificates;
 mod eligibility;
 mod helpers;
 mod lookup;
 mod openapi;
+mod routes;
 mod workflow;
