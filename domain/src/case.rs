@@ -194,7 +194,8 @@ pub struct Case {
     pub returns: Vec<ReturnRecord>,
     #[serde(default)]
     pub delivery: Option<Delivery>,
-    /// 001 一(四)1: set on a re-birth application by a holder of the honour certificate.
+    /// 001 一(四)1: set on a further-birth application (re-birth or birth service) by a holder
+    /// of the honour certificate.
     #[serde(default)]
     pub honor_certificate_cancelled_on: Option<Date>,
     /// Issued because the office could not show ineligibility in time (000 二(二)5).
@@ -483,7 +484,10 @@ impl Case {
                 .collect(),
         }];
         let mut honor_cancelled = None;
-        if situation.service == Service::Rebirth && situation.honor_certificate {
+        // 001 一(四)1, for any further birth (policy::honour_certificate_cancelled).
+        if matches!(situation.service, Service::Rebirth | Service::BirthService)
+            && situation.honor_certificate
+        {
             honor_cancelled = Some(accepted_on);
             events.push(Event {
                 at: now,

@@ -311,7 +311,8 @@ fn Facts() -> impl IntoView {
     let service = draft.service.get_untracked();
     let validate = Callback::new(|()| Vec::new());
     let boxes: Vec<(RwSignal<bool>, &str, &str, &str)> = [
-        (service == Service::Rebirth).then_some((
+        // Any further birth cancels the honour certificate (001 一(四)1; issue 17 point 8).
+        matches!(service, Service::Rebirth | Service::BirthService).then_some((
             draft.honor_certificate,
             "fact-honor",
             "已领取独生子女父母光荣证",

@@ -11,6 +11,7 @@ pub mod staff_case;
 pub mod staff_dashboard;
 pub mod staff_login;
 pub mod staff_queue;
+pub mod staff_return;
 pub mod staff_window;
 pub mod track;
 pub mod verify;

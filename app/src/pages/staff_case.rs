@@ -4,7 +4,7 @@
 //! actions this role may take now. When someone else acted first the page says so plainly and
 //! shows the case as it now is.
 
-use domain::contract::{EligibilityAnswer, EligibilityRequest, ProvidedBy};
+use domain::contract::{EligibilityAnswer, EligibilityRequest};
 use domain::materials::MaterialCode;
 use domain::roles::ActionKind;
 use leptos::prelude::*;
@@ -19,6 +19,7 @@ use crate::components::{
 use crate::i18n::{Lang, bi, date, tr};
 use crate::pages::staff_login::{Login, StaffBar};
 use crate::pages::staff_queue::service_name;
+use crate::pages::staff_return::{ReturnDraft, ReturnForm};
 use crate::staff::{Session, Staff, role_name};
 
 #[component]
@@ -49,8 +50,7 @@ enum Notice {
 /// reload — after someone else acted first — loses none of it.
 #[derive(Debug, Clone, Copy)]
 struct ActionDraft {
-    ticked: RwSignal<Vec<MaterialCode>>,
-    note: RwSignal<String>,
+    ret: ReturnDraft,
     agree: RwSignal<bool>,
     opinion: RwSignal<String>,
     basis: RwSignal<String>,
@@ -69,8 +69,7 @@ struct ActionDraft {
 impl ActionDraft {
     fn new() -> ActionDraft {
         ActionDraft {
-            ticked: RwSignal::new(Vec::new()),
-            note: RwSignal::new(String::new()),
+            ret: ReturnDraft::new(),
             agree: RwSignal::new(true),
             opinion: RwSignal::new(String::new()),
             basis: RwSignal::new(String::new()),
@@ -88,9 +87,8 @@ impl ActionDraft {
 
     /// After an action went through, its text is spent.
     fn clear(self) {
-        self.ticked.set(Vec::new());
+        self.ret.clear();
         for text in [
-            self.note,
             self.opinion,
             self.basis,
             self.refusal,
@@ -698,7 +696,7 @@ const OPINION_TEMPLATES: [&str; 3] = [
 
 /// A labelled multi-line text field bound to `value`.
 #[component]
-fn TextArea(
+pub(crate) fn TextArea(
     #[prop(into)] id: String,
     label: (&'static str, &'static str),
     rows: u8,
@@ -772,20 +770,8 @@ fn Actions(
             true
         }
     };
-    // Return: every item ticked at once.
-    let returnable: Vec<(MaterialCode, String, String)> = answer
-        .as_ref()
-        .map(|a| {
-            a.materials
-                .iter()
-                .filter(|m| m.provided_by == ProvidedBy::Applicant)
-                .map(|m| (m.code, m.name.clone(), m.name_en.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
     let ActionDraft {
-        ticked,
-        note,
+        ret,
         agree,
         opinion,
         basis,
@@ -928,32 +914,7 @@ fn Actions(
                 }
             })}
             {has(ActionKind::Return).then(|| view! {
-                <fieldset class="action" id="form-return">
-                    <legend>{move || tr("退回补正：勾选全部缺少或不合格的材料，一次告知", "Return: tick everything missing or unusable, told at once")}</legend>
-                    {returnable.into_iter().map(|(code, zh, en)| {
-                        let id = format!("return-{}", code.code());
-                        view! {
-                            <div class="field choice">
-                                <input type="checkbox" id=id.clone()
-                                    prop:checked=move || ticked.with(|t| t.contains(&code))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        ticked.update(|t| { t.retain(|c| *c != code); if on { t.push(code); } });
-                                    } />
-                                <label for=id>{move || match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                    <TextArea id="return-note" label=("补充说明（可选）", "Note (optional)") rows=2 value=note />
-                    <button type="button" class="button secondary" id="do-return" on:click=move |_| {
-                        let missing = ticked.get_untracked();
-                        if missing.is_empty() {
-                            problem.set(Some("退回时请勾选全部缺少的材料 / tick every missing material".into()));
-                            return;
-                        }
-                        send(json!({"action": "return", "missing": missing, "note": note.get_untracked().trim()}));
-                    }>{move || tr("退回并一次告知", "Return with the full list")}</button>
-                </fieldset>
+                <ReturnForm case=case.clone() role=session.role draft=ret problem=problem send=Callback::new(send) />
             })}
             {has(ActionKind::RequestVerification).then(|| view! {
                 <fieldset class="action" id="form-request_verification">

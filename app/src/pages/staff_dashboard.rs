@@ -133,7 +133,24 @@ fn Summary(summary: Value) -> impl IntoView {
         .as_array()
         .cloned()
         .unwrap_or_default();
+    let exceptions = summary["return_exceptions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     view! {
+        {(!exceptions.is_empty()).then(|| view! {
+            <section class="notice warning" id="return-exceptions" role="status">
+                <h2>{move || tr("再次要求已受理材料的退回（例外，000 二(二)2）", "Returns naming items accepted before (exceptions, 000 二(二)2)")}</h2>
+                <ul>
+                    {exceptions.iter().map(|e| {
+                        let number = e["number"].as_str().unwrap_or_default().to_string();
+                        let href = format!("/staff/cases/{number}");
+                        let count = e["exceptions"].as_u64().unwrap_or(0);
+                        view! { <li data-number=number.clone()><a href=href>{number}</a>{move || format!("{}{count}", tr("：例外次数 ", ": exceptions "))}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!failures.is_empty()).then(|| view! {
             <section class="notice warning" id="sweep-failures" role="status">
                 <h2>{move || tr("期限巡查无法处理的案件", "Cases the deadline sweep could not handle")}</h2>

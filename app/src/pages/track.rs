@@ -121,6 +121,19 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
                 .collect()
         })
         .unwrap_or_default();
+    let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> = case
+        ["missing"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| {
+                    let code = m["code"].as_str().and_then(MaterialCode::from_code)?;
+                    let text = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+                    Some((code, (text("defect_name"), text("defect_name_en"), text("detail"))))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let version = case["version"].as_u64().unwrap_or(0);
     let next_due = date_of(&case["next_due"]);
@@ -180,7 +193,7 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
                     </section>
                 }
             })}
-            {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() reload=reload /> })}
+            {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() defects=defects.clone() reload=reload /> })}
             <h3>{move || tr("办理记录", "Timeline")}</h3>
             <ol class="timeline" id="timeline">
                 {timeline.into_iter().map(|e| {
@@ -211,6 +224,7 @@ fn Resubmit(
     code: String,
     version: u64,
     missing: Vec<MaterialCode>,
+    defects: std::collections::BTreeMap<MaterialCode, (String, String, String)>,
     reload: Callback<()>,
 ) -> impl IntoView {
     let draft = Draft::get();
@@ -257,7 +271,19 @@ fn Resubmit(
             <h3 id="resubmit-heading">{move || tr("需要补正的全部材料（一次性告知）", "Everything to add (told at once)")}</h3>
             <ErrorSummary issues=issues />
             <ul class="missing" id="missing">
-                {missing.iter().map(|m| { let m = *m; view! { <li data-material=m.code()>{move || match Lang::current() { Lang::Zh => m.name_zh(), Lang::En => m.name_en() }}</li> } }).collect_view()}
+                {missing.iter().map(|m| {
+                    let m = *m;
+                    // What is wrong with it, as the return said (000 二(二)2).
+                    let said = defects.get(&m).cloned();
+                    view! {
+                        <li data-material=m.code()>
+                            {move || match Lang::current() { Lang::Zh => m.name_zh(), Lang::En => m.name_en() }}
+                            {said.map(|(zh, en, detail)| view! {
+                                <span class="defect">{move || format!("（{}{}）", match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }, if detail.is_empty() { String::new() } else { format!("：{detail}") })}</span>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
             </ul>
             {missing.iter().map(|m| view! { <MaterialUpload item=m.item("") issues=Signal::from(issues) /> }).collect_view()}
             <button type="button" class="button" id="resubmit" on:click=send disabled=move || busy.get()>

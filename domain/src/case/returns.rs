@@ -34,6 +34,22 @@ pub enum Defect {
 }
 
 impl Defect {
+    pub const ALL: [Defect; 4] = [
+        Defect::Missing,
+        Defect::Unreadable,
+        Defect::Expired,
+        Defect::Inconsistent,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Defect::Missing => "missing",
+            Defect::Unreadable => "unreadable",
+            Defect::Expired => "expired",
+            Defect::Inconsistent => "inconsistent",
+        }
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             Defect::Missing => "缺少",

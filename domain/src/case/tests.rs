@@ -1201,3 +1201,208 @@ fn a_seal_is_its_offices_own_and_another_office_cannot_take_its_place() {
         TransitionError::OutOfScope
     );
 }
+
+fn zhao(day: &str) -> Case {
+    // 003 附件1: Mr Zhao's hukou is in 鄂城区, his wife's in 几江街道.
+    open(
+        json!({"service": "birth_service", "division": "500116001005", "date": day,
+               "marriage": "first", "children": [],
+               "hukou": {"husband": "420704", "wife": "500116001"}}),
+        day,
+    )
+}
+
+fn item(code: MaterialCode, defect: Defect) -> ReturnedItem {
+    ReturnedItem {
+        code,
+        defect,
+        detail: String::new(),
+    }
+}
+
+fn return_items(items: Vec<ReturnedItem>, exception: Option<&str>) -> Action {
+    Action::Return {
+        missing: vec![],
+        items,
+        note: String::new(),
+        exception: exception.map(str::to_string),
+    }
+}
+
+#[test]
+fn a_return_never_asks_for_what_the_window_provides_000_2_2_2_and_003_3_2() {
+    let case = zhao("2024-09-27");
+    assert!(!case.asked_for().contains(&MaterialCode::MaritalStatusProof));
+    let asked = apply(
+        &case,
+        &return_items(
+            vec![
+                item(MaterialCode::HukouBook, Defect::Unreadable),
+                item(MaterialCode::MaritalStatusProof, Defect::Missing),
+            ],
+            None,
+        ),
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    );
+    assert_eq!(
+        asked.unwrap_err(),
+        TransitionError::NotAskedFor(vec![MaterialCode::MaritalStatusProof])
+    );
+    // Not on this situation's list at all (no divorce here).
+    let foreign = apply(
+        &case,
+        &return_items(vec![item(MaterialCode::DivorceCert, Defect::Missing)], None),
+        &county(),
+        at("2024-09-27"),
+        cal(),
+    );
+    assert_eq!(
+        foreign.unwrap_err(),
+        TransitionError::NotAskedFor(vec![MaterialCode::DivorceCert])
+    );
+    assert!(
+        case.returnable()
+            .iter()
+            .all(|r| !r.needs_exception && r.code != MaterialCode::MaritalStatusProof)
+    );
+}
+
+#[test]
+fn a_return_says_what_is_wrong_with_each_item_000_2_2_2() {
+    let case = zhao("2024-09-27");
+    let (returned, events) = apply(
+        &case,
+        &return_items(
+            vec![ReturnedItem {
+                code: MaterialCode::HukouBook,
+                defect: Defect::Expired,
+                detail: "户口簿未更新至现住址".into(),
+            }],
+            None,
+        ),
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap();
+    let record = &returned.returns[0];
+    assert_eq!(record.items[0].defect, Defect::Expired);
+    assert_eq!(record.by, "demo-village");
+    assert!(
+        events[0]
+            .details
+            .iter()
+            .any(|d| d == "已过期：户口簿（户口簿未更新至现住址）"),
+        "{:?}",
+        events[0].details
+    );
+}
+
+#[test]
+fn a_second_return_names_only_what_is_still_defective_or_resubmitted_000_2_2_2() {
+    let case = zhao("2024-09-27");
+    let returned = step(
+        &case,
+        return_items(vec![item(MaterialCode::HukouBook, Defect::Unreadable)], None),
+        &village(),
+        "2024-09-27",
+    );
+    let mut again = step(&returned, Action::Resubmit, &Actor::Applicant, "2024-09-30");
+    again.note_resubmitted(&[MaterialCode::HukouBook, MaterialCode::MarriageCert]);
+
+    // Zhao's third visit: the ID cards were accepted the first time.
+    let third_visit = apply(
+        &again,
+        &return_items(vec![item(MaterialCode::IdCards, Defect::Expired)], None),
+        &township(),
+        at("2024-10-08"),
+        cal(),
+    );
+    assert_eq!(
+        third_visit.unwrap_err(),
+        TransitionError::AcceptedBefore(vec![MaterialCode::IdCards])
+    );
+    // The hukou book is still unreadable; the marriage certificate was changed by the
+    // resubmission: both may be named.
+    let named = step(
+        &again,
+        return_items(
+            vec![
+                item(MaterialCode::HukouBook, Defect::Unreadable),
+                item(MaterialCode::MarriageCert, Defect::Inconsistent),
+            ],
+            None,
+        ),
+        &township(),
+        "2024-10-08",
+    );
+    assert_eq!(named.returns.len(), 2);
+    assert!(named.returns.iter().all(|r| r.exception.is_none()));
+    let id_cards = again
+        .returnable()
+        .into_iter()
+        .find(|r| r.code == MaterialCode::IdCards)
+        .unwrap();
+    assert!(id_cards.needs_exception);
+}
+
+#[test]
+fn only_a_county_approver_with_a_written_reason_may_name_an_accepted_item_again_000_2_2_2() {
+    let case = zhao("2024-09-27");
+    let returned = step(
+        &case,
+        return_items(vec![item(MaterialCode::HukouBook, Defect::Unreadable)], None),
+        &village(),
+        "2024-09-27",
+    );
+    let again = step(&returned, Action::Resubmit, &Actor::Applicant, "2024-09-30");
+    let id_again = |reason: Option<&str>| {
+        return_items(
+            vec![item(MaterialCode::IdCards, Defect::Inconsistent)],
+            reason,
+        )
+    };
+    for (who, reason) in [
+        (village(), Some("身份证号与户口簿不符")),
+        (township(), Some("身份证号与户口簿不符")),
+        (county(), None),
+        (county(), Some("   ")),
+    ] {
+        assert_eq!(
+            apply(&again, &id_again(reason), &who, at("2024-10-08"), cal()).unwrap_err(),
+            TransitionError::AcceptedBefore(vec![MaterialCode::IdCards]),
+            "{who:?} {reason:?}"
+        );
+    }
+    let (excepted, events) = apply(
+        &again,
+        &id_again(Some("身份证号与户口簿不符，经公安核实身份证系伪造")),
+        &county(),
+        at("2024-10-08"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(
+        excepted.returns[1].exception.as_deref(),
+        Some("身份证号与户口簿不符，经公安核实身份证系伪造")
+    );
+    assert!(
+        events[0]
+            .details
+            .iter()
+            .any(|d| d.starts_with("例外：") && d.contains(RETURN_SOURCE))
+    );
+}
+
+#[test]
+fn a_birth_service_case_records_the_honour_certificate_cancellation_001_4_1() {
+    let case = open(
+        json!({"service": "birth_service", "division": "500116001005", "date": "2024-09-27",
+               "marriage": "first", "honor_certificate": true,
+               "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"}]}),
+        "2024-09-27",
+    );
+    assert_eq!(case.honor_certificate_cancelled_on, Some(d("2024-09-27")));
+}

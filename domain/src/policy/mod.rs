@@ -83,6 +83,7 @@ pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError>
     } else {
         check_place(req, rules, &mut reasons)
     };
+    honour_certificate_cancelled(req, &mut reasons);
     let service_ok = match req.service {
         Service::BirthService => check_birth_service(req, rules, &mut reasons),
         Service::Rebirth => check_rebirth(req, rules, &mut reasons),
@@ -249,15 +250,22 @@ fn check_birth_service(
     within_quota(req, rules, reasons, None, proactive)
 }
 
-fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
-    if req.honor_certificate {
-        // 001 一(四)1: cancelled from the day of application, whatever the outcome.
+/// 001 一(四)1: a holder of the only-child honour certificate who applies for a further birth
+/// has it cancelled from the day of application, whatever the outcome. The text says "申请再生育";
+/// since 2016 a second child within the quota needs only the 生育服务证, which is the same further
+/// birth, so the cancellation is told for both services (issue 17 point 8, this system's reading).
+fn honour_certificate_cancelled(req: &EligibilityRequest, reasons: &mut Vec<Reason>) {
+    if !req.honor_certificate
+        || !matches!(req.service, Service::BirthService | Service::Rebirth)
+    {
+        return;
+    }
         reasons.push(reason(
             "honor_certificate_cancelled",
             Effect::Note,
             "001 一(四)1",
             format!(
-                "已领取《独生子女父母光荣证》的，自申请再生育之日（{}）起注销，停止享受奖励优惠待遇，已享受的不予追回",
+                "已领取《独生子女父母光荣证》的，申请再生育（含申领生育服务证）的，自申请之日（{}）起注销光荣证，停止享受奖励优惠待遇，已享受的不予追回",
                 req.date
             ),
             format!(
@@ -265,7 +273,9 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
                 req.date
             ),
         ));
-    }
+}
+
+fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
     if req.marriage == Marriage::Unmarried {
         reasons.push(reason(
             "marriage_required",

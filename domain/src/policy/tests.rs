@@ -991,3 +991,25 @@ fn remarried_couples_get_one_more_under_the_2021_law() {
     );
     assert!(!answer(on(s, "2026-03-02")).eligible);
 }
+
+#[test]
+fn a_birth_service_application_by_an_honour_holder_cancels_it_too_001_4_1() {
+    // A second child within the quota needs only the 生育服务证 since 2016: the same further
+    // birth 001 一(四)1 speaks of.
+    let a = answer(with(
+        base("birth_service"),
+        json!({"children": [child("2012-05-01", "joint")], "honor_certificate": true}),
+    ));
+    assert!(a.eligible, "{:?}", a.reasons);
+    let r = reason(&a, "honor_certificate_cancelled");
+    assert_eq!((r.source.as_str(), r.effect), ("001 一(四)1", Effect::Note));
+    assert!(r.text.contains(SEED_ERA));
+    // Never told on the honour certificate's own application or on a proof.
+    for service in ["only_child_honor", "marital_status_proof"] {
+        let other = answer(with(
+            base(service),
+            json!({"children": [child("2012-05-01", "joint")], "honor_certificate": true}),
+        ));
+        assert!(!codes(&other).contains(&"honor_certificate_cancelled"), "{service}");
+    }
+}

@@ -16,5 +16,6 @@ mod eligibility;
 mod helpers;
 mod lookup;
 mod openapi;
+mod returns;
 mod routes;
 mod workflow;
