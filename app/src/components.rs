@@ -444,6 +444,7 @@ pub fn action_name(action: &str) -> String {
             "依新导入的放假安排重新计算期限",
             "Due dates recounted on a loaded holiday notice",
         ),
+        "credit_check" => ("失信联合惩戒对象名单核查", "Dishonesty-list check"),
         "honor_certificate_cancelled" => (
             "独生子女父母光荣证自申请之日起注销",
             "Honour certificate cancelled from the application date",

@@ -201,9 +201,14 @@ pub struct Case {
     /// Issued because the office could not show ineligibility in time (000 二(二)5).
     #[serde(default)]
     pub deemed_issue: bool,
-    /// The day the case was decided (approved, refused, or issued), for processing times.
+    /// The day the case was decided (approved, refused, or issued), for processing times; for
+    /// a deemed issue, the last legal day (000 二(二)5: "按时").
     #[serde(default)]
     pub decided_on: Option<Date>,
+    /// The day the last resubmission completed the materials: the review and its limits run
+    /// from here ([`RESTART_SOURCE`]); `None` while they run from `accepted_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_from: Option<Date>,
     /// Overdue steps already recorded as red lights (000 三(四)), so each is recorded once.
     #[serde(default)]
     pub red_lights: Vec<String>,
@@ -525,6 +530,7 @@ impl Case {
                 honor_certificate_cancelled_on: honor_cancelled,
                 deemed_issue: false,
                 decided_on: None,
+                review_from: None,
                 red_lights: Vec::new(),
                 certificate: None,
                 corrections: Vec::new(),
@@ -786,6 +792,10 @@ pub fn apply(
             }
             next.missing.clear();
             next.state = S::Submitted;
+            restart_review(&mut next, today, calendar)?;
+            details.push(format!(
+                "补正材料已提交，审查重新开始，办理期限自{today}起重新计算（{RESTART_SOURCE}）"
+            ));
         }
         Action::TownshipOpinion { agree, opinion } => {
             if !promise || !matches!(state, S::Submitted | S::PreReviewed) {
@@ -951,7 +961,9 @@ pub fn apply(
             next.state = S::Issued;
             next.deemed_issue = true;
             next.complete_all(today);
-            next.decided_on = Some(today);
+            // Issued "按时" (000 二(二)5): dated the last legal day as known now, never the
+            // day the sweep noticed; a later notice that moves it is audited, not re-dated.
+            next.decided_on = Some(last.due.min(today));
         }
         Action::Deliver { delivery } => {
             if state != S::Issued {
@@ -1230,6 +1242,36 @@ fn action_code(kind: ActionKind) -> &'static str {
 
 /// 000 二(二)5: the county has 20 days from *receipt* of the township's opinion, within the
 /// 30-day whole; once the township is done, the county step is re-based on that day.
+/// Why a resubmission restarts the review and its limits. 000 二(二)5 counts "自受理申请之日";
+/// 行政许可法 第三十二条 makes an application 受理 once its materials are complete (补正齐全), so
+/// the limits run again from the resubmission — this system's reading, the notices being silent.
+/// It also means no case is deemed issued before the materials it was returned for have been
+/// open to review for the whole limit (issue 17 point 7).
+pub const RESTART_SOURCE: &str =
+    "行政许可法 第三十二条；000 二(二)5 未规定补正后如何计算，本系统按补正齐全之日重新受理计算";
+
+/// Every step of the review open again, counted from `from` (see [`RESTART_SOURCE`]).
+fn restart_review(case: &mut Case, from: Date, calendar: &Calendar) -> Result<(), TransitionError> {
+    let cross = policy::is_cross_province(&case.situation);
+    let fresh = policy::deadline(case.situation.division, case.service, from, cross, calendar)??;
+    for step in case.deadlines.iter_mut() {
+        if let Some(f) = fresh.steps.iter().find(|f| f.step == step.step) {
+            step.due = f.due;
+            step.provisional = f.provisional;
+            step.done_on = None;
+        }
+    }
+    case.review_from = Some(from);
+    Ok(())
+}
+
+impl Case {
+    /// The day the review's limits run from: acceptance, or the last completed resubmission.
+    pub fn review_from(&self) -> Date {
+        self.review_from.unwrap_or(self.accepted_on)
+    }
+}
+
 fn recompute_county_step(
     case: &mut Case,
     township_done: Date,
@@ -1239,7 +1281,7 @@ fn recompute_county_step(
         .map(|r| r.rebirth_limit.value)
     {
         Some(policy::rules::RebirthLimit::TownshipCounty { total, .. }) => {
-            Some(calendar.due(case.accepted_on, total)?)
+            Some(calendar.due(case.review_from(), total)?)
         }
         _ => None,
     };
@@ -1288,5 +1330,9 @@ fn names_zh(codes: &[MaterialCode]) -> String {
 }
 
 fn codes(codes: &[MaterialCode]) -> String {
-    codes.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+    codes
+        .iter()
+        .map(|c| c.code())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -428,6 +428,21 @@ async fn submit(
     ) else {
         return Err(incomplete(problems));
     };
+    // 004 四(三): a person on the dishonesty list applies at a window, originals seen there.
+    let people: Vec<&domain::IdNumber> = std::iter::once(&person.id_number)
+        .chain(sub.spouse.as_ref().map(|s| &s.id_number))
+        .collect();
+    let screening = crate::credit::screen(
+        state.credit.as_ref(),
+        situation.division,
+        &people,
+        window.is_some(),
+        &provided,
+        &mut problems,
+    )?;
+    if !problems.is_empty() {
+        return Err(incomplete(problems));
+    }
     // Only now, with nothing else wrong, are the uploads kept as they were checked.
     pin_all(state.blobs.as_ref(), &checked, &mut problems)
         .await
@@ -456,7 +471,7 @@ async fn submit(
     let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
     for _attempt in 0..3 {
         let number = new_case_number(now).map_err(|_| errors::internal("random"))?;
-        let (mut case, events) = Case::open(
+        let (mut case, mut events) = Case::open(
             number,
             situation.clone(),
             &answer,
@@ -465,6 +480,16 @@ async fn submit(
             &calendar,
         )
         .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+        if let Some(screening) = &screening {
+            events.push(domain::case::Event {
+                at: now,
+                actor: window.clone().unwrap_or(Actor::Applicant),
+                action: "credit_check".into(),
+                from: Some(case.state),
+                to: case.state,
+                details: vec![screening.details.clone()],
+            });
+        }
         // What this applicant was asked for, after the registry and the online commitment took
         // items off: the only items a return may name (000 二(二)2; domain case/returns.rs).
         case.asked = required

@@ -250,7 +250,12 @@ pub fn issue(
         service: case.service,
         holders,
         issuer: case.deciding,
-        issued_on: today,
+        // A deemed certificate is dated the last legal day (000 二(二)5 "按时"), not the day
+        // the sweep issued it.
+        issued_on: match (case.deemed_issue, case.decided_on) {
+            (true, Some(day)) => day.min(today),
+            _ => today,
+        },
         valid_until: None,
         sealed_by: case.seals.iter().map(|s| s.level).collect(),
     };

@@ -116,6 +116,7 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         )),
         clock: Arc::new(crate::ports::SystemClock),
         registry: Arc::new(crate::ports::NoPopulationRegistry),
+        credit: Arc::new(crate::credit::UncheckedCreditList),
         keys: Arc::new(keys),
         signer,
     })

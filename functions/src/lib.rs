@@ -14,6 +14,7 @@ pub mod cases;
 pub mod certificate_pdf;
 pub mod certificates;
 pub mod corrections;
+pub mod credit;
 pub mod eligibility;
 pub mod envelope;
 pub mod errors;

@@ -138,12 +138,19 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         (None, Some(now)) => Arc::new(FixedClock(now)),
         (None, None) => Arc::new(SystemClock),
     };
+    let credit_path = config.data_dir.join("credit-list.txt");
+    let credit = crate::credit::FileCreditList::new(credit_path.clone());
+    credit.seed_demo().map_err(|source| LocalError::DataDir {
+        path: credit_path,
+        source,
+    })?;
     Ok(AppState {
         store,
         staff,
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
         registry: Arc::new(crate::registry::DemoPopulationRegistry::new()),
+        credit: Arc::new(credit),
         keys: Arc::new(Keys::new(secret)),
         signer: Arc::new(signer(&config.data_dir.join("signing.key"))?),
     })

@@ -281,7 +281,11 @@ impl QueueItem {
             deemed_issue: case.deemed_issue,
             decided_on: case.decided_on,
             provisional_years: case.provisional_years().into_iter().collect(),
-            return_exceptions: case.returns.iter().filter(|r| r.exception.is_some()).count(),
+            return_exceptions: case
+                .returns
+                .iter()
+                .filter(|r| r.exception.is_some())
+                .count(),
         }
     }
 

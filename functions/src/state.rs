@@ -15,6 +15,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     pub clock: Arc<dyn Clock>,
     pub registry: Arc<dyn PopulationRegistry>,
+    /// The 失信联合惩戒对象 list (004 四(三)).
+    pub credit: Arc<dyn crate::credit::CreditList>,
     pub keys: Arc<Keys>,
     /// Signs electronic certificates (SPEC §6).
     pub signer: Arc<dyn crate::certificates::Signer>,

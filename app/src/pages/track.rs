@@ -121,19 +121,22 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
                 .collect()
         })
         .unwrap_or_default();
-    let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> = case
-        ["missing"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| {
-                    let code = m["code"].as_str().and_then(MaterialCode::from_code)?;
-                    let text = |k: &str| m[k].as_str().unwrap_or_default().to_string();
-                    Some((code, (text("defect_name"), text("defect_name_en"), text("detail"))))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> =
+        case["missing"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| {
+                        let code = m["code"].as_str().and_then(MaterialCode::from_code)?;
+                        let text = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+                        Some((
+                            code,
+                            (text("defect_name"), text("defect_name_en"), text("detail")),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let version = case["version"].as_u64().unwrap_or(0);
     let next_due = date_of(&case["next_due"]);

@@ -54,7 +54,7 @@ impl Case {
         let pending = self.state.is_pending();
         for d in self.deadlines.iter().filter(|d| d.provisional) {
             if (pending && d.done_on.is_none()) || self.deemed_issue {
-                add(self.accepted_on, d.due);
+                add(self.review_from(), d.due);
             }
         }
         for v in &self.verifications {
@@ -80,7 +80,7 @@ impl Case {
             let fresh = policy::deadline(
                 self.situation.division,
                 self.service,
-                self.accepted_on,
+                self.review_from(),
                 cross,
                 calendar,
             )
@@ -109,7 +109,7 @@ impl Case {
                     what: step_name(&old.step).0.to_string(),
                     old: (old.due, old.provisional),
                     new: (new.due, new.provisional),
-                    from: self.accepted_on,
+                    from: self.review_from(),
                 });
             }
             for v in next.verifications.iter_mut() {

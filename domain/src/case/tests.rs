@@ -1305,7 +1305,10 @@ fn a_second_return_names_only_what_is_still_defective_or_resubmitted_000_2_2_2()
     let case = zhao("2024-09-27");
     let returned = step(
         &case,
-        return_items(vec![item(MaterialCode::HukouBook, Defect::Unreadable)], None),
+        return_items(
+            vec![item(MaterialCode::HukouBook, Defect::Unreadable)],
+            None,
+        ),
         &village(),
         "2024-09-27",
     );
@@ -1353,7 +1356,10 @@ fn only_a_county_approver_with_a_written_reason_may_name_an_accepted_item_again_
     let case = zhao("2024-09-27");
     let returned = step(
         &case,
-        return_items(vec![item(MaterialCode::HukouBook, Defect::Unreadable)], None),
+        return_items(
+            vec![item(MaterialCode::HukouBook, Defect::Unreadable)],
+            None,
+        ),
         &village(),
         "2024-09-27",
     );
@@ -1405,4 +1411,67 @@ fn a_birth_service_case_records_the_honour_certificate_cancellation_001_4_1() {
         "2024-09-27",
     );
     assert_eq!(case.honor_certificate_cancelled_on, Some(d("2024-09-27")));
+}
+
+#[test]
+fn a_resubmission_restarts_the_review_and_its_limits_000_2_2_5_and_licensing_law_art_32() {
+    // Hubei: 30 days in all from acceptance (000 二(二)5).
+    let case = rebirth_hb("2024-09-27");
+    let original_last = case.deadlines.iter().map(|d| d.due).max().unwrap();
+    let returned = step(
+        &case,
+        return_items(
+            vec![item(MaterialCode::HukouBook, Defect::Unreadable)],
+            None,
+        ),
+        &ezhou(),
+        "2024-10-25",
+    );
+    // Not deemed while the case waits for the applicant.
+    assert!(matches!(
+        apply(
+            &returned,
+            &Action::DeemedIssue,
+            &Actor::System,
+            at("2024-10-29"),
+            cal()
+        ),
+        Err(TransitionError::InvalidState { .. })
+    ));
+    let (again, events) = apply(
+        &returned,
+        &Action::Resubmit,
+        &Actor::Applicant,
+        at("2024-10-28"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(again.review_from, Some(d("2024-10-28")));
+    assert!(events[0].details[0].contains(RESTART_SOURCE));
+    let new_last = again.deadlines.iter().map(|d| d.due).max().unwrap();
+    assert!(new_last > original_last, "{new_last} after {original_last}");
+    assert!(again.deadlines.iter().all(|d| d.done_on.is_none()));
+    // The resubmitted materials are open to review for the whole limit: no deemed issue on
+    // the day after the first limit.
+    assert_eq!(
+        apply(
+            &again,
+            &Action::DeemedIssue,
+            &Actor::System,
+            at("2024-10-29"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::NotYetDue
+    );
+}
+
+#[test]
+fn a_deemed_certificate_is_dated_the_last_legal_day_000_2_2_5() {
+    let case = rebirth_hb("2024-09-27");
+    let last = case.deadlines.iter().map(|d| d.due).max().unwrap();
+    // The sweep notices a week late.
+    let issued = step(&case, Action::DeemedIssue, &Actor::System, "2024-11-05");
+    assert!(issued.deemed_issue);
+    assert_eq!(issued.decided_on, Some(last));
 }

@@ -255,12 +255,10 @@ fn check_birth_service(
 /// since 2016 a second child within the quota needs only the 生育服务证, which is the same further
 /// birth, so the cancellation is told for both services (issue 17 point 8, this system's reading).
 fn honour_certificate_cancelled(req: &EligibilityRequest, reasons: &mut Vec<Reason>) {
-    if !req.honor_certificate
-        || !matches!(req.service, Service::BirthService | Service::Rebirth)
-    {
+    if !req.honor_certificate || !matches!(req.service, Service::BirthService | Service::Rebirth) {
         return;
     }
-        reasons.push(reason(
+    reasons.push(reason(
             "honor_certificate_cancelled",
             Effect::Note,
             "001 一(四)1",

@@ -1010,6 +1010,9 @@ fn a_birth_service_application_by_an_honour_holder_cancels_it_too_001_4_1() {
             base(service),
             json!({"children": [child("2012-05-01", "joint")], "honor_certificate": true}),
         ));
-        assert!(!codes(&other).contains(&"honor_certificate_cancelled"), "{service}");
+        assert!(
+            !codes(&other).contains(&"honor_certificate_cancelled"),
+            "{service}"
+        );
     }
 }

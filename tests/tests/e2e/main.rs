@@ -13,6 +13,7 @@ mod calendar;
 mod cases;
 mod certificates;
 mod eligibility;
+mod fidelity;
 mod helpers;
 mod lookup;
 mod openapi;

@@ -54,7 +54,12 @@ async fn zhao_is_told_everything_at_once_and_never_sent_for_what_the_window_issu
     let items = checklist["materials"].as_array().unwrap();
     assert_eq!(
         codes(&checklist["materials"], "code"),
-        ["id_cards", "hukou_book", "marriage_cert", "marital_status_proof"]
+        [
+            "id_cards",
+            "hukou_book",
+            "marriage_cert",
+            "marital_status_proof"
+        ]
     );
     let hukou = &items[1];
     assert!(
@@ -81,7 +86,10 @@ async fn zhao_is_told_everything_at_once_and_never_sent_for_what_the_window_issu
     .await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["code"], "not_asked_for", "{problem}");
-    assert!(problem["detail"].as_str().unwrap().contains("婚育情况证明"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("婚育情况证明"),
+        "{problem}"
+    );
     // … not even hidden in the plain list older clients send.
     let (status, problem) = return_as(
         &app,
@@ -90,7 +98,10 @@ async fn zhao_is_told_everything_at_once_and_never_sent_for_what_the_window_issu
         json!({"missing": ["hukou_book", "marital_status_proof"]}),
     )
     .await;
-    assert_eq!((status, problem["code"].as_str()), (422, Some("not_asked_for")));
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("not_asked_for"))
+    );
 
     // Act: one return naming what is wrong with each item, all at once.
     let (status, returned) = return_as(
@@ -106,12 +117,17 @@ async fn zhao_is_told_everything_at_once_and_never_sent_for_what_the_window_issu
     assert_eq!(status, 200, "{returned}");
     let (_, mine) = app.track(&number, &code).await;
     let missing = mine["missing"].as_array().unwrap();
-    assert_eq!(codes(&mine["missing"], "code"), ["hukou_book", "marriage_cert"]);
+    assert_eq!(
+        codes(&mine["missing"], "code"),
+        ["hukou_book", "marriage_cert"]
+    );
     assert_eq!(missing[0]["defect"], "unreadable");
     assert_eq!(missing[0]["detail"], "户主页复印件不清晰");
 
     // He brings both at once.
-    let upload = app.upload_id("application/pdf", b"%PDF-1.4\n% again\n").await;
+    let upload = app
+        .upload_id("application/pdf", b"%PDF-1.4\n% again\n")
+        .await;
     let (status, after) = app
         .act_as_applicant(
             &number,

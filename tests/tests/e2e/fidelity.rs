@@ -1,0 +1,188 @@
+//! Issue 17, points 6 and 8: the texts' rules as an applicant and an office meet them.
+
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const DAY: &str = "2026-03-02";
+/// On the local demo list of 失信联合惩戒对象 (`<data>/credit-list.txt`, README).
+const LISTED: &str = "500116198507070018";
+
+fn birth_at(division: &str) -> Value {
+    json!({"service": "birth_service", "division": division, "date": DAY, "marriage": "first"})
+}
+
+fn body(situation: &Value, spouse_id: &str, materials: Vec<Value>) -> Value {
+    json!({
+        "situation": situation,
+        "applicant": {"name": "赵先生", "id_number": "420704199001011231", "phone": "13800138000"},
+        "spouse": {"name": "钱女士", "id_number": spouse_id},
+        "materials": materials
+    })
+}
+
+async fn post(app: &TestApp, token: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut req = app.client.post(app.url("/api/cases")).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Each applicant material uploaded (online) or marked as seen at the window.
+async fn materials(app: &TestApp, situation: &Value, seen: bool) -> Vec<Value> {
+    let check = app.check(situation).await;
+    let mut out = Vec::new();
+    for m in check["materials"].as_array().unwrap() {
+        if m["provided_by"] != "applicant" {
+            continue;
+        }
+        out.push(if seen {
+            json!({"code": m["code"], "checked_in_person": true})
+        } else {
+            let id = app
+                .upload_id("application/pdf", b"%PDF-1.4\n% test\n")
+                .await;
+            json!({"code": m["code"], "attachments": [id]})
+        });
+    }
+    out
+}
+
+fn credit_checks(case: &Value) -> Vec<String> {
+    case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "credit_check")
+        .map(|e| e["details"][0].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_person_on_the_dishonesty_list_is_sent_to_the_window_and_the_window_records_the_check_004_4_3()
+ {
+    // Arrange
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let supervisor = app.login("demo-supervisor").await;
+    let cq = birth_at("500116001005");
+    let online = materials(&app, &cq, false).await;
+    let seen = materials(&app, &cq, true).await;
+    let half_seen: Vec<Value> = seen
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            if i == 0 {
+                json!({"code": m["code"]})
+            } else {
+                m.clone()
+            }
+        })
+        .collect();
+
+    // Act
+    let (online_status, online_answer) = post(&app, None, &body(&cq, LISTED, online.clone())).await;
+    let (_, before_window) = app.get_as(&supervisor, "/api/supervision/summary").await;
+    let (half_status, half_answer) =
+        post(&app, Some(&village), &body(&cq, LISTED, half_seen)).await;
+    let (window_status, window_answer) = post(&app, Some(&village), &body(&cq, LISTED, seen)).await;
+    let (clean_status, clean_answer) =
+        post(&app, None, &body(&cq, "500116199203040025", online)).await;
+
+    // Assert: online, it does not pass and nothing is kept; they are told where to go.
+    assert_eq!(online_status, 422, "{online_answer}");
+    assert_eq!(online_answer["code"], "on_site_only");
+    assert!(
+        online_answer["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("窗口")
+            || online_answer.to_string().contains("窗口"),
+        "{online_answer}"
+    );
+    assert_eq!(
+        before_window["total"], 0,
+        "nothing was saved: {before_window}"
+    );
+    // At the window, every original must be seen there …
+    assert_eq!(half_status, 422, "{half_answer}");
+    let fields: Vec<&str> = half_answer["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["materials[0].checked_in_person"]);
+    // … and then the case is taken, with the check on its record.
+    assert_eq!(window_status, 201, "{window_answer}");
+    let (_, case) = app
+        .read_as(&village, window_answer["number"].as_str().unwrap())
+        .await;
+    let checks = credit_checks(&case);
+    assert_eq!(checks.len(), 1, "{checks:?}");
+    assert!(
+        checks[0].contains("在名单内") && checks[0].contains("004"),
+        "{checks:?}"
+    );
+    // Someone not listed applies online, and the record says the list was checked.
+    assert_eq!(clean_status, 201, "{clean_answer}");
+    let (_, clean) = app
+        .read_as(&village, clean_answer["number"].as_str().unwrap())
+        .await;
+    assert!(credit_checks(&clean)[0].contains("不在名单内"));
+}
+
+#[tokio::test]
+async fn the_dishonesty_list_rule_is_chongqings_alone_004() {
+    // Arrange: the same listed spouse, applying in 鄂城区 (Hubei's texts say nothing of it).
+    let app = spawn_app_on(DAY).await;
+    let ezhou = app.login("demo-ezhou").await;
+    let hb =
+        json!({"service": "birth_service", "division": "420704", "date": DAY, "marriage": "first"});
+    let online = materials(&app, &hb, false).await;
+
+    // Act
+    let (status, answer) = post(&app, None, &body(&hb, LISTED, online)).await;
+
+    // Assert
+    assert_eq!(status, 201, "{answer}");
+    let (_, case) = app
+        .read_as(&ezhou, answer["number"].as_str().unwrap())
+        .await;
+    assert!(credit_checks(&case).is_empty());
+}
+
+#[tokio::test]
+async fn an_honour_holder_is_told_before_submitting_a_birth_service_application_and_the_case_records_it_001_4_1()
+ {
+    // Arrange: one child, the honour certificate held, a second child within the quota.
+    let app = spawn_app_on(DAY).await;
+    let situation = json!({"service": "birth_service", "division": "500116001005", "date": DAY,
+        "marriage": "first", "honor_certificate": true,
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"}]});
+
+    // Act
+    let check = app.check(&situation).await;
+    let (number, code) = app.submit(situation).await;
+    let (_, mine) = app.track(&number, &code).await;
+
+    // Assert
+    let told: Vec<&str> = check["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert!(told.contains(&"honor_certificate_cancelled"), "{check}");
+    assert_eq!(mine["honor_certificate_cancelled_on"], DAY);
+    assert!(
+        mine["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "honor_certificate_cancelled")
+    );
+}
