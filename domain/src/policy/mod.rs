@@ -336,6 +336,17 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
         req.other_province_rebirth_card,
         rules.recognises_other_province_rebirth_card,
     ) {
+        // 002 第七条 recognises the card of "一方户籍在外省(区、市)的夫妻" only.
+        if !is_cross_province(req) {
+            reasons.push(reason(
+                "other_province_card_condition",
+                Effect::Denies,
+                src,
+                "外省再生育服务卡仅对一方户籍在外省（区、市）的夫妻予以认可：请填写在外省的一方户籍地".into(),
+                "Another province's re-birth card is recognised only for a couple with one spouse's hukou in that other province: give that spouse's hukou".into(),
+            ));
+            return false;
+        }
         reasons.push(reason(
             "other_province_card_recognised",
             Effect::Allows,

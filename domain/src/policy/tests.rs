@@ -263,9 +263,26 @@ fn jilin_recognises_another_provinces_rebirth_card_002_art_7() {
     // Chongqing has no such rule in the seeds.
     let a = answer(with(
         base("rebirth"),
-        json!({"children": kids, "other_province_rebirth_card": true}),
+        json!({"children": kids.clone(), "other_province_rebirth_card": true}),
     ));
     assert!(!a.eligible);
+}
+
+#[test]
+fn jilin_recognises_the_card_only_when_one_spouse_is_from_another_province_002_art_7() {
+    let kids = json!([child("2012-05-01", "joint"), child("2016-05-01", "joint")]);
+    let both_local = answer(with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids, "other_province_rebirth_card": true,
+               "hukou": {"husband": "220102", "wife": "220102"}}),
+    ));
+    assert!(!both_local.eligible);
+    let r = reason(&both_local, "other_province_card_condition");
+    assert_eq!(
+        (r.source.as_str(), r.effect),
+        ("002 第七条", Effect::Denies)
+    );
+    assert!(!codes(&both_local).contains(&"other_province_card_recognised"));
 }
 
 // ---- 吉林 art. 4, 5: retroactive and unmarried births --------------------------------------
