@@ -157,14 +157,34 @@ pub enum MaterialProblem {
     MaterialMissing { material: MaterialCode },
     /// A material code the catalogue does not know.
     MaterialUnknown { material: String },
-    /// A material not on the published list for this situation (吉林 art. 8): not kept.
-    MaterialNotRequired { material: MaterialCode },
     /// The same material listed twice.
     MaterialDuplicated { material: MaterialCode },
 }
 
+/// Materials provided beyond the published list for the situation. 吉林 002 第八条 forbids asking
+/// for more than the list, not bringing more: the application is accepted, these are not kept
+/// (no personal data the office does not need), and the answer says so (issue 17 point 5; the
+/// same everywhere, this system's choice).
+pub fn beyond_the_list(
+    required: &[MaterialItem],
+    provided: &[ProvidedMaterial],
+) -> Vec<MaterialCode> {
+    let mut out: Vec<MaterialCode> = provided
+        .iter()
+        .filter_map(|p| MaterialCode::from_code(&p.code))
+        .filter(|c| !required.iter().any(|r| r.code == *c))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The source of [`beyond_the_list`].
+pub const BEYOND_THE_LIST_SOURCE: &str =
+    "002 第八条（不得要求提供清单以外的材料；多交的不退件、不保存）";
+
 /// Checks the provided materials against the complete list in one pass and returns **every**
-/// problem. Items the window provides are not asked of the applicant.
+/// problem (materials beyond the list are not a problem: [`beyond_the_list`]). Items the window provides are not asked of the applicant.
 pub fn validate(required: &[MaterialItem], provided: &[ProvidedMaterial]) -> Vec<MaterialProblem> {
     let mut problems = Vec::new();
     let mut seen = Vec::new();
@@ -180,9 +200,6 @@ pub fn validate(required: &[MaterialItem], provided: &[ProvidedMaterial]) -> Vec
             continue;
         }
         seen.push(code);
-        if !required.iter().any(|r| r.code == code) {
-            problems.push(MaterialProblem::MaterialNotRequired { material: code });
-        }
     }
     for r in required
         .iter()
@@ -283,8 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_extra_and_duplicate_materials_are_reported_too() {
-        // 吉林 art. 8: nothing beyond the published list.
+    fn unknown_and_duplicate_materials_are_reported_and_extras_accepted_002_art_8() {
         let required = [MaterialCode::IdCards.item("002 第三条")];
         let problems = validate(
             &required,
@@ -304,10 +320,12 @@ mod tests {
                 MaterialProblem::MaterialUnknown {
                     material: "bank_statement".into()
                 },
-                MaterialProblem::MaterialNotRequired {
-                    material: MaterialCode::HukouBook
-                },
             ]
+        );
+        // More than the list asks is accepted, not refused (002 第八条).
+        assert_eq!(
+            beyond_the_list(&required, &[provided("hukou_book"), provided("id_cards")]),
+            vec![MaterialCode::HukouBook]
         );
         let json = serde_json::to_value(&problems[0]).unwrap();
         assert_eq!(

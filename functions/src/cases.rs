@@ -284,6 +284,20 @@ struct Submitted<'a> {
     due: Option<domain::Date>,
     deadlines: &'a [StepDeadline],
     materials: &'a [domain::contract::MaterialItem],
+    /// What the applicant should know about the submission: materials beyond the list, accepted
+    /// and not kept (002 第八条).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notices: Vec<Value>,
+}
+
+/// The submit event's line for materials brought beyond the list.
+fn not_kept_line(extras: &[MaterialCode]) -> String {
+    let names: Vec<&str> = extras.iter().map(|m| m.name_zh()).collect();
+    format!(
+        "清单以外的材料未保存：{}（{}）",
+        names.join("、"),
+        materials::BEYOND_THE_LIST_SOURCE
+    )
 }
 
 /// The first answer again. It holds the access code, so it is kept sealed under the request's
@@ -369,7 +383,8 @@ async fn submit(
     }
 
     let mut problems: Vec<Value> = Vec::new();
-    let sub = read_submission(&body, &mut problems);
+    let mut sub = read_submission(&body, &mut problems);
+    let mut extras: Vec<MaterialCode> = Vec::new();
     let mut answer = None;
     let mut required = Vec::new();
     if let Some(mut situation) = sub.situation.clone() {
@@ -398,8 +413,13 @@ async fn submit(
                     .iter()
                     .filter_map(|p| serde_json::to_value(p).ok()),
             );
+            extras = materials::beyond_the_list(&required, provided);
         }
         answer = Some((situation, checked));
+    }
+    // Brought beyond the list: accepted, not kept (002 第八条; domain::materials::beyond_the_list).
+    if let Some(m) = sub.materials.as_mut() {
+        m.retain(|p| MaterialCode::from_code(&p.code).is_none_or(|c| !extras.contains(&c)));
     }
     let window = window_staff(staff.as_ref(), sub.situation.as_ref().map(|s| s.division));
     if staff.is_some() && sub.situation.is_some() && window.is_none() {
@@ -480,6 +500,11 @@ async fn submit(
             &calendar,
         )
         .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
+        if !extras.is_empty()
+            && let Some(submitted) = events.first_mut()
+        {
+            submitted.details.push(not_kept_line(&extras));
+        }
         if let Some(screening) = &screening {
             events.push(domain::case::Event {
                 at: now,
@@ -505,6 +530,14 @@ async fn submit(
             due: case.next_due(),
             deadlines: &case.deadlines,
             materials: &required,
+            notices: extras
+                .iter()
+                .map(|m| json!({
+                    "code": "material_not_required", "material": m,
+                    "message": format!("{}不在本事项材料清单内，已受理申请，该材料未保存（{}）/ not on this service's list: the application is accepted and this material was not kept",
+                        m.name_zh(), materials::BEYOND_THE_LIST_SOURCE),
+                }))
+                .collect(),
         })
         .map_err(|_| errors::internal("serialise"))?;
         let idem = match idempotency_key.as_ref() {

@@ -69,7 +69,7 @@ struct ActionDraft {
 impl ActionDraft {
     fn new() -> ActionDraft {
         ActionDraft {
-            ret: ReturnDraft::new(),
+            ret: ReturnDraft::default(),
             agree: RwSignal::new(true),
             opinion: RwSignal::new(String::new()),
             basis: RwSignal::new(String::new()),

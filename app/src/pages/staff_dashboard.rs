@@ -146,7 +146,8 @@ fn Summary(summary: Value) -> impl IntoView {
                         let number = e["number"].as_str().unwrap_or_default().to_string();
                         let href = format!("/staff/cases/{number}");
                         let count = e["exceptions"].as_u64().unwrap_or(0);
-                        view! { <li data-number=number.clone()><a href=href>{number}</a>{move || format!("{}{count}", tr("：例外次数 ", ": exceptions "))}</li> }
+                        let data_number = number.clone();
+                        view! { <li data-number=data_number><a href=href>{number}</a>{move || format!("{}{count}", tr("：例外次数 ", ": exceptions "))}</li> }
                     }).collect_view()}
                 </ul>
             </section>

@@ -21,15 +21,17 @@ pub struct ReturnDraft {
     pub exception: RwSignal<String>,
 }
 
-impl ReturnDraft {
-    pub fn new() -> ReturnDraft {
+impl Default for ReturnDraft {
+    fn default() -> ReturnDraft {
         ReturnDraft {
             items: RwSignal::new(Vec::new()),
             note: RwSignal::new(String::new()),
             exception: RwSignal::new(String::new()),
         }
     }
+}
 
+impl ReturnDraft {
     pub fn clear(self) {
         self.items.set(Vec::new());
         self.note.set(String::new());

@@ -186,3 +186,45 @@ async fn an_honour_holder_is_told_before_submitting_a_birth_service_application_
             .any(|e| e["action"] == "honor_certificate_cancelled")
     );
 }
+
+#[tokio::test]
+async fn more_than_the_list_is_accepted_with_a_notice_and_not_kept_002_art_8() {
+    // Arrange: everything the list asks, and a divorce certificate it does not.
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let cq = birth_at("500116001005");
+    let mut brought = materials(&app, &cq, false).await;
+    let extra = app
+        .upload_id("application/pdf", b"%PDF-1.4\n% extra\n")
+        .await;
+    brought.push(json!({"code": "divorce_cert", "attachments": [extra]}));
+
+    // Act
+    let (status, answer) = post(&app, None, &body(&cq, "500116199203040025", brought)).await;
+
+    // Assert
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(
+        answer["notices"][0]["code"], "material_not_required",
+        "{answer}"
+    );
+    assert_eq!(answer["notices"][0]["material"], "divorce_cert");
+    let (_, case) = app
+        .read_as(&village, answer["number"].as_str().unwrap())
+        .await;
+    let kept: Vec<&str> = case["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap())
+        .collect();
+    assert!(!kept.contains(&"divorce_cert"), "{kept:?}");
+    let submitted = &case["timeline"][0];
+    assert_eq!(submitted["action"], "submit");
+    assert!(
+        submitted["details"]
+            .to_string()
+            .contains("清单以外的材料未保存：离婚证"),
+        "{submitted}"
+    );
+}
