@@ -233,6 +233,11 @@ const fn three_children(source: &'static str, remarried_source: &'static str) ->
     }
 }
 /// The last birth date for an honour certificate (001 一(四)1).
+/// The Chongqing 生育服务证 guide lists the items without "复印件" and says the window "当场办理
+/// ……不得收取任何材料" (003 附件2 生育服务证指南 四1): originals are shown and handed back, the
+/// same for a spouse whose hukou is elsewhere (the Zhao complaint, 003 附件1: his first visit).
+const CQ_BIRTH_ORIGINALS: &str = "带原件到窗口出示，当场查验后退还、不收取任何材料（户籍在外地的同样如此）；网上办理上传原件照片（003 附件2 生育服务证指南 四）";
+
 pub const HONOR_LAST_BIRTH: Date = date(2015, 12, 31);
 
 /// Where the seeds give no limit for a township-processed item, the general limit for an
@@ -631,23 +636,32 @@ pub const CHONGQING: RuleSet = RuleSet {
         },
     ],
     materials: &[
-        m(
-            S::BirthService,
-            M::IdCards,
-            &[],
-            "003 附件2 生育服务证指南 三1",
+        noted(
+            m(
+                S::BirthService,
+                M::IdCards,
+                &[],
+                "003 附件2 生育服务证指南 三1",
+            ),
+            CQ_BIRTH_ORIGINALS,
         ),
-        m(
-            S::BirthService,
-            M::HukouBook,
-            &[],
-            "003 附件2 生育服务证指南 三2",
+        noted(
+            m(
+                S::BirthService,
+                M::HukouBook,
+                &[],
+                "003 附件2 生育服务证指南 三2",
+            ),
+            CQ_BIRTH_ORIGINALS,
         ),
-        m(
-            S::BirthService,
-            M::MarriageCert,
-            &[],
-            "003 附件2 生育服务证指南 三3",
+        noted(
+            m(
+                S::BirthService,
+                M::MarriageCert,
+                &[],
+                "003 附件2 生育服务证指南 三3",
+            ),
+            CQ_BIRTH_ORIGINALS,
         ),
         m(
             S::BirthService,
