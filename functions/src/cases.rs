@@ -505,15 +505,9 @@ async fn submit(
         {
             submitted.details.push(not_kept_line(&extras));
         }
-        if let Some(screening) = &screening {
-            events.push(domain::case::Event {
-                at: now,
-                actor: window.clone().unwrap_or(Actor::Applicant),
-                action: "credit_check".into(),
-                from: Some(case.state),
-                to: case.state,
-                details: vec![screening.details.clone()],
-            });
+        // The dishonesty-list check is part of the acceptance, recorded with it (004 四(三)).
+        if let (Some(screening), Some(submitted)) = (&screening, events.first_mut()) {
+            submitted.details.push(screening.details.clone());
         }
         // What this applicant was asked for, after the registry and the online commitment took
         // items off: the only items a return may name (000 二(二)2; domain case/returns.rs).

@@ -46,7 +46,14 @@ impl FileCreditList {
         std::fs::write(
             &self.path,
             "# 失信联合惩戒对象名单（本地演示数据，004 四(三)）：每行一个身份证号码\n500116198507070018\n",
-        )
+        )?;
+        // ID numbers: the server's alone, as every file of the data directory (issue 18).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(())
     }
 }
 

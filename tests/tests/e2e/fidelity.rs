@@ -56,8 +56,10 @@ fn credit_checks(case: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["action"] == "credit_check")
-        .map(|e| e["details"][0].as_str().unwrap().to_string())
+        .filter(|e| e["action"] == "submit")
+        .flat_map(|e| e["details"].as_array().unwrap().clone())
+        .filter_map(|d| d.as_str().map(String::from))
+        .filter(|d| d.starts_with("失信联合惩戒对象名单核查"))
         .collect()
 }
 
