@@ -150,7 +150,7 @@ pub fn guide(
         .collect();
     let place = match rules.place.value {
         PlaceRule::AnyWindow => "可在全市任一乡镇（街道）或村（居）窗口申请，或网上申请；审批仍由户籍地（流动人口为居住地）办理，结果可快递送达".to_string(),
-        PlaceRule::Residence { months, needs_province_hukou } => format!(
+        PlaceRule::Residence { months, needs_province_hukou, .. } => format!(
             "向夫妻一方户籍所在地或现居住地（居住{}以上{}）的乡镇（街道）或村（居）申请，也可网上申请",
             if months == 6 { "半年".to_string() } else { format!("{months}个月") },
             if needs_province_hukou { "，且夫妻一方户籍在本省" } else { "" }

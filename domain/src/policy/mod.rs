@@ -146,16 +146,26 @@ fn check_place(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reas
         PlaceRule::Residence {
             months,
             needs_province_hukou,
+            township_level,
+            further_births_only,
         } => {
+            if further_births_only && !is_further_birth(req) {
+                return true;
+            }
+            let same = |a: DivisionCode, b: DivisionCode| {
+                if township_level {
+                    same_township(a, b)
+                } else {
+                    same_county(a, b)
+                }
+            };
             // No hukou given: the couple applies at a hukou place (the default).
-            if hukou.is_empty() || hukou.iter().any(|h| same_county(*h, req.division)) {
+            if hukou.is_empty() || hukou.iter().any(|h| same(*h, req.division)) {
                 return true;
             }
             let province = req.division.province();
             let province_hukou = hukou.iter().any(|h| province.contains(*h));
-            let lived = req
-                .residence
-                .filter(|r| same_county(r.division, req.division));
+            let lived = req.residence.filter(|r| same(r.division, req.division));
             let long_enough = lived
                 .and_then(|r| r.since.add_months(months))
                 .is_some_and(|enough| enough <= req.date);
@@ -203,6 +213,21 @@ fn months_zh(months: i32) -> String {
         "半年".into()
     } else {
         format!("{months}个月")
+    }
+}
+
+/// What Hubei's 000 二(二) is written for: a second (or later) child's 《生育证》 or re-birth.
+fn is_further_birth(req: &EligibilityRequest) -> bool {
+    req.service == Service::Rebirth
+        || (req.service == Service::BirthService && !req.children.is_empty())
+}
+
+/// The same 乡镇 where both name one; otherwise one contains the other (a county-level hukou
+/// matches every office within the county; an office at county level matches its townships).
+fn same_township(a: DivisionCode, b: DivisionCode) -> bool {
+    match (a.ancestor(Level::Township), b.ancestor(Level::Township)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.contains(b) || b.contains(a),
     }
 }
 

@@ -43,6 +43,13 @@ pub enum PlaceRule {
     Residence {
         months: i32,
         needs_province_hukou: bool,
+        /// The text names the 乡镇 (湖北 000 二(二)1: "乡镇人民政府（街道办事处）"): where the
+        /// request gives a township, the match is at that level; a county code matches any
+        /// office within it.
+        township_level: bool,
+        /// The text is written for second-child and re-birth certificates only (湖北 000 二(二)
+        /// "简化规范二孩《生育证》办理"); other services are taken wherever applied for.
+        further_births_only: bool,
     },
     /// Any window in the province accepts; the hukou place (residence for the floating
     /// population) keeps the decision: 就近受理申请、审批权属不变 (重庆 004 一, 四(三)).
@@ -249,6 +256,11 @@ use MaterialCode as M;
 use Service as S;
 use When as W;
 
+/// 000 二(二)5 writes "10日", "20日", "30日", not "工作日": read as calendar days (the notice
+/// sets its own limits; 行政许可法 第八十二条's working days govern that law's own limits). One
+/// reading, stated (issue 17 point 9); open cases keep the dates they were counted with.
+pub const HUBEI_LIMIT_SOURCE: &str = "000 二(二)5（“日”按自然日计算，本系统读法）";
+
 pub const HUBEI: RuleSet = RuleSet {
     province: 42,
     name: "湖北省",
@@ -261,6 +273,8 @@ pub const HUBEI: RuleSet = RuleSet {
         PlaceRule::Residence {
             months: 6,
             needs_province_hukou: true,
+            township_level: true,
+            further_births_only: true,
         },
         "000 二(二)1",
     ),
@@ -281,7 +295,7 @@ pub const HUBEI: RuleSet = RuleSet {
             county: TimeLimit::days(20),
             total: TimeLimit::days(30),
         },
-        "000 二(二)5",
+        HUBEI_LIMIT_SOURCE,
     ),
     unmarried_birth_card: None,
     recognises_other_province_rebirth_card: None,
@@ -438,6 +452,8 @@ pub const JILIN: RuleSet = RuleSet {
         PlaceRule::Residence {
             months: 1,
             needs_province_hukou: false,
+            township_level: false,
+            further_births_only: false,
         },
         "002 第三条",
     ),

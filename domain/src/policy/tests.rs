@@ -588,7 +588,8 @@ fn rebirth_limits_per_province() {
         json!({"division": "420704", "children": kids.clone()}),
     ));
     assert_eq!(hb.time_limit, TimeLimit::days(30));
-    assert_eq!(reason(&hb, "time_limit").source, "000 二(二)5");
+    assert_eq!(reason(&hb, "time_limit").source, rules::HUBEI_LIMIT_SOURCE);
+    assert!(rules::HUBEI_LIMIT_SOURCE.starts_with("000 二(二)5"));
     let cq = answer(with(base("rebirth"), json!({"children": kids.clone()})));
     assert_eq!(cq.time_limit, TimeLimit::working_days(20));
     assert_eq!(
@@ -801,7 +802,11 @@ fn hubei_rebirth_has_township_and_county_steps_capped_at_30_days_000_2_2_5() {
         ]
     );
     assert_eq!(a.due, d("2024-10-28"));
-    assert!(a.steps.iter().all(|s| s.source == "000 二(二)5"));
+    assert!(
+        a.steps
+            .iter()
+            .all(|s| s.source == rules::HUBEI_LIMIT_SOURCE)
+    );
 }
 
 #[test]
@@ -1032,4 +1037,49 @@ fn a_birth_service_application_by_an_honour_holder_cancels_it_too_001_4_1() {
             "{service}"
         );
     }
+}
+
+// ---- 湖北 000 二(二)1: the place rule as written (issue 17 point 9) -----------------------
+
+#[test]
+fn hubei_matches_the_place_at_the_township_the_text_names_000_2_2_1() {
+    let kids = json!([child("2012-05-01", "joint"), disabled("2016-05-01")]);
+    let at = |office: &str, husband: &str| {
+        answer(with(
+            base("rebirth"),
+            json!({"division": office, "children": kids.clone(),
+                   "hukou": {"husband": husband, "wife": "500116"}}),
+        ))
+    };
+    // Another township of the same county is not the hukou place's township.
+    let other_township = at("420704001", "420704002");
+    assert!(codes(&other_township).contains(&"place_not_competent"));
+    // The husband's own township, or a county code that contains the office, match.
+    assert!(at("420704001", "420704001").eligible);
+    assert!(at("420704001005", "420704001").eligible);
+    assert!(at("420704001", "420704").eligible);
+    // A county-level office matches any of its townships.
+    assert!(at("420704", "420704002").eligible);
+}
+
+#[test]
+fn hubeis_place_rule_is_for_second_child_and_rebirth_certificates_only_000_2_2() {
+    // A first child's 生育服务证 for a couple whose hukou are both in Chongqing, asked in 鄂城区:
+    // 000 二(二) is not written for it, so the place is not a reason to refuse.
+    let first = answer(with(
+        base("birth_service"),
+        json!({"division": "420704001", "hukou": {"husband": "500116", "wife": "500116"}}),
+    ));
+    assert!(
+        !codes(&first).contains(&"place_not_competent"),
+        "{:?}",
+        first.reasons
+    );
+    // A second child's is.
+    let second = answer(with(
+        base("birth_service"),
+        json!({"division": "420704001", "children": [child("2012-05-01", "joint")],
+               "hukou": {"husband": "500116", "wife": "500116"}}),
+    ));
+    assert!(codes(&second).contains(&"place_not_competent"));
 }
