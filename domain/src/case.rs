@@ -205,6 +205,9 @@ pub struct Case {
     /// a deemed issue, the last legal day (000 二(二)5: "按时").
     #[serde(default)]
     pub decided_on: Option<Date>,
+    /// How the window verified an out-of-province applicant's marital status (003 三(二)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_city_check: Option<RecordedCheck>,
     /// The day the last resubmission completed the materials: the review and its limits run
     /// from here ([`RESTART_SOURCE`]); `None` while they run from `accepted_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +297,12 @@ pub enum Action {
         reasons: Vec<String>,
     },
     Seal,
+    /// Issue; for an out-of-province 婚育情况证明 with the window's verification
+    /// (`out_of_city.rs`).
+    Issue {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        out_of_city: Option<OutOfCityCheck>,
+    },
     RequestVerification {
         to: DivisionCode,
         question: String,
@@ -302,7 +311,6 @@ pub enum Action {
         id: u32,
         answer: String,
     },
-    Issue,
     Deliver {
         delivery: Delivery,
     },
@@ -336,7 +344,7 @@ impl Action {
             Action::Seal => ActionKind::Seal,
             Action::RequestVerification { .. } => ActionKind::RequestVerification,
             Action::AnswerVerification { .. } => ActionKind::AnswerVerification,
-            Action::Issue => ActionKind::Issue,
+            Action::Issue { .. } => ActionKind::Issue,
             Action::Deliver { .. } => ActionKind::Deliver,
             Action::Revoke { .. } => ActionKind::Revoke,
             Action::Void { .. } => ActionKind::Void,
@@ -397,6 +405,10 @@ pub enum TransitionError {
     NoSuchVerification,
     #[error("快递地址不能为空 / an express delivery needs an address")]
     AddressRequired,
+    #[error(
+        "户籍在外省（市）的，须记录窗口以电话或函件核实的对象和结果后出具（003 三(二)）/ record how the window verified the out-of-province hukou, with whom and the result, before issuing"
+    )]
+    OutOfCityCheckRequired,
     #[error("期限未届满，不能视为准予 / the deadline has not passed")]
     NotYetDue,
     #[error("本地规则没有视为准予的规定 / these rules have no deemed issue")]
@@ -430,6 +442,7 @@ impl TransitionError {
             TransitionError::AlreadySealed => "already_sealed",
             TransitionError::NoSuchVerification => "no_such_verification",
             TransitionError::AddressRequired => "address_required",
+            TransitionError::OutOfCityCheckRequired => "out_of_city_check_required",
             TransitionError::NotYetDue => "not_yet_due",
             TransitionError::NoDeemedIssue => "no_deemed_issue",
             TransitionError::NoCertificate => "no_certificate",
@@ -531,6 +544,7 @@ impl Case {
                 deemed_issue: false,
                 decided_on: None,
                 review_from: None,
+                out_of_city_check: None,
                 red_lights: Vec::new(),
                 certificate: None,
                 corrections: Vec::new(),
@@ -909,7 +923,7 @@ pub fn apply(
             v.answered_on = Some(today);
             details.push(format!("协查回复：{}", answer.trim()));
         }
-        Action::Issue => {
+        Action::Issue { out_of_city } => {
             let allowed = if promise {
                 state == S::Approved
             } else {
@@ -917,6 +931,20 @@ pub fn apply(
             };
             if !allowed {
                 return Err(bad_state());
+            }
+            if let Some(check) = out_of_city::required(case, out_of_city.as_ref())? {
+                details.push(format!(
+                    "外地户籍婚育情况核实：{}，核实对象：{}，结果：{}（{}）",
+                    check.method.name_zh(),
+                    check.contact,
+                    check.result,
+                    out_of_city::OUT_OF_CITY_SOURCE
+                ));
+                next.out_of_city_check = Some(RecordedCheck {
+                    check,
+                    on: today,
+                    by: staff_identity(actor).0,
+                });
             }
             next.state = S::Issued;
             next.complete_all(today);
@@ -1114,7 +1142,13 @@ pub fn available_actions(
             id: open,
             answer: "-".into(),
         },
-        Action::Issue,
+        Action::Issue {
+            out_of_city: Some(OutOfCityCheck {
+                method: CheckMethod::Phone,
+                contact: "-".into(),
+                result: "-".into(),
+            }),
+        },
         Action::Deliver {
             delivery: Delivery::Pickup,
         },
@@ -1314,11 +1348,13 @@ pub fn dated(due: Due) -> String {
 
 mod access;
 mod dates;
+mod out_of_city;
 mod returns;
 #[cfg(test)]
 mod tests;
 
 pub use access::{may, verifies, works};
+pub use out_of_city::{CheckMethod, OUT_OF_CITY_SOURCE, OutOfCityCheck, RecordedCheck};
 pub use returns::{Defect, RETURN_SOURCE, ReturnRecord, Returnable, ReturnedItem};
 
 fn names_zh(codes: &[MaterialCode]) -> String {

@@ -80,6 +80,12 @@ pub fn action_problems(action: &Action) -> Vec<FieldError> {
             }
         }
         Action::TownshipOpinion { opinion, .. } => text("opinion", opinion, &mut out),
+        Action::Issue {
+            out_of_city: Some(check),
+        } => {
+            text("out_of_city.contact", &check.contact, &mut out);
+            text("out_of_city.result", &check.result, &mut out);
+        }
         Action::Approve { basis } => text("basis", basis, &mut out),
         Action::Refuse { reasons: r }
         | Action::Revoke { reasons: r }
@@ -116,7 +122,7 @@ pub fn action_problems(action: &Action) -> Vec<FieldError> {
         }
         Action::PreReview
         | Action::Seal
-        | Action::Issue
+        | Action::Issue { out_of_city: None }
         | Action::Deliver { .. }
         | Action::Resubmit
         | Action::Withdraw

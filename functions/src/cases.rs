@@ -1051,6 +1051,9 @@ pub fn staff_view(
             "needs_exception": r.needs_exception,
         })).collect::<Vec<_>>(),
         "returns": case.returns,
+        // 003 三(二): an out-of-province proof is issued after the window's recorded check.
+        "out_of_city_check_required": case.needs_out_of_city_check(),
+        "out_of_city_check": case.out_of_city_check,
         "delivery": case.delivery,
         "delivery_requested": a.delivery,
         "commitment": a.commitment,

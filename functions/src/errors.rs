@@ -116,6 +116,11 @@ pub fn transition(e: &TransitionError) -> Problem {
             "快递送达须填写地址",
             "An express delivery needs an address",
         ),
+        T::OutOfCityCheckRequired => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "户籍在外省（市）的，须先记录电话或函件核实的对象和结果",
+            "Record the phone or letter verification of the out-of-province hukou first",
+        ),
         T::NotYetDue => (
             StatusCode::CONFLICT,
             "期限未届满",

@@ -190,6 +190,8 @@ pub fn document() -> Value {
                     "missing": {"type": "array", "items": {"type": "string"}, "description": "return: item codes, each 'missing' (older clients; prefer items)"}, "note": {"type": "string"},
                     "items": {"type": "array", "description": "return: each item and what is wrong with it (000 二(二)2); only items of the case's `returnable` list", "items": {"type": "object", "required": ["code"], "properties": {
                         "code": {"type": "string"}, "defect": {"type": "string", "enum": ["missing", "unreadable", "expired", "inconsistent"]}, "detail": {"type": "string"}}}},
+                    "out_of_city": {"type": "object", "description": "issue: for a 婚育情况证明 with a hukou outside the province (out_of_city_check_required), how the window verified (003 三(二))", "required": ["method", "contact", "result"], "properties": {
+                        "method": {"type": "string", "enum": ["phone", "letter"]}, "contact": {"type": "string"}, "result": {"type": "string"}}},
                     "exception": {"type": "string", "description": "return: a county approver's written reason for naming an item accepted before (recorded, shown to supervisors)"},
                     "agree": {"type": "boolean"}, "opinion": {"type": "string"}, "basis": {"type": "string", "description": "approve: the written basis (optional in the API, kept with the decision)"}, "reasons": {"type": "array", "items": {"type": "string"}},
                     "to": {"type": "string"}, "question": {"type": "string"}, "id": {"type": "integer"}, "answer": {"type": "string"},
@@ -198,7 +200,7 @@ pub fn document() -> Value {
                 "responses": {"200": ok("the case after the step", json!({"type": "object"})), "400": problem("malformed; every bad field"),
                     "401": problem("not signed in and no access code"), "403": problem("forbidden_action (role) or out_of_scope (division)"),
                     "404": problem("no such case"), "409": problem("version_conflict with current_version, or invalid_state"),
-                    "422": problem("reasons_required, missing_list_required, not_asked_for (a return naming an item the applicant was not asked for), accepted_before (naming an item accepted before without a county approver's reason), application_incomplete …")}}},
+                    "422": problem("reasons_required, missing_list_required, not_asked_for (a return naming an item the applicant was not asked for), accepted_before (naming an item accepted before without a county approver's reason), out_of_city_check_required, application_incomplete …")}}},
             "/api/certificates/keys": {"get": {"operationId": "certificateKeys", "summary": "The Ed25519 public keys certificates are signed with (cache them to verify offline)",
                 "responses": {"200": ok("the keys", json!({"type": "object", "properties": {"keys": {"type": "array", "items": {"type": "object",
                     "properties": {"kid": {"type": "string"}, "alg": {"type": "string"}, "public_key": {"type": "string"}}}}}}))}}},

@@ -9,6 +9,7 @@ pub mod review;
 pub mod staff_calendar;
 pub mod staff_case;
 pub mod staff_dashboard;
+pub mod staff_issue;
 pub mod staff_login;
 pub mod staff_queue;
 pub mod staff_return;

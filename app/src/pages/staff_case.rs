@@ -17,6 +17,7 @@ use crate::components::{
     step_name, strings,
 };
 use crate::i18n::{Lang, bi, date, tr};
+use crate::pages::staff_issue::OutOfCityIssue;
 use crate::pages::staff_login::{Login, StaffBar};
 use crate::pages::staff_queue::service_name;
 use crate::pages::staff_return::{ReturnDraft, ReturnForm};
@@ -756,6 +757,9 @@ fn Actions(
         .unwrap_or_default();
     let version = case["version"].as_u64().unwrap_or(0);
     let has = |k: ActionKind| available.contains(&k);
+    let out_of_city = case["out_of_city_check_required"]
+        .as_bool()
+        .unwrap_or(false);
     let problem = RwSignal::new(None::<String>);
     let send = move |mut body: Value| {
         body["version"] = json!(version);
@@ -859,12 +863,15 @@ fn Actions(
                         {move || format!("{}（{}）", tr("加盖本级电子印章", "Add this level's e-seal"), level_name(&level))}
                     </button>
                 })}
-                {has(ActionKind::Issue).then(|| view! {
+                {(has(ActionKind::Issue) && !out_of_city).then(|| view! {
                     <button type="button" class="button" id="do-issue" on:click=move |_| send(json!({"action": "issue"}))>
                         {move || tr("发证", "Issue")}
                     </button>
                 })}
             </div>
+            {(has(ActionKind::Issue) && out_of_city).then(|| view! {
+                <OutOfCityIssue problem=problem send=Callback::new(send) />
+            })}
             {has(ActionKind::TownshipOpinion).then(|| view! {
                 <fieldset class="action" id="form-township_opinion">
                     <legend>{move || tr("乡镇（街道）审核意见", "Township opinion")}</legend>

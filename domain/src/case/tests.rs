@@ -102,7 +102,12 @@ fn a_rebirth_case_goes_from_submission_to_delivery_with_every_level_sealing() {
         "2024-10-08",
     );
     let case = step(&case, Action::Seal, &county(), "2024-10-08");
-    let case = step(&case, Action::Issue, &county(), "2024-10-08");
+    let case = step(
+        &case,
+        Action::Issue { out_of_city: None },
+        &county(),
+        "2024-10-08",
+    );
     let (case, events) = apply(
         &case,
         &Action::Deliver {
@@ -132,7 +137,12 @@ fn an_instant_item_is_issued_in_one_step_jilin_art_19() {
         "2024-09-27",
     );
     assert_eq!(case.deadlines[0].due, d("2024-09-27"));
-    let issued = step(&case, Action::Issue, &village(), "2024-09-27");
+    let issued = step(
+        &case,
+        Action::Issue { out_of_city: None },
+        &village(),
+        "2024-09-27",
+    );
     assert_eq!(issued.state, CaseState::Issued);
 }
 
@@ -293,7 +303,14 @@ fn refusals_need_written_reasons_000_2_2_5() {
 #[test]
 fn a_promise_item_cannot_be_issued_before_approval() {
     let case = rebirth_cq("2024-09-27");
-    let err = apply(&case, &Action::Issue, &county(), at("2024-09-27"), cal()).unwrap_err();
+    let err = apply(
+        &case,
+        &Action::Issue { out_of_city: None },
+        &county(),
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         TransitionError::InvalidState {
@@ -378,7 +395,7 @@ fn steps_past_due_show_a_red_light_000_3_4() {
             &ezhou(),
             "2024-10-10",
         ),
-        Action::Issue,
+        Action::Issue { out_of_city: None },
         &ezhou(),
         "2024-10-10",
     );
@@ -426,7 +443,12 @@ fn decisions_record_the_day_they_were_made() {
         "2024-10-09",
     );
     assert_eq!(approved.decided_on, Some(d("2024-10-09")));
-    let issued = step(&approved, Action::Issue, &county(), "2024-10-10");
+    let issued = step(
+        &approved,
+        Action::Issue { out_of_city: None },
+        &county(),
+        "2024-10-10",
+    );
     assert_eq!(
         issued.decided_on,
         Some(d("2024-10-09")),
@@ -593,7 +615,7 @@ fn revoke_and_void_need_reasons_and_void_applies_to_rebirth_only_jilin_art_20_22
             &county(),
             "2024-09-30",
         ),
-        Action::Issue,
+        Action::Issue { out_of_city: None },
         &county(),
         "2024-09-30",
     );
@@ -640,7 +662,7 @@ fn revoke_and_void_need_reasons_and_void_applies_to_rebirth_only_jilin_art_20_22
             json!({"service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first"}),
             "2024-09-27",
         ),
-        Action::Issue,
+        Action::Issue { out_of_city: None },
         &village(),
         "2024-09-27",
     );
@@ -682,7 +704,7 @@ fn express_delivery_needs_an_address() {
             json!({"service": "birth_service", "division": "500116001005", "date": "2024-09-27", "marriage": "first"}),
             "2024-09-27",
         ),
-        Action::Issue,
+        Action::Issue { out_of_city: None },
         &village(),
         "2024-09-27",
     );
@@ -809,7 +831,7 @@ fn issued_birth(day: &str) -> Case {
         json!({"service": "birth_service", "division": "500116001005", "date": day, "marriage": "first"}),
         day,
     );
-    let mut issued = step(&case, Action::Issue, &village(), day);
+    let mut issued = step(&case, Action::Issue { out_of_city: None }, &village(), day);
     issued.certificate = Some(IssuedCertificate {
         facts: crate::certificate::CertificateFacts {
             number: crate::certificate::CertificateNumber::for_case(
@@ -1170,7 +1192,7 @@ fn probe(kind: crate::roles::ActionKind) -> Action {
         K::Refuse => Action::Refuse {
             reasons: vec!["r".into()],
         },
-        K::Issue => Action::Issue,
+        K::Issue => Action::Issue { out_of_city: None },
         K::Deliver => Action::Deliver {
             delivery: Delivery::SelfPrint,
         },
@@ -1474,4 +1496,79 @@ fn a_deemed_certificate_is_dated_the_last_legal_day_000_2_2_5() {
     let issued = step(&case, Action::DeemedIssue, &Actor::System, "2024-11-05");
     assert!(issued.deemed_issue);
     assert_eq!(issued.decided_on, Some(last));
+}
+
+fn issue_with(check: Option<OutOfCityCheck>) -> Action {
+    Action::Issue { out_of_city: check }
+}
+
+#[test]
+fn an_out_of_province_proof_is_issued_after_the_window_verifies_by_phone_or_letter_003_3_2() {
+    // Arrange: a woman whose hukou is in 鄂城区 asks 四牌坊社区 for her 婚育情况证明.
+    let case = open(
+        json!({"service": "marital_status_proof", "division": "500116001005", "date": "2024-09-27",
+               "marriage": "first", "children": [],
+               "hukou": {"husband": "420704", "wife": "420704"}}),
+        "2024-09-27",
+    );
+    assert!(case.needs_out_of_city_check());
+    let blank = OutOfCityCheck {
+        method: CheckMethod::Phone,
+        contact: "  ".into(),
+        result: "无".into(),
+    };
+
+    // Act + assert: never issued unverified, never sent home; issued once the check is written.
+    for check in [None, Some(blank)] {
+        assert_eq!(
+            apply(
+                &case,
+                &issue_with(check),
+                &village(),
+                at("2024-09-27"),
+                cal()
+            )
+            .unwrap_err(),
+            TransitionError::OutOfCityCheckRequired
+        );
+    }
+    let (issued, events) = apply(
+        &case,
+        &issue_with(Some(OutOfCityCheck {
+            method: CheckMethod::Phone,
+            contact: "鄂城区凤凰街道计生办 0711-3200000".into(),
+            result: "初婚，未生育，与所述一致".into(),
+        })),
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(issued.state, CaseState::Issued);
+    let recorded = issued.out_of_city_check.unwrap();
+    assert_eq!(
+        (recorded.on, recorded.by.as_str()),
+        (d("2024-09-27"), "demo-village")
+    );
+    assert!(
+        events[0].details[0].contains("电话核实")
+            && events[0].details[0].contains(OUT_OF_CITY_SOURCE)
+    );
+    // A local applicant needs none.
+    let local = open(
+        json!({"service": "marital_status_proof", "division": "500116001005", "date": "2024-09-27",
+               "marriage": "first", "children": []}),
+        "2024-09-27",
+    );
+    assert!(!local.needs_out_of_city_check());
+    assert!(
+        apply(
+            &local,
+            &issue_with(None),
+            &village(),
+            at("2024-09-27"),
+            cal()
+        )
+        .is_ok()
+    );
 }

@@ -222,3 +222,47 @@ async fn more_than_the_list_is_accepted_with_a_notice_and_not_kept_002_art_8() {
         "{submitted}"
     );
 }
+
+#[tokio::test]
+async fn an_out_of_province_applicant_gets_the_proof_after_the_window_verifies_by_phone_003_3_2() {
+    // Arrange: both hukou in 鄂城区, the proof asked at 四牌坊社区.
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let situation = json!({"service": "marital_status_proof", "division": "500116001005",
+        "date": DAY, "marriage": "first", "hukou": {"husband": "420704", "wife": "420704"}});
+    let (number, code) = app.submit(situation).await;
+    let (_, case) = app.read_as(&village, &number).await;
+    assert_eq!(case["out_of_city_check_required"], true, "{case}");
+    let issue = |body: Value| {
+        let mut body = body;
+        body["version"] = case["version"].clone();
+        app.act(&village, &number, body)
+    };
+
+    // Act
+    let (bare_status, bare) = issue(json!({"action": "issue"})).await;
+    let (status, issued) = issue(json!({"action": "issue", "out_of_city": {
+        "method": "phone", "contact": "鄂城区凤凰街道计生办 0711-3200000", "result": "初婚，未生育"}}))
+    .await;
+
+    // Assert: refused unverified (and not sent home: the answer asks for the check, nothing of
+    // the applicant); issued on the spot once recorded, and the applicant sees how.
+    assert_eq!(bare_status, 422, "{bare}");
+    assert_eq!(bare["code"], "out_of_city_check_required");
+    assert_eq!(status, 200, "{issued}");
+    assert_eq!(issued["state"], "issued");
+    let (_, case) = app.read_as(&village, &number).await;
+    assert_eq!(case["out_of_city_check"]["method"], "phone");
+    assert_eq!(case["out_of_city_check"]["by"], "demo-village");
+    let (_, mine) = app.track(&number, &code).await;
+    let issue_event = mine["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "issue")
+        .unwrap();
+    assert!(
+        issue_event["details"].to_string().contains("电话核实"),
+        "{issue_event}"
+    );
+}
