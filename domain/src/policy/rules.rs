@@ -261,6 +261,18 @@ use When as W;
 /// reading, stated (issue 17 point 9); open cases keep the dates they were counted with.
 pub const HUBEI_LIMIT_SOURCE: &str = "000 二(二)5（“日”按自然日计算，本系统读法）";
 
+/// Hubei's notices (000, 001) say where and how fast, not which papers: its lists follow the
+/// Chongqing guides of 003 附件2 by reference, and say so (issue 17 point 10).
+/// 004 四(二) is about where to apply, not about delegation: Chongqing's 委托书 rests on the
+/// other provinces' texts by reference.
+const CQ_DELEGATION: &str = "004 未规定委托代办：参照000 二(二)1、002 第七条（本系统设定）";
+/// Jilin's texts have the 婚育情况证明 issued by the unit or 村(居) (002 第五条、第六条) but list
+/// nothing for asking it: the window's service follows 003 三(二) by reference.
+const JL_PROOF_LIST: &str = "002 第五条、第六条未列材料：参照003 三(二)（本系统设定）";
+const HB_BIRTH_LIST: &str = "001 二(一)未列材料：参照003 附件2 生育服务证指南 三（本系统设定）";
+const HB_REBIRTH_LIST: &str =
+    "000 二(二)1、001 二(二)未列材料：参照003 附件2 再生育服务证指南 四（本系统设定）";
+
 pub const HUBEI: RuleSet = RuleSet {
     province: 42,
     name: "湖北省",
@@ -314,25 +326,25 @@ pub const HUBEI: RuleSet = RuleSet {
         ),
     }],
     materials: &[
-        m(S::BirthService, M::IdCards, &[], "001 二(一)"),
-        m(S::BirthService, M::HukouBook, &[], "001 二(一)"),
+        m(S::BirthService, M::IdCards, &[], HB_BIRTH_LIST),
+        m(S::BirthService, M::HukouBook, &[], HB_BIRTH_LIST),
         m(
             S::BirthService,
             M::MarriageCert,
             &[W::Married],
-            "001 二(一)",
+            HB_BIRTH_LIST,
         ),
         m(
             S::BirthService,
             M::DivorceCert,
             &[W::Remarried],
-            "001 一(一)",
+            HB_BIRTH_LIST,
         ),
         m(
             S::BirthService,
             M::DivorceSettlement,
             &[W::Remarried],
-            "001 一(一)",
+            HB_BIRTH_LIST,
         ),
         m(
             S::BirthService,
@@ -346,24 +358,24 @@ pub const HUBEI: RuleSet = RuleSet {
             &[W::Delegated],
             "000 二(二)1",
         ),
-        m(S::Rebirth, M::IdCards, &[], "000 二(二)1"),
+        m(S::Rebirth, M::IdCards, &[], HB_REBIRTH_LIST),
         noted(
-            m(S::Rebirth, M::HukouBook, &[], "000 二(二)1"),
+            m(S::Rebirth, M::HukouBook, &[], HB_REBIRTH_LIST),
             "户主页、人口增减页、申请人本人页及小孩页",
         ),
-        m(S::Rebirth, M::MarriageCert, &[], "000 二(二)1"),
-        m(S::Rebirth, M::DivorceCert, &[W::Remarried], "001 一(一)"),
+        m(S::Rebirth, M::MarriageCert, &[], HB_REBIRTH_LIST),
+        m(S::Rebirth, M::DivorceCert, &[W::Remarried], HB_REBIRTH_LIST),
         m(
             S::Rebirth,
             M::DivorceSettlement,
             &[W::Remarried],
-            "001 一(一)",
+            HB_REBIRTH_LIST,
         ),
         m(
             S::Rebirth,
             M::JointChildrenProof,
             &[W::Remarried],
-            "001 一(一)",
+            HB_REBIRTH_LIST,
         ),
         m(
             S::Rebirth,
@@ -593,7 +605,7 @@ pub const JILIN: RuleSet = RuleSet {
             &[W::Delegated],
             "002 第七条（第二个）",
         ),
-        m(S::MaritalStatusProof, M::IdCards, &[], "002 第五条"),
+        m(S::MaritalStatusProof, M::IdCards, &[], JL_PROOF_LIST),
         m(
             S::MaritalStatusProof,
             M::CommitmentLetter,
@@ -704,7 +716,7 @@ pub const CHONGQING: RuleSet = RuleSet {
             S::BirthService,
             M::Delegation,
             &[W::Delegated],
-            "004 四(二)",
+            CQ_DELEGATION,
         ),
         noted(
             m(
@@ -775,7 +787,7 @@ pub const CHONGQING: RuleSet = RuleSet {
             ),
             "市或区县卫生健康委组织的病残儿医学鉴定结论",
         ),
-        m(S::Rebirth, M::Delegation, &[W::Delegated], "004 四(二)"),
+        m(S::Rebirth, M::Delegation, &[W::Delegated], CQ_DELEGATION),
         noted(
             m(
                 S::OnlyChildHonor,
@@ -825,7 +837,7 @@ pub const CHONGQING: RuleSet = RuleSet {
             S::OnlyChildHonor,
             M::Delegation,
             &[W::Delegated],
-            "004 四(二)",
+            CQ_DELEGATION,
         ),
         m(S::MaritalStatusProof, M::IdCards, &[], "003 三(二)"),
         noted(
@@ -841,7 +853,7 @@ pub const CHONGQING: RuleSet = RuleSet {
             S::MaritalStatusProof,
             M::Delegation,
             &[W::Delegated],
-            "004 四(二)",
+            CQ_DELEGATION,
         ),
     ],
     hotline: cite("023-47292152", "003 附件2"),

@@ -1083,3 +1083,34 @@ fn hubeis_place_rule_is_for_second_child_and_rebirth_certificates_only_000_2_2()
     ));
     assert!(codes(&second).contains(&"place_not_competent"));
 }
+
+// ---- Sources that say what they are cited for (issue 17 point 10) ------------------------
+
+#[test]
+fn lists_the_texts_do_not_give_are_labelled_as_set_by_this_system_issue_17_point_10() {
+    // Hubei's notices give no material list; Chongqing's 004 四(二) says nothing of delegation;
+    // Jilin's texts list nothing for the 婚育情况证明 service.
+    let hubei = answer(with(
+        base("rebirth"),
+        json!({"division": "420704", "children": [child("2012-05-01", "joint"), disabled("2016-05-01")]}),
+    ));
+    let cq_delegated = answer(with(base("birth_service"), json!({"delegated": true})));
+    let jilin_proof = answer(with(
+        base("marital_status_proof"),
+        json!({"division": "220102"}),
+    ));
+    let labelled = |a: &EligibilityAnswer, code: M| {
+        a.materials
+            .iter()
+            .find(|m| m.code == code)
+            .map(|m| m.source.contains("本系统设定"))
+    };
+    assert_eq!(labelled(&hubei, M::IdCards), Some(true));
+    assert_eq!(
+        labelled(&hubei, M::DisabilityAppraisal),
+        Some(false),
+        "cited as the text says"
+    );
+    assert_eq!(labelled(&cq_delegated, M::Delegation), Some(true));
+    assert_eq!(labelled(&jilin_proof, M::IdCards), Some(true));
+}
