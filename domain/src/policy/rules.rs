@@ -470,10 +470,13 @@ pub const JILIN: RuleSet = RuleSet {
         "002 第三条",
     ),
     quota: &[
-        two_children(LAW_2015, "001 一(一)（参照）"),
+        two_children(
+            LAW_2015,
+            "002 未规定再婚夫妻的子女数：参照001 一(一)（湖北）（本系统设定）",
+        ),
         three_children(
             "人口与计划生育法（2021年修正，2021年8月20日起施行）第十八条（吉林省人口与计划生育条例修正文本未核实 / province text not verified）",
-            "001 一(一)（参照；2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实）",
+            "002 未规定再婚夫妻的子女数：参照001 一(一)（湖北），2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实（本系统设定）",
         ),
     ],
     rebirth_decider: cite(RebirthDecider::HukouCounty, "002 第六条"),
@@ -625,17 +628,22 @@ pub const JILIN: RuleSet = RuleSet {
 pub const CHONGQING: RuleSet = RuleSet {
     province: 50,
     name: "重庆市",
+    // The procedure these rules describe (any window, 渝快办, instant items) is 004's, in force
+    // from 2019-12-31 (004: "从2019年12月31日开始"); earlier applications have no rules here.
     in_force: Period {
-        from: TWO_CHILD_FROM,
+        from: date(2019, 12, 31),
         to: None,
-        rule: cite((), LAW_2015),
+        rule: cite((), "004（渝卫发〔2019〕69号，2019年12月31日起）"),
     },
     place: cite(PlaceRule::AnyWindow, "004 一, 四(二)"),
     quota: &[
-        two_children(LAW_2015, "001 一(一)（参照）"),
+        two_children(
+            LAW_2015,
+            "003 附件2 再生育服务证指南 四2（再婚夫妻申请再生育）；子女数参照001 一(一)（湖北）（本系统设定）",
+        ),
         three_children(
             "人口与计划生育法（2021年修正，2021年8月20日起施行）第十八条（重庆市人口与计划生育条例修正文本未核实 / province text not verified）",
-            "001 一(一)（参照；2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实）",
+            "003 附件2 再生育服务证指南 四2（再婚夫妻申请再生育）；子女数参照001 一(一)（湖北），2021年起各增一个：人口与计划生育法（2021年修正）第十八条；省条例未核实（本系统设定）",
         ),
     ],
     rebirth_decider: cite(RebirthDecider::HukouThenResidenceCounty, "004 四(三)"),

@@ -99,16 +99,19 @@ fn remarried_with_one_child_before_may_have_two_more_001_1_1() {
         a.eligible,
         "1 before + 1 joint: a second joint child is allowed"
     );
-    assert_eq!(reason(&a, "remarried_quota").source, "001 一(一)（参照）");
+    // Chongqing's guide makes remarriage a re-birth ground; the numbers follow Hubei's text
+    // by reference (issue 17 point 5).
+    let source = &reason(&a, "remarried_quota").source.clone();
+    assert!(
+        source.starts_with("003 附件2 再生育服务证指南 四2") && source.contains("本系统设定"),
+        "{source}"
+    );
     let a = answer(with(
         base("birth_service"),
         json!({"marriage": "remarried", "children": [one_before, child("2018-01-01", "joint"), child("2020-01-01", "joint")]}),
     ));
     assert!(!a.eligible);
-    assert_eq!(
-        reason(&a, "remarried_quota_used").source,
-        "001 一(一)（参照）"
-    );
+    assert_eq!(reason(&a, "remarried_quota_used").source, *source);
 }
 
 #[test]
@@ -651,10 +654,10 @@ fn a_province_without_rules_is_an_error_not_a_guess() {
 }
 
 #[test]
-fn a_date_before_the_rules_is_an_error_001_1_1() {
+fn a_date_before_the_rules_is_an_error_001_1_1_and_004() {
     let err = check(&req(with(
         base("birth_service"),
-        json!({"date": "2015-12-31"}),
+        json!({"division": "420704", "date": "2015-12-31"}),
     )))
     .unwrap_err();
     assert_eq!(
@@ -662,8 +665,22 @@ fn a_date_before_the_rules_is_an_error_001_1_1() {
         PolicyError::BeforeRules {
             date: Date::parse("2015-12-31").unwrap(),
             from: rules::TWO_CHILD_FROM,
-            article: rules::LAW_2015,
+            article: "001 一(一)",
         }
+    );
+    // Chongqing's rules are 004's procedure, from 2019-12-31 (issue 17 point 4).
+    let err = check(&req(with(
+        base("birth_service"),
+        json!({"date": "2019-12-30"}),
+    )))
+    .unwrap_err();
+    assert!(matches!(err, PolicyError::BeforeRules { article, .. } if article.starts_with("004")));
+    assert!(
+        check(&req(with(
+            base("birth_service"),
+            json!({"date": "2019-12-31"})
+        )))
+        .is_ok()
     );
     // Jilin's card rules start with the 2016-05-03 notice.
     assert!(
