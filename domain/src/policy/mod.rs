@@ -77,11 +77,12 @@ fn reason(code: &str, effect: Effect, source: &str, text: String, text_en: Strin
 pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError> {
     let rules = rule_set(req.division, req.date)?;
     let mut reasons = Vec::new();
+    let mut forward = None;
     let place_ok = if req.service == Service::MaritalStatusProof {
         // 003 三(二): issued by the window wherever the applicant is; never from the hukou place.
         true
     } else {
-        check_place(req, rules, &mut reasons)
+        check_place(req, rules, &mut reasons, &mut forward)
     };
     honour_certificate_cancelled(req, &mut reasons);
     let service_ok = match req.service {
@@ -124,13 +125,23 @@ pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError>
         processing,
         reasons,
         materials,
-        deciding_division: deciding_division(req, rules, processing),
+        deciding_division: match forward {
+            Some(competent) => forwarded_decider(req, competent, processing),
+            None => deciding_division(req, rules, processing),
+        },
         time_limit,
     })
 }
 
-/// Whether the accepting office may take the application (SPEC §4).
-fn check_place(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
+/// Whether the accepting office may take the application (SPEC §4). An office that may not
+/// decide it still accepts it when a spouse's hukou place in the same province may
+/// (`forward`: 000 二(二)3 首办负责制, "首办责任单位……应当受理，不得以任何理由推诿拒绝").
+fn check_place(
+    req: &EligibilityRequest,
+    rules: &RuleSet,
+    reasons: &mut Vec<Reason>,
+    forward: &mut Option<DivisionCode>,
+) -> bool {
     let hukou: Vec<DivisionCode> = req
         .hukou
         .iter()
@@ -179,6 +190,22 @@ fn check_place(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reas
                 ));
                 return true;
             }
+            // The same province's rules decide there: accepted here, forwarded there.
+            if let Some(competent) = hukou.iter().copied().find(|h| province.contains(*h)) {
+                reasons.push(reason(
+                    "accepted_and_forwarded",
+                    Effect::Allows,
+                    FIRST_OFFICE_SOURCE,
+                    format!(
+                        "本单位为首接单位，受理申请并转送夫妻一方户籍地（{competent}）有权办理的单位审批，申请人无需另行申请"
+                    ),
+                    format!(
+                        "This office accepts the application as the first office and forwards it to the competent office at the spouse's hukou place ({competent}); nothing more to do"
+                    ),
+                ));
+                *forward = Some(competent);
+                return true;
+            }
             let mut zh = format!(
                 "应向夫妻一方户籍所在地或现居住地（居住{}以上）申请",
                 months_zh(months)
@@ -213,6 +240,24 @@ fn months_zh(months: i32) -> String {
         "半年".into()
     } else {
         format!("{months}个月")
+    }
+}
+
+/// 首办负责制 (湖北 000 二(二)3); Jilin's texts have no such article and follow it by reference.
+const FIRST_OFFICE_SOURCE: &str = "000 二(二)3（首办负责制；吉林参照）";
+
+/// Who decides an application accepted here and forwarded to `competent` (a spouse's hukou
+/// place in the province): its county for re-birth, its township for a township-processed item,
+/// the place itself for an instant one.
+fn forwarded_decider(
+    req: &EligibilityRequest,
+    competent: DivisionCode,
+    processing: Processing,
+) -> DivisionCode {
+    match (req.service, processing) {
+        (Service::Rebirth, _) => competent.county().unwrap_or(competent),
+        (_, Processing::Instant) => competent,
+        (_, Processing::Promise) => competent.ancestor(Level::Township).unwrap_or(competent),
     }
 }
 

@@ -381,7 +381,7 @@ fn special_circumstances_are_a_list_of_rule_data() {
 // ---- SPEC §4: place of application ---------------------------------------------------------
 
 #[test]
-fn hubei_residence_place_after_half_a_year_000_2_2_1() {
+fn hubei_residence_place_after_half_a_year_and_the_first_office_forwards_000_2_2_1_and_3() {
     let base_hb = with(
         base("rebirth"),
         json!({
@@ -401,19 +401,29 @@ fn hubei_residence_place_after_half_a_year_000_2_2_1() {
         base_hb.clone(),
         json!({"residence": {"division": "420704", "since": "2025-01-02"}}),
     ));
-    assert!(!a.eligible);
-    assert_eq!(reason(&a, "place_not_competent").source, "000 二(二)1");
-    // 首接负责: the office says where to go instead of turning the couple away.
-    assert_eq!(
-        reason(&a, "first_contact_responsibility").source,
-        "000 二(二)3"
+    // 首办负责制: a day short, the office still accepts and forwards to the hukou place, which
+    // decides (issue 17 point 3); the couple has the full checklist.
+    assert!(a.eligible, "{:?}", codes(&a));
+    assert!(!codes(&a).contains(&"place_not_competent"));
+    assert!(
+        reason(&a, "accepted_and_forwarded")
+            .source
+            .starts_with("000 二(二)3")
     );
-    // At the residence place one spouse's hukou must be in Hubei.
+    assert_eq!(a.deciding_division.to_string(), "420111");
+    assert!(!a.materials.is_empty());
+    // At the residence place one spouse's hukou must be in Hubei: the competent office is in
+    // another province, which this office cannot forward to within its rules.
     let a = answer(with(
         base_hb,
         json!({"hukou": {"husband": "500116", "wife": "220102"}, "residence": {"division": "420704", "since": "2020-01-01"}}),
     ));
     assert!(!a.eligible);
+    // 首接负责: the office says where to go instead of turning the couple away.
+    assert_eq!(
+        reason(&a, "first_contact_responsibility").source,
+        "000 二(二)3"
+    );
     assert!(
         reason(&a, "place_not_competent")
             .text
@@ -447,7 +457,10 @@ fn jilin_residence_place_after_one_month_002_art_3() {
         v,
         json!({"residence": {"division": "220102001", "since": "2025-02-02"}}),
     ));
-    assert!(!a.eligible);
+    // A day short: accepted and forwarded to the hukou county, which issues the card.
+    assert!(a.eligible);
+    assert!(codes(&a).contains(&"accepted_and_forwarded"));
+    assert_eq!(a.deciding_division.to_string(), "220581");
 }
 
 #[test]
@@ -1068,15 +1081,20 @@ fn hubei_matches_the_place_at_the_township_the_text_names_000_2_2_1() {
                    "hukou": {"husband": husband, "wife": "500116"}}),
         ))
     };
-    // Another township of the same county is not the hukou place's township.
+    let matched =
+        |a: &EligibilityAnswer| a.eligible && !codes(a).contains(&"accepted_and_forwarded");
+    // Another township of the same county is not the hukou place's township: accepted and
+    // forwarded (000 二(二)3), decided by the county as ever.
     let other_township = at("420704001", "420704002");
-    assert!(codes(&other_township).contains(&"place_not_competent"));
+    assert!(!matched(&other_township));
+    assert!(other_township.eligible);
+    assert_eq!(other_township.deciding_division.to_string(), "420704");
     // The husband's own township, or a county code that contains the office, match.
-    assert!(at("420704001", "420704001").eligible);
-    assert!(at("420704001005", "420704001").eligible);
-    assert!(at("420704001", "420704").eligible);
+    assert!(matched(&at("420704001", "420704001")));
+    assert!(matched(&at("420704001005", "420704001")));
+    assert!(matched(&at("420704001", "420704")));
     // A county-level office matches any of its townships.
-    assert!(at("420704", "420704002").eligible);
+    assert!(matched(&at("420704", "420704002")));
 }
 
 #[test]

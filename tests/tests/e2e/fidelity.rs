@@ -266,3 +266,37 @@ async fn an_out_of_province_applicant_gets_the_proof_after_the_window_verifies_b
         "{issue_event}"
     );
 }
+
+#[tokio::test]
+async fn the_first_office_accepts_and_names_the_office_that_decides_000_2_2_3() {
+    // Arrange: a Hubei re-birth asked in 鄂城区 by a couple registered in 洪山区 who moved here
+    // a month ago (half a year is needed to apply at the residence).
+    let app = spawn_app_on(DAY).await;
+    let ezhou = app.login("demo-ezhou").await;
+    let situation = json!({"service": "rebirth", "division": "420704", "date": DAY,
+        "marriage": "first",
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}],
+        "hukou": {"husband": "420111", "wife": "420111"},
+        "residence": {"division": "420704", "since": "2026-02-01"}});
+
+    // Act
+    let check = app.check(&situation).await;
+    let (number, _) = app.submit(situation).await;
+
+    // Assert: the full checklist, the competent office named, the case taken here.
+    assert_eq!(check["eligible"], true, "{check}");
+    assert_eq!(check["deciding_division"], "420111");
+    assert!(!check["materials"].as_array().unwrap().is_empty());
+    assert!(
+        check.to_string().contains("accepted_and_forwarded"),
+        "{check}"
+    );
+    let (status, case) = app.read_as(&ezhou, &number).await;
+    assert_eq!(
+        status, 200,
+        "the accepting county sees the case it took: {case}"
+    );
+    assert_eq!(case["accepting_division"], "420704");
+    assert_eq!(case["deciding_division"], "420111");
+}
