@@ -374,10 +374,12 @@ pub fn Checklist(materials: Vec<MaterialItem>) -> impl IntoView {
                     let (zh, en) = (m.name.clone(), m.name_en.clone());
                     let by = m.provided_by;
                     let note = m.note.clone();
+                    let form = m.form;
                     view! {
                         <li class="material" data-material=m.code.code() data-by=format!("{by:?}").to_lowercase()>
                             <strong>{move || match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }}</strong>
                             <span class="by">{move || format!(" — {}", provided_by(by))}</span>
+                            {form.map(|f| view! { <span class="form">{move || format!("（{}）", material_form(f))}</span> })}
                             {(!note.is_empty()).then(|| view! { <p class="note">{note.clone()}</p> })}
                             <cite class="source">{format!("{}：{}", "依据", m.source)}</cite>
                         </li>
@@ -386,6 +388,11 @@ pub fn Checklist(materials: Vec<MaterialItem>) -> impl IntoView {
                 .collect_view()}
         </ol>
     }
+}
+
+/// Original, or original and copy (issue 17 point 5: only where the text says which).
+pub fn material_form(form: domain::contract::MaterialForm) -> String {
+    tr_owned(form.name_zh(), form.name_en())
 }
 
 /// A legal step's name (the domain names the steps).

@@ -163,6 +163,10 @@ pub fn step_name(step: &str) -> (&'static str, &'static str) {
 
 /// The limit for answering a 协查 request. 000 二(二)4 says "按时回复" without a number; this
 /// system sets 10 working days so the step cannot be missed silently.
+/// What the issue of a recognition records (吉林 002 第七条).
+pub const RECOGNITION_LINE: &str =
+    "外省（区、市）再生育服务卡予以认可并登记，不另发本省再生育服务卡（002 第七条）";
+
 pub const VERIFICATION_LIMIT: TimeLimit = TimeLimit::working_days(10);
 pub const VERIFICATION_SOURCE: &str = "000 二(二)4（回复时限由本系统设定为10个工作日）";
 
@@ -176,6 +180,10 @@ pub struct Case {
     pub state: CaseState,
     pub accepting: DivisionCode,
     pub deciding: DivisionCode,
+    /// The office that pre-reviews and gives the opinion, where the texts name one besides the
+    /// accepting and deciding offices (重庆's 申报地, 004 四(三); 吉林 re-birth, 002 第六条).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewing: Option<DivisionCode>,
     pub accepted_on: Date,
     pub deadlines: Vec<StepDeadline>,
     #[serde(default)]
@@ -409,6 +417,14 @@ pub enum TransitionError {
         "户籍在外省（市）的，须记录窗口以电话或函件核实的对象和结果后出具（003 三(二)）/ record how the window verified the out-of-province hukou, with whom and the result, before issuing"
     )]
     OutOfCityCheckRequired,
+    #[error(
+        "须先由申报地（{0}）预审通过，受理窗口方可打印发证（004 四(三)）/ the declared place {0} must pass the pre-review before the window issues"
+    )]
+    PreReviewRequired(DivisionCode),
+    #[error(
+        "村(居)受理的生育服务卡须先经乡镇（{0}）登记并加盖电子印章，首接单位方可输出（002 第三条、第十五条）/ the township {0} registers (seals) the card before the village prints it"
+    )]
+    RegistrationRequired(DivisionCode),
     #[error("期限未届满，不能视为准予 / the deadline has not passed")]
     NotYetDue,
     #[error("本地规则没有视为准予的规定 / these rules have no deemed issue")]
@@ -443,6 +459,8 @@ impl TransitionError {
             TransitionError::NoSuchVerification => "no_such_verification",
             TransitionError::AddressRequired => "address_required",
             TransitionError::OutOfCityCheckRequired => "out_of_city_check_required",
+            TransitionError::PreReviewRequired(_) => "pre_review_required",
+            TransitionError::RegistrationRequired(_) => "township_registration_required",
             TransitionError::NotYetDue => "not_yet_due",
             TransitionError::NoDeemedIssue => "no_deemed_issue",
             TransitionError::NoCertificate => "no_certificate",
@@ -466,14 +484,7 @@ impl Case {
         calendar: &Calendar,
     ) -> Result<(Case, Vec<Event>), TransitionError> {
         let accepted_on = now.date();
-        let cross = crate::policy::is_cross_province(&situation);
-        let procedure = policy::deadline(
-            situation.division,
-            situation.service,
-            accepted_on,
-            cross,
-            calendar,
-        )??;
+        let procedure = policy::deadline_of(&situation, accepted_on, calendar)??;
         let deadlines = procedure
             .steps
             .into_iter()
@@ -527,6 +538,7 @@ impl Case {
                 state: CaseState::Submitted,
                 accepting: situation.division,
                 deciding: answer.deciding_division,
+                reviewing: answer.reviewing_division,
                 accepted_on,
                 deadlines,
                 seals: Vec::new(),
@@ -557,14 +569,32 @@ impl Case {
     /// The offices whose staff see the case, plus the offices asked to verify (the queue
     /// lists it for all of them; what each may do is `may`'s answer).
     pub fn offices(&self) -> Vec<DivisionCode> {
-        let mut o = self.working_offices().to_vec();
+        let mut o = self.working_offices();
         o.extend(self.verifications.iter().map(|v| v.to));
         o
     }
 
-    /// The offices that work the case: the accepting and the deciding office (SPEC §4).
-    pub fn working_offices(&self) -> [DivisionCode; 2] {
-        [self.accepting, self.deciding]
+    /// The offices that work the case: the accepting, the deciding and the pre-reviewing
+    /// office (SPEC §4, §5).
+    pub fn working_offices(&self) -> Vec<DivisionCode> {
+        let mut offices = vec![self.accepting, self.deciding];
+        offices.extend(self.reviewing);
+        offices
+    }
+
+    /// A recognition of another province's re-birth card (吉林 002 第七条): issued means
+    /// recognised and registered; no card of this province is signed for it.
+    pub fn is_recognition(&self) -> bool {
+        policy::is_recognition(&self.situation)
+    }
+
+    /// One office decides, and it is a township (or the village's township): the honour
+    /// certificate and every township-processed item (SPEC §5). Its officer decides; no county
+    /// approval follows (issue 17 point 4).
+    pub fn township_decides(&self) -> bool {
+        self.processing == Processing::Promise
+            && self.service != Service::Rebirth
+            && self.deciding.level() >= Level::Township
     }
 
     /// The earliest open deadline (the work queue sorts by it).
@@ -812,7 +842,11 @@ pub fn apply(
             ));
         }
         Action::TownshipOpinion { agree, opinion } => {
-            if !promise || !matches!(state, S::Submitted | S::PreReviewed) {
+            // Where the township decides, its decision is the approval, not an opinion.
+            if !promise
+                || case.township_decides()
+                || !matches!(state, S::Submitted | S::PreReviewed)
+            {
                 return Err(bad_state());
             }
             if opinion.trim().is_empty() {
@@ -829,7 +863,10 @@ pub fn apply(
         }
         Action::Approve { basis } => {
             // 吉林 art. 17: the county may approve straight from the pre-reviewed list.
-            if !promise || !matches!(state, S::PreReviewed | S::TownshipReviewed) {
+            let from_submitted = case.township_decides() && state == S::Submitted;
+            if !promise
+                || !(from_submitted || matches!(state, S::PreReviewed | S::TownshipReviewed))
+            {
                 return Err(bad_state());
             }
             if !basis.trim().is_empty() {
@@ -932,6 +969,9 @@ pub fn apply(
             if !allowed {
                 return Err(bad_state());
             }
+            if !promise {
+                intake::ready_to_issue(case, actor)?;
+            }
             if let Some(check) = out_of_city::required(case, out_of_city.as_ref())? {
                 details.push(format!(
                     "外地户籍婚育情况核实：{}，核实对象：{}，结果：{}（{}）",
@@ -945,6 +985,9 @@ pub fn apply(
                     on: today,
                     by: staff_identity(actor).0,
                 });
+            }
+            if case.is_recognition() {
+                details.push(RECOGNITION_LINE.to_string());
             }
             next.state = S::Issued;
             next.complete_all(today);
@@ -1221,7 +1264,14 @@ pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), Tra
             }
         }
         Actor::Staff { role, division, .. } => {
-            if !permits(*role, kind) {
+            // One deciding office (issue 17 point 4): where a township decides, its officer
+            // approves and no county approval is asked for.
+            let permitted = if kind == ActionKind::Approve && case.township_decides() {
+                *role == Role::TownshipOfficer
+            } else {
+                permits(*role, kind)
+            };
+            if !permitted {
                 return Err(TransitionError::NotPermitted {
                     role: Some(*role),
                     action: kind,
@@ -1237,12 +1287,17 @@ pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), Tra
                 // The original office verifies and corrects (004 四(四)).
                 ActionKind::ResolveCorrection => vec![case.deciding],
                 ActionKind::Refuse if case.processing == Processing::Promise => vec![case.deciding],
+                // The 申报地 pre-reviews (004 四(三)); the township of a spouse's hukou gives
+                // the re-birth opinion (002 第六条).
+                ActionKind::PreReview | ActionKind::TownshipOpinion if case.reviewing.is_some() => {
+                    case.reviewing.into_iter().collect()
+                }
                 ActionKind::TownshipOpinion => vec![case.accepting, case.deciding],
                 ActionKind::AnswerVerification => case.verifications.iter().map(|v| v.to).collect(),
                 ActionKind::Issue if case.processing == Processing::Promise => vec![case.deciding],
                 // Every other step belongs to the offices that work the case; an office asked
                 // for 协查 only answers it (issue 18).
-                _ => case.working_offices().to_vec(),
+                _ => case.working_offices(),
             };
             if in_scope(*division, &offices) {
                 Ok(())
@@ -1286,8 +1341,7 @@ pub const RESTART_SOURCE: &str =
 
 /// Every step of the review open again, counted from `from` (see [`RESTART_SOURCE`]).
 fn restart_review(case: &mut Case, from: Date, calendar: &Calendar) -> Result<(), TransitionError> {
-    let cross = policy::is_cross_province(&case.situation);
-    let fresh = policy::deadline(case.situation.division, case.service, from, cross, calendar)??;
+    let fresh = policy::deadline_of(&case.situation, from, calendar)??;
     for step in case.deadlines.iter_mut() {
         if let Some(f) = fresh.steps.iter().find(|f| f.step == step.step) {
             step.due = f.due;
@@ -1348,6 +1402,7 @@ pub fn dated(due: Due) -> String {
 
 mod access;
 mod dates;
+mod intake;
 mod out_of_city;
 mod returns;
 #[cfg(test)]

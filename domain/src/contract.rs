@@ -183,6 +183,38 @@ pub struct MaterialItem {
     pub note: String,
     /// Extension: who provides it.
     pub provided_by: ProvidedBy,
+    /// Extension: original, or original and copy — only where the text says which
+    /// (issue 17 point 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<MaterialForm>,
+}
+
+/// What the guide asks to see of a paper (003 附件2: "原件及复印件"; 生育服务证指南 四1: the
+/// originals are seen and handed back, "不得收取任何材料").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    /// The original is shown, checked and handed back; nothing is kept.
+    Original,
+    /// The original is shown and a copy is handed in.
+    OriginalAndCopy,
+}
+
+impl MaterialForm {
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            MaterialForm::Original => "原件（当场查验后退还）",
+            MaterialForm::OriginalAndCopy => "原件及复印件",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            MaterialForm::Original => "original (checked and handed back)",
+            MaterialForm::OriginalAndCopy => "original and a copy",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -208,6 +240,11 @@ pub struct EligibilityAnswer {
     pub materials: Vec<MaterialItem>,
     pub deciding_division: DivisionCode,
     pub time_limit: TimeLimit,
+    /// Extension: the office that pre-reviews and gives the opinion, where the texts name one
+    /// other than the accepting office (重庆: the 申报地, 004 四(三); 吉林 re-birth: the township
+    /// of a spouse's hukou, 002 第六条). It sees the case in its queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewing_division: Option<DivisionCode>,
 }
 
 /// One step of a legal procedure with its limit and due date (`GET /api/deadline`).

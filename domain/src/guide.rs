@@ -31,6 +31,9 @@ pub struct GuideMaterial {
     pub note: String,
     pub provided_by: ProvidedBy,
     pub source: String,
+    /// Original, or original and copy, where the text says which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::contract::MaterialForm>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +70,7 @@ fn when_zh(w: When) -> &'static str {
         When::Delegated => "委托他人代办的",
         When::HukouOutsideProvince => "夫妻双方户籍均在外省（市）的",
         When::MayCommit => "以书面承诺代替证明的（失信人员除外）",
+        When::StatusNotVerifiable => "婚育情况难以核实（一方户籍在外省）的",
     }
 }
 
@@ -146,6 +150,7 @@ pub fn guide(
             note: m.note.into(),
             provided_by: m.by,
             source: m.source.into(),
+            form: m.form,
         })
         .collect();
     let place = match rules.place.value {

@@ -25,10 +25,12 @@ pub enum MaterialCode {
     UnitOrVillageOpinion,
     CommitmentLetter,
     Delegation,
+    /// The re-birth card another province issued, shown for recognition (吉林 002 第七条).
+    OtherProvinceRebirthCard,
 }
 
 impl MaterialCode {
-    pub const ALL: [MaterialCode; 14] = [
+    pub const ALL: [MaterialCode; 15] = [
         MaterialCode::IdCards,
         MaterialCode::HukouBook,
         MaterialCode::MarriageCert,
@@ -43,6 +45,7 @@ impl MaterialCode {
         MaterialCode::UnitOrVillageOpinion,
         MaterialCode::CommitmentLetter,
         MaterialCode::Delegation,
+        MaterialCode::OtherProvinceRebirthCard,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +64,7 @@ impl MaterialCode {
             MaterialCode::UnitOrVillageOpinion => "unit_or_village_opinion",
             MaterialCode::CommitmentLetter => "commitment_letter",
             MaterialCode::Delegation => "delegation",
+            MaterialCode::OtherProvinceRebirthCard => "other_province_rebirth_card",
         }
     }
 
@@ -84,6 +88,7 @@ impl MaterialCode {
             MaterialCode::UnitOrVillageOpinion => "夫妻一方单位或村(居)委会意见",
             MaterialCode::CommitmentLetter => "承诺书",
             MaterialCode::Delegation => "委托书及代办人身份证",
+            MaterialCode::OtherProvinceRebirthCard => "外省（区、市）发给的再生育服务卡",
         }
     }
 
@@ -107,6 +112,9 @@ impl MaterialCode {
             }
             MaterialCode::CommitmentLetter => "Letter of commitment",
             MaterialCode::Delegation => "Letter of delegation and the delegate's ID card",
+            MaterialCode::OtherProvinceRebirthCard => {
+                "The re-birth card issued by the other province"
+            }
         }
     }
 
@@ -119,6 +127,7 @@ impl MaterialCode {
             name_en: self.name_en().to_string(),
             note: String::new(),
             provided_by: ProvidedBy::Applicant,
+            form: None,
         }
     }
 }

@@ -645,6 +645,10 @@ pub struct CaseView {
     /// The electronic certificate once issued: its number, its standing, and the verify page's
     /// address with the signed payload (what its QR code holds), to show or share.
     certificate: Option<Value>,
+    /// Another province's re-birth card recognised and registered, with no card of this
+    /// province (吉林 002 第七条).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    recognised: bool,
 }
 
 fn timeline_entry(e: &Event) -> Value {
@@ -750,6 +754,7 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
                 "verify_path": crate::certificates::verify_path(c),
             })
         }),
+        recognised: case.is_recognition() && case.state == CaseState::Issued,
     }
 }
 
@@ -1029,6 +1034,7 @@ pub fn staff_view(
         "accepted_on": case.accepted_on,
         "accepting_division": case.accepting.to_string(),
         "deciding_division": case.deciding.to_string(),
+        "reviewing_division": case.reviewing.map(|d| d.to_string()),
         "situation": case.situation,
         "applicant": {
             "name": a.name, "id_number": a.id_number.masked(), "phone": a.phone,

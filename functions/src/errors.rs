@@ -121,6 +121,16 @@ pub fn transition(e: &TransitionError) -> Problem {
             "户籍在外省（市）的，须先记录电话或函件核实的对象和结果",
             "Record the phone or letter verification of the out-of-province hukou first",
         ),
+        T::PreReviewRequired(_) => (
+            StatusCode::CONFLICT,
+            "须先由申报地预审通过，方可打印发证",
+            "The declared place must pass the pre-review before the window issues",
+        ),
+        T::RegistrationRequired(_) => (
+            StatusCode::CONFLICT,
+            "须先经乡镇登记并加盖电子印章，方可输出生育服务卡",
+            "The township registers and seals the card before the village prints it",
+        ),
         T::NotYetDue => (
             StatusCode::CONFLICT,
             "期限未届满",

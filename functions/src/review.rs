@@ -193,8 +193,12 @@ async fn act(
         .as_ref()
         .map(|c| c.facts.holders.clone());
     record.case = next;
-    // The electronic certificate is signed as the case is issued (SPEC §6).
-    if record.case.state == CaseState::Issued && record.case.certificate.is_none() {
+    // The electronic certificate is signed as the case is issued (SPEC §6); a recognition
+    // registers the other province's card and signs none of its own (002 第七条).
+    if record.case.state == CaseState::Issued
+        && record.case.certificate.is_none()
+        && !record.case.is_recognition()
+    {
         record.case.certificate = Some(crate::certificates::issue(
             &record,
             state.signer.as_ref(),

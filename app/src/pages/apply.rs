@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::{ErrorSummary, field_error, provided_by};
+use crate::components::{ErrorSummary, field_error, material_form, provided_by};
 use crate::i18n::{Lang, bi, tr};
 use crate::state::{DeliveryChoice, Draft, FieldIssue, Today, UploadRow, UploadStatus};
 
@@ -435,6 +435,7 @@ pub fn MaterialUpload(item: MaterialItem, issues: Signal<Vec<FieldIssue>>) -> im
     view! {
         <div class="field upload" class:has-error=has_error data-material=code.code()>
             <label for=field_id.clone()>{move || match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }}</label>
+            {item.form.map(|f| view! { <p class="hint form">{move || material_form(f)}</p> })}
             {(!item.note.is_empty()).then(|| view! { <p class="hint">{item.note.clone()}</p> })}
             <p class="hint"><cite class="source">{format!("依据：{}", item.source)}</cite></p>
             {field_error(issues, error_id)}

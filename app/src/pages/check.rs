@@ -294,8 +294,8 @@ fn HukouStep() -> impl IntoView {
                 "户籍与申请地不在同一区县，或在外省的，请选择；都在申请地的可不填。",
                 "Choose a place if a hukou is in another district or province; leave both empty if they are where you apply.",
             )}</p>
-            <DivisionPicker id="hukou-husband" legend="男方户籍地（区县）" legend_en="Husband's hukou (district or county)" value=draft.husband_hukou min_len=6 max_len=6 />
-            <DivisionPicker id="hukou-wife" legend="女方户籍地（区县）" legend_en="Wife's hukou (district or county)" value=draft.wife_hukou min_len=6 max_len=6 />
+            <DivisionPicker id="hukou-husband" legend="男方户籍地（区县，可选到乡镇街道）" legend_en="Husband's hukou (district or county; the township if you know it)" value=draft.husband_hukou min_len=6 max_len=9 />
+            <DivisionPicker id="hukou-wife" legend="女方户籍地（区县，可选到乡镇街道）" legend_en="Wife's hukou (district or county; the township if you know it)" value=draft.wife_hukou min_len=6 max_len=9 />
             <div class="field">
                 <label for="lives-since">{move || tr("如在申请地居住，从何时起（可不填）", "If you live where you apply, since when (optional)")}</label>
                 <input type="date" id="lives-since" prop:value=move || draft.lives_here_since.get()

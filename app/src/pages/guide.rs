@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
-use crate::components::{DivisionPicker, limit_words, provided_by};
+use crate::components::{DivisionPicker, limit_words, material_form, provided_by};
 use crate::i18n::{Lang, date, tr};
 
 #[component]
@@ -100,10 +100,12 @@ fn GuideBody(answer: api::GuideAnswer) -> impl IntoView {
                         let (zh, en) = (m.name.clone(), m.name_en.clone());
                         let when = m.when.join("；");
                         let by = m.provided_by;
+                        let form = m.form;
                         view! {
                             <li class="material" data-material=m.code.code()>
                                 <strong>{move || match Lang::current() { Lang::Zh => zh.clone(), Lang::En => en.clone() }}</strong>
                                 <span class="by">{move || format!(" — {}", provided_by(by))}</span>
+                                {form.map(|f| view! { <span class="form">{move || format!("（{}）", material_form(f))}</span> })}
                                 {(!when.is_empty()).then(|| view! { <p class="note">{format!("{}{}", "适用：", when)}</p> })}
                                 {(!m.note.is_empty()).then(|| view! { <p class="note">{m.note.clone()}</p> })}
                                 <cite class="source">{format!("依据：{}", m.source)}</cite>

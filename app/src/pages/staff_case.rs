@@ -196,7 +196,11 @@ fn CaseDetail(
     let number = case["number"].as_str().unwrap_or_default().to_string();
     let state = case["state"].as_str().unwrap_or_default().to_string();
     let service = case["service"].as_str().unwrap_or_default().to_string();
-    for key in ["accepting_division", "deciding_division"] {
+    for key in [
+        "accepting_division",
+        "deciding_division",
+        "reviewing_division",
+    ] {
         if let Some(d) = case[key].as_str().map(String::from) {
             // Reactive: a village's name loads once the counties with villages are known.
             Effect::new(move |_| divisions.load_for(&d, d.len()));
@@ -210,6 +214,8 @@ fn CaseDetail(
         .as_str()
         .unwrap_or_default()
         .to_string();
+    // 重庆's 申报地 (004 四(三)) or 吉林's re-birth opinion township (002 第六条).
+    let reviewing = case["reviewing_division"].as_str().map(String::from);
     let overdue = strings(&case["overdue"]);
     let situation: Option<EligibilityRequest> =
         serde_json::from_value(case["situation"].clone()).ok();
@@ -227,6 +233,12 @@ fn CaseDetail(
             {move || format!("{}{}", tr("受理：", "Accepted at: "), divisions.full_name(&accepting))}
             " · "
             {move || format!("{}{}", tr("决定：", "Decided by: "), divisions.full_name(&deciding))}
+            {reviewing.map(|r| view! {
+                " · "
+                <span id="reviewing-office">
+                    {move || format!("{}{}", tr("预审及意见：", "Pre-review and opinion: "), divisions.full_name(&r))}
+                </span>
+            })}
         </p>
         {(!overdue.is_empty()).then(|| {
             let names = overdue.clone();

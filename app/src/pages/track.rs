@@ -160,6 +160,12 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
         <section class="panel case" id="case" data-state=state.clone()>
             <h2>{number.clone()}</h2>
             <p class="case-state" id="case-state">{move || state_name(&state_for_name)}</p>
+            {case["recognised"].as_bool().unwrap_or(false).then(|| view! {
+                <p class="notice" id="recognised">{move || tr(
+                    "外省再生育服务卡已予认可并登记，凭原卡享受服务，不另发本省证件（002 第七条）",
+                    "The other province's re-birth card is recognised and registered; keep using it — no new card is issued (002 art. 7)",
+                )}</p>
+            })}
             {next_due.map(|d| view! { <p id="next-due">
                 {move || format!("{}{}", tr("当前步骤最迟办结：", "Current step due by: "), date(d))}
                 <crate::components::Provisional on=next_provisional />

@@ -76,16 +76,9 @@ impl Case {
         let mut changes: Vec<Change> = Vec::new();
         let pending = self.state.is_pending();
         if pending || self.deemed_on_provisional_day() {
-            let cross = policy::is_cross_province(&self.situation);
-            let fresh = policy::deadline(
-                self.situation.division,
-                self.service,
-                self.review_from(),
-                cross,
-                calendar,
-            )
-            .ok()?
-            .ok()?;
+            let fresh = policy::deadline_of(&self.situation, self.review_from(), calendar)
+                .ok()?
+                .ok()?;
             for step in next.deadlines.iter_mut() {
                 let reopen = self.deemed_issue && step.provisional;
                 if step.done_on.is_some() && !reopen {

@@ -2,7 +2,7 @@
 //! steps with their due dates for an application accepted on a day (`GET /api/deadline`).
 
 use super::rules::{self, Cited, HonorProcessing, RebirthLimit, RuleSet, in_force};
-use super::{PolicyError, is_cross_province, reason, rule_set};
+use super::{PolicyError, is_cross_province, is_recognition, reason, rule_set};
 use crate::calendar::{Calendar, CalendarError, TimeLimit, TimeUnit};
 use crate::contract::{
     DeadlineAnswer, DeadlineStep, Effect, EligibilityRequest, Processing, Reason,
@@ -59,6 +59,13 @@ pub(super) fn processing(
             Processing::Instant,
             TimeLimit::ON_THE_SPOT,
             rules.marital_status_proof_instant,
+        ),
+        Service::Rebirth if is_recognition(req) => (
+            Processing::Instant,
+            TimeLimit::ON_THE_SPOT,
+            rules
+                .recognises_other_province_rebirth_card
+                .unwrap_or(rules.rebirth_limit.source),
         ),
         Service::Rebirth => {
             let limit = rebirth_total(rules.rebirth_limit.value, is_cross_province(req));
@@ -165,5 +172,37 @@ pub fn deadline(
             due,
             provisional,
         }
+    }))
+}
+
+/// The steps of a case for the situation it was opened with: a recognition (吉林 002 第七条)
+/// is one on-the-spot step; everything else is the service's procedure at the office.
+pub fn deadline_of(
+    req: &EligibilityRequest,
+    from: Date,
+    calendar: &Calendar,
+) -> Result<Result<DeadlineAnswer, CalendarError>, PolicyError> {
+    if !is_recognition(req) {
+        return deadline(
+            req.division,
+            req.service,
+            from,
+            is_cross_province(req),
+            calendar,
+        );
+    }
+    let rules = rule_set(req.division, from)?;
+    let (_, limit, source) = processing(req, rules);
+    Ok(calendar.due(from, limit).map(|due| DeadlineAnswer {
+        steps: vec![DeadlineStep {
+            step: "issue_on_the_spot".to_string(),
+            unit: limit.unit,
+            value: limit.value,
+            due: due.date,
+            source: source.to_string(),
+            provisional: due.provisional,
+        }],
+        due: due.date,
+        provisional: due.provisional,
     }))
 }

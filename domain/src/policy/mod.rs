@@ -8,7 +8,7 @@ mod deadline;
 mod quota;
 pub mod rules;
 
-pub use deadline::{deadline, processing_of};
+pub use deadline::{deadline, deadline_of, processing_of};
 use deadline::{processing, processing_reason};
 pub use quota::quota;
 use quota::{counts, law_in_force, number_zh, remaining, within_quota};
@@ -19,6 +19,7 @@ use crate::contract::{
 };
 use crate::date::Date;
 use crate::division::{DivisionCode, Level};
+use crate::materials::MaterialCode;
 use crate::service::Service;
 use rules::{HONOR_LAST_BIRTH, PlaceRule, RebirthDecider, RuleSet, When, in_force};
 
@@ -130,7 +131,54 @@ pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError>
             None => deciding_division(req, rules, processing),
         },
         time_limit,
+        reviewing_division: reviewing_division(req, rules),
     })
+}
+
+/// 重庆's 申报地 (004 四(三): "重庆户籍对象为户籍地、流动人口为居住地"): a spouse's hukou in the
+/// province (the wife's first), else the residence in the province. `None` when it is the
+/// accepting office itself or contains it (the window is at the 申报地), or is known only as a
+/// county: the text names the 村居 or 乡镇 that pre-reviews, and a county names neither, so the
+/// accepting window keeps the work (this system's reading).
+fn declared_place(req: &EligibilityRequest) -> Option<DivisionCode> {
+    let province = req.division.province();
+    let place = req
+        .hukou
+        .iter()
+        .flat_map(|h| [h.wife, h.husband])
+        .flatten()
+        .find(|h| province.contains(*h))
+        .or_else(|| {
+            req.residence
+                .map(|r| r.division)
+                .filter(|d| province.contains(*d))
+        })?;
+    (place.level() >= Level::Township && !place.contains(req.division)).then_some(place)
+}
+
+/// The office that pre-reviews and gives the opinion when the texts name one other than the
+/// accepting office: 重庆's 申报地 (004 四(三)) for every service; 吉林's re-birth opinion at the
+/// township of a spouse's hukou (002 第六条). Both are known when the hukou (or residence) is
+/// given below the county.
+fn reviewing_division(req: &EligibilityRequest, rules: &RuleSet) -> Option<DivisionCode> {
+    if rules.declared_place_decides.is_some() {
+        return declared_place(req);
+    }
+    if rules.rebirth_opinion_at_hukou_township.is_some()
+        && req.service == Service::Rebirth
+        && !is_recognition(req)
+    {
+        let province = req.division.province();
+        let township = req
+            .hukou
+            .iter()
+            .flat_map(|h| [h.wife, h.husband])
+            .flatten()
+            .filter(|h| province.contains(*h))
+            .find_map(|h| h.ancestor(Level::Township))?;
+        return (!township.contains(req.division)).then_some(township);
+    }
+    None
 }
 
 /// Whether the accepting office may take the application (SPEC §4). An office that may not
@@ -421,8 +469,8 @@ fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Re
             "other_province_card_recognised",
             Effect::Allows,
             src,
-            "一方户籍在外省、已在外省领取再生育服务卡的，本省予以认可".into(),
-            "A re-birth card issued by another province is recognised here".into(),
+            "一方户籍在外省、已在外省领取再生育服务卡的，本省予以认可：凭该卡和夫妻双方身份证当场认可登记，不需重新申请".into(),
+            "A re-birth card issued by another province is recognised here: show it with both ID cards and it is registered on the spot, with no new application".into(),
         ));
         return true;
     }
@@ -505,6 +553,29 @@ fn check_honor(req: &EligibilityRequest, reasons: &mut Vec<Reason>) -> bool {
     ok
 }
 
+/// 吉林 002 第七条: a couple with one spouse's hukou in another province who hold that
+/// province's re-birth card are recognised (认可) — registered on the spot with the card and
+/// their ID cards, not asked to apply anew with the full list (issue 17 point 8).
+pub fn is_recognition(req: &EligibilityRequest) -> bool {
+    req.service == Service::Rebirth
+        && req.other_province_rebirth_card
+        && is_cross_province(req)
+        && rules::for_province(req.division.province_number())
+            .is_some_and(|r| r.recognises_other_province_rebirth_card.is_some())
+}
+
+/// What a recognition asks for: the card and who holds it (002 第七条, 第八条: nothing more).
+fn recognition_materials(req: &EligibilityRequest, source: &str) -> Vec<MaterialItem> {
+    let mut items = vec![
+        MaterialCode::OtherProvinceRebirthCard.item(source),
+        MaterialCode::IdCards.item(source),
+    ];
+    if req.delegated {
+        items.push(MaterialCode::Delegation.item("002 第七条（第二个）"));
+    }
+    items
+}
+
 /// A spouse's hukou is in another province: facts must be verified there (协查).
 pub fn is_cross_province(req: &EligibilityRequest) -> bool {
     let province = req.division.province();
@@ -525,6 +596,8 @@ fn deciding_division(
     let accepting = req.division;
     let accepting_county = accepting.county().unwrap_or(accepting);
     match (req.service, processing) {
+        // A recognition (002 第七条) is registered where it is shown.
+        (Service::Rebirth, Processing::Instant) => accepting,
         (Service::Rebirth, _) => {
             let province = accepting.province();
             let in_province_hukou = req
@@ -547,6 +620,20 @@ fn deciding_division(
                     .unwrap_or(accepting_county),
             }
         }
+        // 004 四(三): 审批权属不变 — the 申报地 decides whatever window accepted it.
+        (_, processing) if rules.declared_place_decides.is_some() => {
+            let place = declared_place(req).unwrap_or(accepting);
+            match processing {
+                Processing::Instant => place,
+                Processing::Promise => place.ancestor(Level::Township).unwrap_or(place),
+            }
+        }
+        // 002 第三条: the village takes the card in, the township registers and issues it.
+        (Service::BirthService, Processing::Instant)
+            if rules.township_registers_birth_card.is_some() =>
+        {
+            accepting.ancestor(Level::Township).unwrap_or(accepting)
+        }
         (_, Processing::Instant) => accepting,
         (_, Processing::Promise) => accepting.ancestor(Level::Township).unwrap_or(accepting),
     }
@@ -554,6 +641,12 @@ fn deciding_division(
 
 /// The complete material list for the situation, each item with its source.
 pub fn materials(req: &EligibilityRequest, rules: &RuleSet) -> Vec<MaterialItem> {
+    if let (true, Some(source)) = (
+        is_recognition(req),
+        rules.recognises_other_province_rebirth_card,
+    ) {
+        return recognition_materials(req, source);
+    }
     let province = req.division.province();
     let hukou: Vec<DivisionCode> = req
         .hukou
@@ -576,6 +669,7 @@ pub fn materials(req: &EligibilityRequest, rules: &RuleSet) -> Vec<MaterialItem>
             !hukou.is_empty() && !hukou.iter().any(|h| province.contains(*h))
         }
         When::MayCommit => !req.dishonest,
+        When::StatusNotVerifiable => is_cross_province(req),
     };
     rules
         .materials
@@ -585,6 +679,7 @@ pub fn materials(req: &EligibilityRequest, rules: &RuleSet) -> Vec<MaterialItem>
             let mut item = r.code.item(r.source);
             item.note = r.note.to_string();
             item.provided_by = r.by;
+            item.form = r.form;
             item
         })
         .collect()

@@ -2,7 +2,7 @@
 //! (seed file prefix + article); where a seed is silent the fallback names its own basis.
 
 use crate::calendar::TimeLimit;
-use crate::contract::ProvidedBy;
+use crate::contract::{MaterialForm, ProvidedBy};
 use crate::date::Date;
 use crate::materials::MaterialCode;
 use crate::service::Service;
@@ -109,6 +109,9 @@ pub enum When {
     HukouOutsideProvince,
     /// The couple may commit in writing instead of proving (not for 失信 persons).
     MayCommit,
+    /// The marital status cannot be verified in the province: a spouse's hukou lies in another
+    /// province, beyond the provincial population database (吉林 002 第九条、第十条).
+    StatusNotVerifiable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +122,8 @@ pub struct MaterialRule {
     pub source: &'static str,
     pub note: &'static str,
     pub by: ProvidedBy,
+    /// Original, or original and copy, where the text (or the guide followed) says which.
+    pub form: Option<MaterialForm>,
 }
 
 const fn m(
@@ -134,7 +139,20 @@ const fn m(
         source,
         note: "",
         by: ProvidedBy::Applicant,
+        form: None,
     }
+}
+
+/// 003 附件2 "原件及复印件".
+const fn with_copy(mut rule: MaterialRule) -> MaterialRule {
+    rule.form = Some(MaterialForm::OriginalAndCopy);
+    rule
+}
+
+/// 003 附件2 生育服务证指南 四1: seen and handed back, nothing collected.
+const fn shown(mut rule: MaterialRule) -> MaterialRule {
+    rule.form = Some(MaterialForm::Original);
+    rule
 }
 
 const fn noted(mut rule: MaterialRule, note: &'static str) -> MaterialRule {
@@ -177,6 +195,14 @@ pub struct RuleSet {
     pub unmarried_birth_card: Option<&'static str>,
     /// Recognises another province's re-birth card (吉林 art. 7).
     pub recognises_other_province_rebirth_card: Option<&'static str>,
+    /// The 申报地 — the hukou place, the residence for the floating population — pre-reviews
+    /// and decides whatever window accepted the application (重庆 004 四(三): "审批权属不变").
+    pub declared_place_decides: Option<&'static str>,
+    /// The township of a spouse's hukou gives the re-birth opinion (吉林 002 第六条).
+    pub rebirth_opinion_at_hukou_township: Option<&'static str>,
+    /// The village takes the birth card in; the township registers and issues it, and online
+    /// the first-contact office prints it once the levels have sealed (吉林 002 第三条、第十五条).
+    pub township_registers_birth_card: Option<&'static str>,
     pub birth_service_instant: &'static str,
     /// The first-child certificate is issued without being asked for (湖北 000 二(一)2) or
     /// at marriage registration (吉林 art. 14): told to couples with no child yet.
@@ -269,6 +295,9 @@ const CQ_DELEGATION: &str = "004 未规定委托代办：参照000 二(二)1、0
 /// Jilin's texts have the 婚育情况证明 issued by the unit or 村(居) (002 第五条、第六条) but list
 /// nothing for asking it: the window's service follows 003 三(二) by reference.
 const JL_PROOF_LIST: &str = "002 第五条、第六条未列材料：参照003 三(二)（本系统设定）";
+/// 002 第十条 asks the commitment "对婚育情况难以核实的" only; read as a spouse whose hukou lies
+/// outside the province, whose records the provincial 全员人口数据库 (第九条) does not hold.
+const JL_COMMITMENT: &str = "002 第十条（婚育情况难以核实：一方户籍在外省，本系统读法）";
 const HB_BIRTH_LIST: &str = "001 二(一)未列材料：参照003 附件2 生育服务证指南 三（本系统设定）";
 const HB_REBIRTH_LIST: &str =
     "000 二(二)1、001 二(二)未列材料：参照003 附件2 再生育服务证指南 四（本系统设定）";
@@ -311,6 +340,9 @@ pub const HUBEI: RuleSet = RuleSet {
     ),
     unmarried_birth_card: None,
     recognises_other_province_rebirth_card: None,
+    declared_place_decides: None,
+    rebirth_opinion_at_hukou_township: None,
+    township_registers_birth_card: None,
     birth_service_instant: "001 二(一)",
     first_child_proactive: Some(cite(
         "省内户籍人口登记结婚后计划生育第一个孩子的，基层卫生计生部门在生育前主动发放《生育服务证》",
@@ -326,26 +358,26 @@ pub const HUBEI: RuleSet = RuleSet {
         ),
     }],
     materials: &[
-        m(S::BirthService, M::IdCards, &[], HB_BIRTH_LIST),
-        m(S::BirthService, M::HukouBook, &[], HB_BIRTH_LIST),
-        m(
+        shown(m(S::BirthService, M::IdCards, &[], HB_BIRTH_LIST)),
+        shown(m(S::BirthService, M::HukouBook, &[], HB_BIRTH_LIST)),
+        shown(m(
             S::BirthService,
             M::MarriageCert,
             &[W::Married],
             HB_BIRTH_LIST,
-        ),
-        m(
+        )),
+        shown(m(
             S::BirthService,
             M::DivorceCert,
             &[W::Remarried],
             HB_BIRTH_LIST,
-        ),
-        m(
+        )),
+        shown(m(
             S::BirthService,
             M::DivorceSettlement,
             &[W::Remarried],
             HB_BIRTH_LIST,
-        ),
+        )),
         m(
             S::BirthService,
             M::BirthMedicalCert,
@@ -358,12 +390,12 @@ pub const HUBEI: RuleSet = RuleSet {
             &[W::Delegated],
             "000 二(二)1",
         ),
-        m(S::Rebirth, M::IdCards, &[], HB_REBIRTH_LIST),
+        with_copy(m(S::Rebirth, M::IdCards, &[], HB_REBIRTH_LIST)),
         noted(
-            m(S::Rebirth, M::HukouBook, &[], HB_REBIRTH_LIST),
+            with_copy(m(S::Rebirth, M::HukouBook, &[], HB_REBIRTH_LIST)),
             "户主页、人口增减页、申请人本人页及小孩页",
         ),
-        m(S::Rebirth, M::MarriageCert, &[], HB_REBIRTH_LIST),
+        with_copy(m(S::Rebirth, M::MarriageCert, &[], HB_REBIRTH_LIST)),
         m(S::Rebirth, M::DivorceCert, &[W::Remarried], HB_REBIRTH_LIST),
         m(
             S::Rebirth,
@@ -393,18 +425,18 @@ pub const HUBEI: RuleSet = RuleSet {
             "凭群众承诺办证：婚育情况以承诺代替证明",
         ),
         m(S::Rebirth, M::Delegation, &[W::Delegated], "000 二(二)1"),
-        m(
+        with_copy(m(
             S::OnlyChildHonor,
             M::IdCards,
             &[],
             "003 附件2 独生子女证指南 三1（参照）",
-        ),
-        m(
+        )),
+        with_copy(m(
             S::OnlyChildHonor,
             M::HukouBook,
             &[],
             "003 附件2 独生子女证指南 三1（参照）",
-        ),
+        )),
         m(
             S::OnlyChildHonor,
             M::PhotoApplicantX1,
@@ -417,18 +449,18 @@ pub const HUBEI: RuleSet = RuleSet {
             &[],
             "003 附件2 独生子女证指南 三3（参照）",
         )),
-        m(
+        with_copy(m(
             S::OnlyChildHonor,
             M::DivorceCert,
             &[W::Remarried],
             "003 附件2 独生子女证指南 三4（参照）",
-        ),
-        m(
+        )),
+        with_copy(m(
             S::OnlyChildHonor,
             M::DivorceSettlement,
             &[W::Remarried],
             "003 附件2 独生子女证指南 三4（参照）",
-        ),
+        )),
         m(
             S::OnlyChildHonor,
             M::Delegation,
@@ -489,6 +521,9 @@ pub const JILIN: RuleSet = RuleSet {
     ),
     unmarried_birth_card: Some("002 第五条"),
     recognises_other_province_rebirth_card: Some("002 第七条"),
+    declared_place_decides: None,
+    rebirth_opinion_at_hukou_township: Some("002 第六条"),
+    township_registers_birth_card: Some("002 第三条、第十五条"),
     birth_service_instant: "002 第十九条",
     first_child_proactive: Some(cite(
         "在县、乡级政务大厅办理结婚登记后意愿生育的，卫生计生工作人员即予办理生育服务卡",
@@ -555,10 +590,10 @@ pub const JILIN: RuleSet = RuleSet {
             m(
                 S::Rebirth,
                 M::CommitmentLetter,
-                &[W::MayCommit],
-                "002 第十条",
+                &[W::StatusNotVerifiable, W::MayCommit],
+                JL_COMMITMENT,
             ),
-            "婚育情况难以核实的，夫妻双方书面承诺",
+            "婚育情况难以核实（一方户籍在外省）的，夫妻双方对申办理由的真实性作出书面承诺",
         ),
         m(
             S::Rebirth,
@@ -566,18 +601,18 @@ pub const JILIN: RuleSet = RuleSet {
             &[W::Delegated],
             "002 第七条（第二个）",
         ),
-        m(
+        with_copy(m(
             S::OnlyChildHonor,
             M::IdCards,
             &[],
             "003 附件2 独生子女证指南 三1（参照）",
-        ),
-        m(
+        )),
+        with_copy(m(
             S::OnlyChildHonor,
             M::HukouBook,
             &[],
             "003 附件2 独生子女证指南 三1（参照）",
-        ),
+        )),
         m(
             S::OnlyChildHonor,
             M::PhotoApplicantX1,
@@ -590,18 +625,18 @@ pub const JILIN: RuleSet = RuleSet {
             &[],
             "003 附件2 独生子女证指南 三3（参照）",
         )),
-        m(
+        with_copy(m(
             S::OnlyChildHonor,
             M::DivorceCert,
             &[W::Remarried],
             "003 附件2 独生子女证指南 三4（参照）",
-        ),
-        m(
+        )),
+        with_copy(m(
             S::OnlyChildHonor,
             M::DivorceSettlement,
             &[W::Remarried],
             "003 附件2 独生子女证指南 三4（参照）",
-        ),
+        )),
         m(
             S::OnlyChildHonor,
             M::Delegation,
@@ -653,6 +688,9 @@ pub const CHONGQING: RuleSet = RuleSet {
     ),
     unmarried_birth_card: None,
     recognises_other_province_rebirth_card: None,
+    declared_place_decides: Some("004 四(三)"),
+    rebirth_opinion_at_hukou_township: None,
+    township_registers_birth_card: None,
     birth_service_instant: "003 附件2 生育服务证指南 二",
     first_child_proactive: None,
     marital_status_proof_instant: "004 三(三)",
@@ -673,44 +711,44 @@ pub const CHONGQING: RuleSet = RuleSet {
     ],
     materials: &[
         noted(
-            m(
+            shown(m(
                 S::BirthService,
                 M::IdCards,
                 &[],
                 "003 附件2 生育服务证指南 三1",
-            ),
+            )),
             CQ_BIRTH_ORIGINALS,
         ),
         noted(
-            m(
+            shown(m(
                 S::BirthService,
                 M::HukouBook,
                 &[],
                 "003 附件2 生育服务证指南 三2",
-            ),
+            )),
             CQ_BIRTH_ORIGINALS,
         ),
         noted(
-            m(
+            shown(m(
                 S::BirthService,
                 M::MarriageCert,
                 &[],
                 "003 附件2 生育服务证指南 三3",
-            ),
+            )),
             CQ_BIRTH_ORIGINALS,
         ),
-        m(
+        shown(m(
             S::BirthService,
             M::DivorceCert,
             &[W::Remarried],
             "003 附件2 生育服务证指南 三3",
-        ),
-        m(
+        )),
+        shown(m(
             S::BirthService,
             M::DivorceSettlement,
             &[W::Remarried],
             "003 附件2 生育服务证指南 三3",
-        ),
+        )),
         noted(
             by_window(m(
                 S::BirthService,
@@ -726,24 +764,18 @@ pub const CHONGQING: RuleSet = RuleSet {
             &[W::Delegated],
             CQ_DELEGATION,
         ),
-        noted(
-            m(
-                S::Rebirth,
-                M::IdCards,
-                &[],
-                "003 附件2 再生育服务证指南 四1",
-            ),
-            "原件及复印件",
-        ),
-        noted(
-            m(
-                S::Rebirth,
-                M::MarriageCert,
-                &[],
-                "003 附件2 再生育服务证指南 四2",
-            ),
-            "原件及复印件",
-        ),
+        with_copy(m(
+            S::Rebirth,
+            M::IdCards,
+            &[],
+            "003 附件2 再生育服务证指南 四1",
+        )),
+        with_copy(m(
+            S::Rebirth,
+            M::MarriageCert,
+            &[],
+            "003 附件2 再生育服务证指南 四2",
+        )),
         m(
             S::Rebirth,
             M::JointChildrenProof,
@@ -763,13 +795,13 @@ pub const CHONGQING: RuleSet = RuleSet {
             "003 附件2 再生育服务证指南 四2",
         ),
         noted(
-            m(
+            with_copy(m(
                 S::Rebirth,
                 M::HukouBook,
                 &[],
                 "003 附件2 再生育服务证指南 四3",
-            ),
-            "原件及复印件：户主页、人口增减页、申请人本人人口登记页及小孩登记页（或出生医学证明）",
+            )),
+            "户主页、人口增减页、申请人本人人口登记页及小孩登记页（或出生医学证明）",
         ),
         noted(
             by_window(m(
@@ -796,24 +828,18 @@ pub const CHONGQING: RuleSet = RuleSet {
             "市或区县卫生健康委组织的病残儿医学鉴定结论",
         ),
         m(S::Rebirth, M::Delegation, &[W::Delegated], CQ_DELEGATION),
-        noted(
-            m(
-                S::OnlyChildHonor,
-                M::IdCards,
-                &[],
-                "003 附件2 独生子女证指南 三1",
-            ),
-            "原件及复印件",
-        ),
-        noted(
-            m(
-                S::OnlyChildHonor,
-                M::HukouBook,
-                &[],
-                "003 附件2 独生子女证指南 三1",
-            ),
-            "原件及复印件",
-        ),
+        with_copy(m(
+            S::OnlyChildHonor,
+            M::IdCards,
+            &[],
+            "003 附件2 独生子女证指南 三1",
+        )),
+        with_copy(m(
+            S::OnlyChildHonor,
+            M::HukouBook,
+            &[],
+            "003 附件2 独生子女证指南 三1",
+        )),
         m(
             S::OnlyChildHonor,
             M::PhotoApplicantX1,
@@ -829,18 +855,18 @@ pub const CHONGQING: RuleSet = RuleSet {
             )),
             "村(居)委会意见由经办窗口所在的村、社区出具；或夫妻一方所在法人单位意见",
         ),
-        m(
+        with_copy(m(
             S::OnlyChildHonor,
             M::DivorceCert,
             &[W::Remarried],
             "003 附件2 独生子女证指南 三4",
-        ),
-        m(
+        )),
+        with_copy(m(
             S::OnlyChildHonor,
             M::DivorceSettlement,
             &[W::Remarried],
             "003 附件2 独生子女证指南 三4",
-        ),
+        )),
         m(
             S::OnlyChildHonor,
             M::Delegation,

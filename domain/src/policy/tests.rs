@@ -288,6 +288,89 @@ fn jilin_recognises_the_card_only_when_one_spouse_is_from_another_province_002_a
     assert!(!codes(&both_local).contains(&"other_province_card_recognised"));
 }
 
+#[test]
+fn jilin_recognition_asks_for_the_card_not_the_full_list_002_art_7() {
+    let kids = json!([child("2012-05-01", "joint"), child("2016-05-01", "joint")]);
+    let a = answer(with(
+        base("rebirth"),
+        json!({"division": "220102001", "children": kids.clone(), "other_province_rebirth_card": true,
+               "hukou": {"husband": "220102", "wife": "420704"}}),
+    ));
+    assert!(a.eligible);
+    // 认可: registered on the spot where it is shown, with the card and the ID cards only.
+    assert_eq!(a.processing, Processing::Instant);
+    assert_eq!(a.deciding_division.to_string(), "220102001");
+    assert_eq!(a.reviewing_division, None);
+    assert_eq!(
+        material_codes(&a),
+        vec![M::OtherProvinceRebirthCard, M::IdCards]
+    );
+    assert!(a.materials.iter().all(|m| m.source == "002 第七条"));
+    // Without the card it is an application, with the whole of art. 6's list.
+    let apply = answer(with(
+        base("rebirth"),
+        json!({"division": "220102001", "children": [child("2012-05-01", "joint"),
+               {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}],
+               "hukou": {"husband": "220102", "wife": "420704"}}),
+    ));
+    assert_eq!(apply.processing, Processing::Promise);
+    assert!(material_codes(&apply).contains(&M::MarriageCert));
+}
+
+#[test]
+fn jilin_commitment_only_where_the_status_cannot_be_verified_002_art_10() {
+    let kids = json!([child("2012-05-01", "joint"),
+                      {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]);
+    let local = answer(with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids.clone(), "hukou": {"husband": "220102", "wife": "220102"}}),
+    ));
+    assert!(local.eligible);
+    // Art. 6's list, and no commitment: the provincial database holds both spouses (art. 9).
+    assert_eq!(
+        material_codes(&local),
+        vec![
+            M::IdCards,
+            M::HukouBook,
+            M::MarriageCert,
+            M::MaritalStatusProof,
+            M::DisabilityAppraisal
+        ]
+    );
+    let outside = answer(with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids, "hukou": {"husband": "220102", "wife": "420704"}}),
+    ));
+    assert!(material_codes(&outside).contains(&M::CommitmentLetter));
+}
+
+#[test]
+fn items_say_original_or_copy_where_the_guide_does_003_annex_2() {
+    use crate::contract::MaterialForm as F;
+    let form = |a: &EligibilityAnswer, code: M| {
+        a.materials
+            .iter()
+            .find(|m| m.code == code)
+            .and_then(|m| m.form)
+    };
+    // 再生育服务证指南 四1–3: 原件及复印件.
+    let kids = json!([child("2012-05-01", "joint"),
+                      {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}]);
+    let cq = answer(with(base("rebirth"), json!({"children": kids.clone()})));
+    for code in [M::IdCards, M::MarriageCert, M::HukouBook] {
+        assert_eq!(form(&cq, code), Some(F::OriginalAndCopy), "{code:?}");
+    }
+    // 生育服务证指南 四1: shown and handed back.
+    let birth = answer(base("birth_service"));
+    assert_eq!(form(&birth, M::IdCards), Some(F::Original));
+    // Jilin's art. 6 says neither: no form is invented.
+    let jl = answer(with(
+        base("rebirth"),
+        json!({"division": "220102", "children": kids}),
+    ));
+    assert!(jl.materials.iter().all(|m| m.form.is_none()));
+}
+
 // ---- 吉林 art. 4, 5: retroactive and unmarried births --------------------------------------
 
 #[test]

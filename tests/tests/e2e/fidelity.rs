@@ -300,3 +300,133 @@ async fn the_first_office_accepts_and_names_the_office_that_decides_000_2_2_3() 
     assert_eq!(case["accepting_division"], "420704");
     assert_eq!(case["deciding_division"], "420111");
 }
+
+/// A staff account the admin creates for the test, logged in.
+async fn staff_at(app: &TestApp, username: &str, role: &str, division: &str) -> String {
+    let admin = app.login("demo-admin").await;
+    let (status, created) = app
+        .post_as(
+            &admin,
+            "/api/admin/staff",
+            &json!({"username": username, "display_name": "测试", "role": role,
+                    "division": division, "password": "a long test password"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    app.login_with(username, "a long test password").await
+}
+
+fn queue_numbers(queue: &Value) -> Vec<String> {
+    queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["number"].as_str().map(String::from))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_declared_place_pre_reviews_what_another_window_took_and_sees_it_in_its_queue_004_4_3()
+{
+    // Arrange: a couple registered in 永川区 中山路街道 apply at 四牌坊社区 in 江津区.
+    let app = spawn_app_on(DAY).await;
+    let window = app.login("demo-village").await;
+    let declared = staff_at(&app, "yc.town", "township_officer", "500118001").await;
+    let situation = json!({"service": "birth_service", "division": "500116001005", "date": DAY,
+        "marriage": "first", "hukou": {"husband": "500118001", "wife": "500118001"}});
+    let check = app.check(&situation).await;
+    let (number, _) = app.submit(situation).await;
+    let version = |case: &Value| case["version"].clone();
+
+    // Act: the window tries to print first; then the 申报地 pre-reviews from its queue.
+    let (_, case) = app.read_as(&window, &number).await;
+    let (early_status, early) = app
+        .act(
+            &window,
+            &number,
+            json!({"action": "issue", "version": version(&case)}),
+        )
+        .await;
+    let (_, queue) = app.get_as(&declared, "/api/staff/cases").await;
+    let (review_status, reviewed) = app
+        .act(
+            &declared,
+            &number,
+            json!({"action": "pre_review", "version": version(&case)}),
+        )
+        .await;
+    let (issue_status, issued) = app
+        .act(
+            &window,
+            &number,
+            json!({"action": "issue", "version": version(&reviewed)}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(check["deciding_division"], "500118001", "{check}");
+    assert_eq!(check["reviewing_division"], "500118001", "{check}");
+    assert_eq!(
+        (early_status, early["code"].as_str()),
+        (409, Some("pre_review_required")),
+        "{early}"
+    );
+    assert!(queue_numbers(&queue).contains(&number), "{queue}");
+    assert_eq!(review_status, 200, "{reviewed}");
+    assert_eq!(issue_status, 200, "{issued}");
+    assert_eq!(issued["state"], "issued");
+    let (_, case) = app.read_as(&window, &number).await;
+    assert_eq!(case["reviewing_division"], "500118001");
+    assert_eq!(
+        case["certificate"]["facts"]["issuer"], "500118001",
+        "{case}"
+    );
+}
+
+#[tokio::test]
+async fn jilin_recognises_another_provinces_card_on_the_spot_without_a_card_of_its_own_002_art_7() {
+    // Arrange: the wife's hukou is in Hubei, where the couple received a re-birth card.
+    let app = spawn_app_on(DAY).await;
+    let township = staff_at(&app, "nl.town", "township_officer", "220102001").await;
+    let situation = json!({"service": "rebirth", "division": "220102001", "date": DAY,
+        "marriage": "first", "other_province_rebirth_card": true,
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2022-05-01", "of": "joint", "disability": "none"}],
+        "hukou": {"husband": "220102", "wife": "420704"}});
+
+    // Act
+    let check = app.check(&situation).await;
+    let (number, code) = app.submit(situation).await;
+    let (_, case) = app.read_as(&township, &number).await;
+    let (status, issued) = app
+        .act(
+            &township,
+            &number,
+            json!({"action": "issue", "version": case["version"]}),
+        )
+        .await;
+
+    // Assert: the card and the ID cards, registered on the spot; no new card is signed.
+    let codes: Vec<&str> = check["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["other_province_rebirth_card", "id_cards"],
+        "{check}"
+    );
+    assert_eq!(check["processing"], "instant");
+    assert_eq!(status, 200, "{issued}");
+    let (_, mine) = app.track(&number, &code).await;
+    assert_eq!(mine["state"], "issued");
+    assert!(mine["certificate"].is_null(), "{mine}");
+    assert_eq!(mine["recognised"], true);
+    assert!(
+        mine["timeline"].to_string().contains("予以认可并登记"),
+        "{mine}"
+    );
+}
