@@ -437,6 +437,10 @@ pub fn action_name(action: &str) -> String {
         "request_verification" => ("发出协查", "Verification requested"),
         "answer_verification" => ("协查回复", "Verification answered"),
         "issue" => ("发证", "Issued"),
+        "defer_out_of_city_check" => (
+            "多地核查当场无法完成，转为承诺件",
+            "Checks in several places: made a promise case",
+        ),
         "deliver" => ("送达", "Delivered"),
         "withdraw" => ("撤回", "Withdrawn"),
         "revoke" => ("撤销", "Revoked"),

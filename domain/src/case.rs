@@ -155,18 +155,19 @@ pub fn step_name(step: &str) -> (&'static str, &'static str) {
         "decision" => ("审批决定", "Decision"),
         "township_decision" => ("乡镇（街道）办理", "Township decision"),
         "issue_on_the_spot" => ("当场办结", "Issued on the spot"),
+        "out_of_city_check" => ("外地婚育情况多地核查", "Checks in other places"),
         s if s.starts_with("verification") => ("协查回复", "Verification answer"),
         s if s.starts_with("correction") => ("更正申请", "Correction request"),
         _ => ("办理步骤", "Step"),
     }
 }
 
-/// The limit for answering a 协查 request. 000 二(二)4 says "按时回复" without a number; this
-/// system sets 10 working days so the step cannot be missed silently.
 /// What the issue of a recognition records (吉林 002 第七条).
 pub const RECOGNITION_LINE: &str =
     "外省（区、市）再生育服务卡予以认可并登记，不另发本省再生育服务卡（002 第七条）";
 
+/// The limit for answering a 协查 request. 000 二(二)4 says "按时回复" without a number; this
+/// system sets 10 working days so the step cannot be missed silently.
 pub const VERIFICATION_LIMIT: TimeLimit = TimeLimit::working_days(10);
 pub const VERIFICATION_SOURCE: &str = "000 二(二)4（回复时限由本系统设定为10个工作日）";
 
@@ -216,6 +217,10 @@ pub struct Case {
     /// How the window verified an out-of-province applicant's marital status (003 三(二)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_of_city_check: Option<RecordedCheck>,
+    /// The day the window recorded that the checks in several places could not finish on the
+    /// spot and the proof became a promise case (004 三(三)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_city_deferred: Option<Date>,
     /// The day the last resubmission completed the materials: the review and its limits run
     /// from here ([`RESTART_SOURCE`]); `None` while they run from `accepted_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,6 +320,14 @@ pub enum Action {
         to: DivisionCode,
         question: String,
     },
+    /// The checks an out-of-province 婚育情况证明 needs in several places cannot finish on the
+    /// spot (004 三(三) "跨市流动、家庭婚姻变动复杂需多地核查"): the item becomes a promise case
+    /// with a limit, and a 协查 to `to` when the office asked is in the system.
+    DeferOutOfCityCheck {
+        reason: String,
+        #[serde(default)]
+        to: Option<DivisionCode>,
+    },
     AnswerVerification {
         id: u32,
         answer: String,
@@ -352,6 +365,7 @@ impl Action {
             Action::Seal => ActionKind::Seal,
             Action::RequestVerification { .. } => ActionKind::RequestVerification,
             Action::AnswerVerification { .. } => ActionKind::AnswerVerification,
+            Action::DeferOutOfCityCheck { .. } => ActionKind::DeferOutOfCityCheck,
             Action::Issue { .. } => ActionKind::Issue,
             Action::Deliver { .. } => ActionKind::Deliver,
             Action::Revoke { .. } => ActionKind::Revoke,
@@ -557,6 +571,7 @@ impl Case {
                 decided_on: None,
                 review_from: None,
                 out_of_city_check: None,
+                out_of_city_deferred: None,
                 red_lights: Vec::new(),
                 certificate: None,
                 corrections: Vec::new(),
@@ -936,6 +951,14 @@ pub fn apply(
                 provisional: due.provisional,
             });
         }
+        Action::DeferOutOfCityCheck { reason, to } => {
+            let deferral = out_of_city::defer(case, reason, *to, today, calendar)?;
+            details.push(deferral.line);
+            next.processing = Processing::Promise;
+            next.deadlines = vec![deferral.step];
+            next.verifications.extend(deferral.verification);
+            next.out_of_city_deferred = Some(today);
+        }
         Action::AnswerVerification { id, answer } => {
             let Some(v) = next
                 .verifications
@@ -961,7 +984,10 @@ pub fn apply(
             details.push(format!("协查回复：{}", answer.trim()));
         }
         Action::Issue { out_of_city } => {
-            let allowed = if promise {
+            // A deferred proof is issued by the window once the checks are in; nothing is
+            // approved first (out_of_city.rs).
+            let deferred = case.out_of_city_deferred.is_some();
+            let allowed = if promise && !deferred {
                 state == S::Approved
             } else {
                 matches!(state, S::Submitted | S::PreReviewed)
@@ -969,7 +995,7 @@ pub fn apply(
             if !allowed {
                 return Err(bad_state());
             }
-            if !promise {
+            if !promise || deferred {
                 intake::ready_to_issue(case, actor)?;
             }
             if let Some(check) = out_of_city::required(case, out_of_city.as_ref())? {
@@ -1185,6 +1211,10 @@ pub fn available_actions(
             id: open,
             answer: "-".into(),
         },
+        Action::DeferOutOfCityCheck {
+            reason: "-".into(),
+            to: None,
+        },
         Action::Issue {
             out_of_city: Some(OutOfCityCheck {
                 method: CheckMethod::Phone,
@@ -1326,6 +1356,7 @@ fn action_code(kind: ActionKind) -> &'static str {
         ActionKind::Withdraw => "withdraw",
         ActionKind::DeemedIssue => "deemed_issue",
         ActionKind::ResolveCorrection => "resolve_correction",
+        ActionKind::DeferOutOfCityCheck => "defer_out_of_city_check",
     }
 }
 

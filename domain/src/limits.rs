@@ -93,6 +93,7 @@ pub fn action_problems(action: &Action) -> Vec<FieldError> {
             reasons("reasons", r, &mut out);
         }
         Action::RequestVerification { question, .. } => text("question", question, &mut out),
+        Action::DeferOutOfCityCheck { reason, .. } => text("reason", reason, &mut out),
         Action::AnswerVerification { answer, .. } => text("answer", answer, &mut out),
         Action::ResolveCorrection {
             resolution,

@@ -64,6 +64,9 @@ pub enum ActionKind {
     DeemedIssue,
     /// The issuing office answers a correction request (004 四(四)).
     ResolveCorrection,
+    /// The window records that an out-of-province proof's checks cannot finish on the spot
+    /// (004 三(三)).
+    DeferOutOfCityCheck,
 }
 
 /// What a staff member may do with a case (SPEC §5; 吉林 art. 13), decided by
@@ -128,6 +131,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::Return
                 | A::Seal
                 | A::Issue
+                | A::DeferOutOfCityCheck
                 | A::Deliver
                 | A::Refuse
                 | A::ResolveCorrection
@@ -139,6 +143,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::TownshipOpinion
                 | A::Seal
                 | A::Issue
+                | A::DeferOutOfCityCheck
                 | A::Deliver
                 | A::Refuse
                 | A::RequestVerification

@@ -1060,6 +1060,7 @@ pub fn staff_view(
         // 003 三(二): an out-of-province proof is issued after the window's recorded check.
         "out_of_city_check_required": case.needs_out_of_city_check(),
         "out_of_city_check": case.out_of_city_check,
+        "out_of_city_deferred": case.out_of_city_deferred,
         "delivery": case.delivery,
         "delivery_requested": a.delivery,
         "commitment": a.commitment,

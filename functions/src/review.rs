@@ -460,7 +460,7 @@ async fn queue(
 }
 
 /// The steps staff take (the applicant's and the sweep's are apart).
-pub const STAFF_ACTIONS: [ActionKind; 13] = [
+pub const STAFF_ACTIONS: [ActionKind; 14] = [
     ActionKind::PreReview,
     ActionKind::Return,
     ActionKind::TownshipOpinion,
@@ -470,6 +470,7 @@ pub const STAFF_ACTIONS: [ActionKind; 13] = [
     ActionKind::RequestVerification,
     ActionKind::AnswerVerification,
     ActionKind::Issue,
+    ActionKind::DeferOutOfCityCheck,
     ActionKind::Deliver,
     ActionKind::Revoke,
     ActionKind::Void,

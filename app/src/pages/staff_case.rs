@@ -882,7 +882,7 @@ fn Actions(
                 })}
             </div>
             {(has(ActionKind::Issue) && out_of_city).then(|| view! {
-                <OutOfCityIssue problem=problem send=Callback::new(send) />
+                <OutOfCityIssue problem=problem send=Callback::new(send) can_defer=has(ActionKind::DeferOutOfCityCheck) />
             })}
             {has(ActionKind::TownshipOpinion).then(|| view! {
                 <fieldset class="action" id="form-township_opinion">

@@ -9,10 +9,17 @@ use crate::i18n::tr;
 use crate::pages::staff_case::TextArea;
 
 #[component]
-pub fn OutOfCityIssue(problem: RwSignal<Option<String>>, send: Callback<Value>) -> impl IntoView {
+pub fn OutOfCityIssue(
+    problem: RwSignal<Option<String>>,
+    send: Callback<Value>,
+    /// The checks may still be deferred (004 三(三)): not yet done, and the case still open.
+    can_defer: bool,
+) -> impl IntoView {
     let method = RwSignal::new("phone".to_string());
     let contact = RwSignal::new(String::new());
     let result = RwSignal::new(String::new());
+    let defer_reason = RwSignal::new(String::new());
+    let defer_to = RwSignal::new(String::new());
     view! {
         <fieldset class="action" id="form-issue">
             <legend>{move || tr("外地户籍：核实后当场出具（003 三(二)）", "Hukou elsewhere: verify, then issue on the spot (003 三(二))")}</legend>
@@ -43,5 +50,34 @@ pub fn OutOfCityIssue(problem: RwSignal<Option<String>>, send: Callback<Value>) 
                     "method": method.get_untracked(), "contact": who.trim(), "result": what.trim()}}));
             }>{move || tr("记录核实并出具", "Record the check and issue")}</button>
         </fieldset>
+        {can_defer.then(|| view! {
+            <fieldset class="action" id="form-defer_out_of_city_check">
+                <legend>{move || tr("多地核查当场无法完成（004 三(三)）", "Checks in several places cannot finish now (004 三(三))")}</legend>
+                <p class="hint">{move || tr(
+                    "仅限跨市流动、婚姻变动复杂需多地核查的情形：写明原因，转为承诺件，10个工作日内核实后出具；可同时向户籍地发出协查。",
+                    "Only where moves between cities or a complex marriage history need checks in several places: write why; the proof becomes a promise case, issued within 10 working days once verified; you may send a verification request to the hukou place.",
+                )}</p>
+                <TextArea id="defer-reason" label=("原因（必填）", "Why (required)") rows=2 value=defer_reason />
+                <div class="field">
+                    <label for="defer-to">{move || tr("协查单位代码（可选，6至12位区划代码）", "Office to ask (optional division code, 6 to 12 digits)")}</label>
+                    <input type="text" id="defer-to" inputmode="numeric" maxlength="12"
+                        prop:value=move || defer_to.get() on:input=move |ev| defer_to.set(event_target_value(&ev)) />
+                </div>
+                <button type="button" class="button secondary" id="do-defer_out_of_city_check" on:click=move |_| {
+                    let (why, to) = (defer_reason.get_untracked(), defer_to.get_untracked());
+                    if why.trim().is_empty() {
+                        problem.set(Some("请写明无法当场核查的原因 / write why the checks cannot finish now".into()));
+                        return;
+                    }
+                    let to = to.trim();
+                    if !to.is_empty() && domain::DivisionCode::parse(to).is_err() {
+                        problem.set(Some("协查单位代码无效 / the office code is not a valid division code".into()));
+                        return;
+                    }
+                    send.run(json!({"action": "defer_out_of_city_check", "reason": why.trim(),
+                        "to": (!to.is_empty()).then_some(to)}));
+                }>{move || tr("转为承诺件", "Make it a promise case")}</button>
+            </fieldset>
+        })}
     }
 }

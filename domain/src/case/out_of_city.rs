@@ -77,3 +77,73 @@ pub fn required(
         _ => Err(TransitionError::OutOfCityCheckRequired),
     }
 }
+
+/// The limit for finishing the checks once deferred. 004 三(三) excepts these cases from "现场
+/// 办结" without giving a number; this system sets the 协查 limit (10 working days) so the step
+/// is on the queue with a date and turns red when late.
+pub const DEFER_LIMIT: crate::calendar::TimeLimit = super::VERIFICATION_LIMIT;
+pub const DEFER_SOURCE: &str = "004 三(三)“跨市流动、家庭婚姻变动复杂需多地核查等特殊情况除外”（时限由本系统设定为10个工作日）";
+
+/// What a deferral adds to the case.
+pub(super) struct Deferral {
+    pub line: String,
+    pub step: super::StepDeadline,
+    pub verification: Option<super::Verification>,
+}
+
+/// The window records that the checks in several places could not finish on the spot: only
+/// for a proof that needs them, still open, once, and with the reason in writing.
+pub(super) fn defer(
+    case: &Case,
+    reason: &str,
+    to: Option<crate::division::DivisionCode>,
+    today: Date,
+    calendar: &crate::calendar::Calendar,
+) -> Result<Deferral, TransitionError> {
+    use super::CaseState as S;
+    if !case.needs_out_of_city_check()
+        || case.out_of_city_deferred.is_some()
+        || !matches!(case.state, S::Submitted | S::PreReviewed)
+    {
+        return Err(TransitionError::InvalidState {
+            state: case.state,
+            action: crate::roles::ActionKind::DeferOutOfCityCheck,
+        });
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(TransitionError::ReasonsRequired);
+    }
+    let due = calendar.due(today, DEFER_LIMIT)?;
+    let verification = to.map(|to| super::Verification {
+        id: u32::try_from(case.verifications.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1),
+        to,
+        question: format!("请核实申请人婚育情况：{reason}"),
+        requested_on: today,
+        due: due.date,
+        answer: None,
+        answered_on: None,
+        provisional: due.provisional,
+    });
+    let mut line = format!(
+        "多地核查当场无法完成，转为承诺件：{reason}；{}前出具（{DEFER_SOURCE}）",
+        super::dated(due)
+    );
+    if let Some(to) = to {
+        line.push_str(&format!("；已向{to}发出协查"));
+    }
+    Ok(Deferral {
+        line,
+        step: super::StepDeadline {
+            step: "out_of_city_check".into(),
+            limit: DEFER_LIMIT,
+            due: due.date,
+            source: DEFER_SOURCE.into(),
+            done_on: None,
+            provisional: due.provisional,
+        },
+        verification,
+    })
+}

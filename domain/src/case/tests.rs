@@ -1572,3 +1572,69 @@ fn an_out_of_province_proof_is_issued_after_the_window_verifies_by_phone_or_lett
         .is_ok()
     );
 }
+
+#[test]
+fn an_out_of_province_proof_becomes_a_promise_case_only_when_checks_cannot_finish_004_3_3() {
+    // Arrange: the hukou is in 鄂城区 (Hubei); the proof is asked at 四牌坊社区.
+    let case = open(
+        json!({"service": "marital_status_proof", "division": "500116001005", "date": "2024-09-27",
+               "marriage": "first", "children": [],
+               "hukou": {"husband": "420704", "wife": "420704"}}),
+        "2024-09-27",
+    );
+    let defer = |reason: &str| Action::DeferOutOfCityCheck {
+        reason: reason.into(),
+        to: Some(c("420704")),
+    };
+    assert_eq!(case.processing, Processing::Instant);
+
+    // Act
+    let no_reason = apply(&case, &defer(" "), &village(), at("2024-09-27"), cal());
+    let (deferred, events) = apply(
+        &case,
+        &defer("曾在三地登记婚姻，需向三地核查"),
+        &village(),
+        at("2024-09-27"),
+        cal(),
+    )
+    .unwrap();
+
+    // Assert: written reason required; a promise case with a dated step and a 协查, told why.
+    assert_eq!(no_reason.unwrap_err(), TransitionError::ReasonsRequired);
+    assert_eq!(deferred.processing, Processing::Promise);
+    assert_eq!(deferred.out_of_city_deferred, Some(d("2024-09-27")));
+    assert_eq!(deferred.deadlines.len(), 1);
+    assert_eq!(deferred.deadlines[0].step, "out_of_city_check");
+    // 10 working days from 27 September: the make-up Sundays 29 Sep and 12 Oct count, the
+    // National Day week does not.
+    assert_eq!(deferred.deadlines[0].due, d("2024-10-16"));
+    assert_eq!(deferred.verifications[0].to, c("420704"));
+    assert!(events[0].details[0].contains(out_of_city::DEFER_SOURCE));
+    // Once only; and the window still issues it, with the check recorded, without approval.
+    assert!(matches!(
+        apply(
+            &deferred,
+            &defer("再次"),
+            &village(),
+            at("2024-09-30"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::InvalidState { .. }
+    ));
+    let check = OutOfCityCheck {
+        method: CheckMethod::Letter,
+        contact: "鄂城区凤凰街道计生办".into(),
+        result: "初婚，未生育".into(),
+    };
+    let issued = step(&deferred, issue_with(Some(check)), &village(), "2024-10-10");
+    assert_eq!(issued.state, CaseState::Issued);
+    assert!(issued.overdue(d("2024-10-30")).is_empty());
+    // A local applicant's proof has nothing to defer: it is issued on the spot.
+    let local = open(
+        json!({"service": "marital_status_proof", "division": "500116001005", "date": "2024-09-27",
+               "marriage": "first", "children": []}),
+        "2024-09-27",
+    );
+    assert!(apply(&local, &defer("-"), &village(), at("2024-09-27"), cal()).is_err());
+}

@@ -430,3 +430,52 @@ async fn jilin_recognises_another_provinces_card_on_the_spot_without_a_card_of_i
         "{mine}"
     );
 }
+
+#[tokio::test]
+async fn an_out_of_province_proof_whose_checks_cannot_finish_becomes_a_promise_case_004_3_3() {
+    // Arrange: the couple's hukou is in 鄂城区; the window cannot reach every place today.
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let ezhou = app.login("demo-ezhou").await;
+    let situation = json!({"service": "marital_status_proof", "division": "500116001005",
+        "date": DAY, "marriage": "remarried", "hukou": {"husband": "420704", "wife": "420704"}});
+    let (number, code) = app.submit(situation).await;
+    let (_, case) = app.read_as(&village, &number).await;
+
+    // Act: deferred with a 协查 to 鄂城区, answered there, then issued by letter.
+    let (status, deferred) = app
+        .act(
+            &village,
+            &number,
+            json!({"action": "defer_out_of_city_check", "version": case["version"],
+            "reason": "男方曾在两地登记婚姻，需两地核查", "to": "420704"}),
+        )
+        .await;
+    let (_, asked) = app.read_as(&ezhou, &number).await;
+    let (answer_status, answered) = app
+        .act(
+            &ezhou,
+            &number,
+            json!({"action": "answer_verification", "version": deferred["version"],
+            "id": 1, "answer": "经核查：再婚，婚内未生育"}),
+        )
+        .await;
+    let (issue_status, issued) = app
+        .act(&village, &number, json!({"action": "issue", "version": answered["version"],
+            "out_of_city": {"method": "letter", "contact": "鄂城区卫生健康局（协查回函）", "result": "再婚，婚内未生育"}}))
+        .await;
+
+    // Assert
+    assert_eq!(status, 200, "{deferred}");
+    assert_eq!(deferred["processing"], "promise", "{deferred}");
+    assert_eq!(deferred["deadlines"][0]["step"], "out_of_city_check");
+    assert_eq!(asked["verifications"][0]["to"], "420704", "{asked}");
+    assert_eq!(answer_status, 200, "{answered}");
+    assert_eq!(issue_status, 200, "{issued}");
+    let (_, mine) = app.track(&number, &code).await;
+    assert_eq!(mine["state"], "issued");
+    assert!(
+        mine["timeline"].to_string().contains("转为承诺件"),
+        "{mine}"
+    );
+}
