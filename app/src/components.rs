@@ -418,6 +418,10 @@ pub fn state_name(state: &str) -> String {
         "withdrawn" => ("已撤回", "Withdrawn"),
         "revoked" => ("已撤销", "Revoked"),
         "void" => ("已作废", "Void"),
+        "forwarded" => (
+            "已转送户籍地有权办理的单位",
+            "Forwarded to the competent office",
+        ),
         other => (other, other),
     };
     tr_owned(zh, en)
@@ -437,6 +441,7 @@ pub fn action_name(action: &str) -> String {
         "request_verification" => ("发出协查", "Verification requested"),
         "answer_verification" => ("协查回复", "Verification answered"),
         "issue" => ("发证", "Issued"),
+        "forward_out" => ("转送有权办理的单位", "Forwarded to the competent office"),
         "defer_out_of_city_check" => (
             "多地核查当场无法完成，转为承诺件",
             "Checks in several places: made a promise case",

@@ -61,6 +61,9 @@ pub enum CaseState {
     Revoked,
     /// 吉林 art. 22.
     Void,
+    /// Accepted here and sent to the competent office outside the provinces this system
+    /// serves, which decides it (000 二(二)3 首办负责制; issue 17 point 3).
+    Forwarded,
 }
 
 impl CaseState {
@@ -77,6 +80,7 @@ impl CaseState {
             CaseState::Withdrawn => "withdrawn",
             CaseState::Revoked => "revoked",
             CaseState::Void => "void",
+            CaseState::Forwarded => "forwarded",
         }
     }
 
@@ -156,6 +160,7 @@ pub fn step_name(step: &str) -> (&'static str, &'static str) {
         "township_decision" => ("乡镇（街道）办理", "Township decision"),
         "issue_on_the_spot" => ("当场办结", "Issued on the spot"),
         "out_of_city_check" => ("外地婚育情况多地核查", "Checks in other places"),
+        "forward" => ("转送有权办理的单位", "Forwarding to the competent office"),
         s if s.starts_with("verification") => ("协查回复", "Verification answer"),
         s if s.starts_with("correction") => ("更正申请", "Correction request"),
         _ => ("办理步骤", "Step"),
@@ -328,6 +333,11 @@ pub enum Action {
         #[serde(default)]
         to: Option<DivisionCode>,
     },
+    /// The accepting office sends the file to the competent office outside the provinces this
+    /// system serves (`deciding`), saying how (post, exchange platform, …) and the reference.
+    ForwardOut {
+        via: String,
+    },
     AnswerVerification {
         id: u32,
         answer: String,
@@ -366,6 +376,7 @@ impl Action {
             Action::RequestVerification { .. } => ActionKind::RequestVerification,
             Action::AnswerVerification { .. } => ActionKind::AnswerVerification,
             Action::DeferOutOfCityCheck { .. } => ActionKind::DeferOutOfCityCheck,
+            Action::ForwardOut { .. } => ActionKind::ForwardOut,
             Action::Issue { .. } => ActionKind::Issue,
             Action::Deliver { .. } => ActionKind::Deliver,
             Action::Revoke { .. } => ActionKind::Revoke,
@@ -595,6 +606,12 @@ impl Case {
         let mut offices = vec![self.accepting, self.deciding];
         offices.extend(self.reviewing);
         offices
+    }
+
+    /// The competent office lies outside the provinces this system serves: the accepting
+    /// office forwards the file there (`forward_out`) and nothing is decided here.
+    pub fn decided_outside(&self) -> bool {
+        policy::rules::for_province(self.deciding.province_number()).is_none()
     }
 
     /// A recognition of another province's re-birth card (吉林 002 第七条): issued means
@@ -959,6 +976,23 @@ pub fn apply(
             next.verifications.extend(deferral.verification);
             next.out_of_city_deferred = Some(today);
         }
+        Action::ForwardOut { via } => {
+            if !case.decided_outside() || !matches!(state, S::Submitted | S::PreReviewed) {
+                return Err(bad_state());
+            }
+            if via.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            details.push(format!(
+                "申请材料已转送{}有权办理的单位审批：{}（{}）",
+                case.deciding,
+                via.trim(),
+                policy::FORWARD_SOURCE
+            ));
+            next.state = S::Forwarded;
+            next.complete_all(today);
+            next.decided_on = Some(today);
+        }
         Action::AnswerVerification { id, answer } => {
             let Some(v) = next
                 .verifications
@@ -1023,7 +1057,7 @@ pub fn apply(
             // 000 二(二)5: 对在规定时限内不能证实申请人不符合生育条件的，受理单位必须按时办理并发放.
             if !(promise
                 && case.service == Service::Rebirth
-                && case.situation.division.province_number() == 42)
+                && case.deciding.province_number() == 42)
             {
                 return Err(TransitionError::NoDeemedIssue);
             }
@@ -1215,6 +1249,7 @@ pub fn available_actions(
             reason: "-".into(),
             to: None,
         },
+        Action::ForwardOut { via: "-".into() },
         Action::Issue {
             out_of_city: Some(OutOfCityCheck {
                 method: CheckMethod::Phone,
@@ -1316,6 +1351,8 @@ pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), Tra
                 ActionKind::Approve | ActionKind::Revoke | ActionKind::Void => vec![case.deciding],
                 // The original office verifies and corrects (004 四(四)).
                 ActionKind::ResolveCorrection => vec![case.deciding],
+                // The first office sends the file it took (000 二(二)3).
+                ActionKind::ForwardOut => vec![case.accepting],
                 ActionKind::Refuse if case.processing == Processing::Promise => vec![case.deciding],
                 // The 申报地 pre-reviews (004 四(三)); the township of a spouse's hukou gives
                 // the re-birth opinion (002 第六条).
@@ -1357,6 +1394,7 @@ fn action_code(kind: ActionKind) -> &'static str {
         ActionKind::DeemedIssue => "deemed_issue",
         ActionKind::ResolveCorrection => "resolve_correction",
         ActionKind::DeferOutOfCityCheck => "defer_out_of_city_check",
+        ActionKind::ForwardOut => "forward_out",
     }
 }
 
@@ -1396,7 +1434,8 @@ fn recompute_county_step(
     township_done: Date,
     calendar: &Calendar,
 ) -> Result<(), CalendarError> {
-    let total_cap = match policy::rules::for_province(case.situation.division.province_number())
+    // The deciding office's province counts (a file forwarded to another province, 000 二(二)3).
+    let total_cap = match policy::rules::for_province(case.deciding.province_number())
         .map(|r| r.rebirth_limit.value)
     {
         Some(policy::rules::RebirthLimit::TownshipCounty { total, .. }) => {

@@ -94,6 +94,7 @@ pub fn action_problems(action: &Action) -> Vec<FieldError> {
         }
         Action::RequestVerification { question, .. } => text("question", question, &mut out),
         Action::DeferOutOfCityCheck { reason, .. } => text("reason", reason, &mut out),
+        Action::ForwardOut { via } => text("via", via, &mut out),
         Action::AnswerVerification { answer, .. } => text("answer", answer, &mut out),
         Action::ResolveCorrection {
             resolution,

@@ -67,6 +67,8 @@ pub enum ActionKind {
     /// The window records that an out-of-province proof's checks cannot finish on the spot
     /// (004 三(三)).
     DeferOutOfCityCheck,
+    /// The accepting office sends the file to a competent office outside the system.
+    ForwardOut,
 }
 
 /// What a staff member may do with a case (SPEC §5; 吉林 art. 13), decided by
@@ -132,6 +134,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::Seal
                 | A::Issue
                 | A::DeferOutOfCityCheck
+                | A::ForwardOut
                 | A::Deliver
                 | A::Refuse
                 | A::ResolveCorrection
@@ -144,6 +147,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::Seal
                 | A::Issue
                 | A::DeferOutOfCityCheck
+                | A::ForwardOut
                 | A::Deliver
                 | A::Refuse
                 | A::RequestVerification
@@ -157,6 +161,7 @@ pub fn permits(role: Role, action: ActionKind) -> bool {
                 | A::Refuse
                 | A::Seal
                 | A::Issue
+                | A::ForwardOut
                 | A::Deliver
                 | A::RequestVerification
                 | A::AnswerVerification

@@ -428,6 +428,17 @@ async fn submit(
             "工作人员只能在本窗口（本辖区）代为受理 / staff submit only for their own window's division",
         ));
     }
+    // 004 四(二): 光荣证 and 再生育 are taken in at a township window, or online by the applicant.
+    if let (Some(_), Some(situation)) = (&window, &sub.situation)
+        && let Err(source) = domain::policy::village_window_may_take(
+            situation.division,
+            situation.service,
+            now.date(),
+        )
+    {
+        problems.push(json!({"code": "township_window_only", "field": "situation.division",
+            "message": format!("该事项只能在乡镇（街道）窗口受理，或由申请人网上申办（{source}）/ a township window takes this in, or the applicant applies online")}));
+    }
     let mut checked = Vec::new();
     if let Some(materials) = &sub.materials {
         checked = check_materials(

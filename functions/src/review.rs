@@ -460,7 +460,7 @@ async fn queue(
 }
 
 /// The steps staff take (the applicant's and the sweep's are apart).
-pub const STAFF_ACTIONS: [ActionKind; 14] = [
+pub const STAFF_ACTIONS: [ActionKind; 15] = [
     ActionKind::PreReview,
     ActionKind::Return,
     ActionKind::TownshipOpinion,
@@ -471,6 +471,7 @@ pub const STAFF_ACTIONS: [ActionKind; 14] = [
     ActionKind::AnswerVerification,
     ActionKind::Issue,
     ActionKind::DeferOutOfCityCheck,
+    ActionKind::ForwardOut,
     ActionKind::Deliver,
     ActionKind::Revoke,
     ActionKind::Void,

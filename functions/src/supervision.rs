@@ -59,7 +59,7 @@ async fn audit(
     ))
 }
 
-const STATES: [CaseState; 11] = [
+const STATES: [CaseState; 12] = [
     CaseState::Submitted,
     CaseState::PreReviewed,
     CaseState::TownshipReviewed,
@@ -71,6 +71,7 @@ const STATES: [CaseState; 11] = [
     CaseState::Withdrawn,
     CaseState::Revoked,
     CaseState::Void,
+    CaseState::Forwarded,
 ];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

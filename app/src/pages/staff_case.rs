@@ -17,7 +17,7 @@ use crate::components::{
     step_name, strings,
 };
 use crate::i18n::{Lang, bi, date, tr};
-use crate::pages::staff_issue::OutOfCityIssue;
+use crate::pages::staff_issue::{ForwardOut, OutOfCityIssue};
 use crate::pages::staff_login::{Login, StaffBar};
 use crate::pages::staff_queue::service_name;
 use crate::pages::staff_return::{ReturnDraft, ReturnForm};
@@ -769,6 +769,11 @@ fn Actions(
         .unwrap_or_default();
     let version = case["version"].as_u64().unwrap_or(0);
     let has = |k: ActionKind| available.contains(&k);
+    // The competent office outside the system a forwarded file goes to (000 二(二)3).
+    let forward_to = case["deciding_division"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let out_of_city = case["out_of_city_check_required"]
         .as_bool()
         .unwrap_or(false);
@@ -934,6 +939,9 @@ fn Actions(
             })}
             {has(ActionKind::Return).then(|| view! {
                 <ReturnForm case=case.clone() role=session.role draft=ret problem=problem send=Callback::new(send) />
+            })}
+            {has(ActionKind::ForwardOut).then(|| view! {
+                <ForwardOut problem=problem send=Callback::new(send) to=forward_to.clone() />
             })}
             {has(ActionKind::RequestVerification).then(|| view! {
                 <fieldset class="action" id="form-request_verification">

@@ -1,6 +1,7 @@
 //! Issuing a 婚育情况证明 to someone whose hukou is outside the province (003 三(二); issue 17
 //! point 2): the window verifies by phone or letter on the spot and records with whom and what it
-//! learnt; the proof is then issued at once. Nobody is sent home for it.
+//! learnt; the proof is then issued at once. Nobody is sent home for it. And sending a file the
+//! first office accepted to a competent office outside the system (000 二(二)3; point 3).
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -79,5 +80,37 @@ pub fn OutOfCityIssue(
                 }>{move || tr("转为承诺件", "Make it a promise case")}</button>
             </fieldset>
         })}
+    }
+}
+
+/// The first office sends the file to the competent office outside the provinces served.
+#[component]
+pub fn ForwardOut(
+    problem: RwSignal<Option<String>>,
+    send: Callback<Value>,
+    /// The competent office's name, as the answer named it.
+    to: String,
+) -> impl IntoView {
+    let via = RwSignal::new(String::new());
+    view! {
+        <fieldset class="action" id="form-forward_out">
+            <legend>{move || tr("转送有权办理的单位（000 二(二)3 首办负责制）", "Forward to the competent office (000 二(二)3)")}</legend>
+            <p class="hint">{
+                let to = to.clone();
+                move || format!("{}{}", tr(
+                    "本单位已受理，申请由户籍地审批：请将材料转送 ",
+                    "Accepted here; the hukou place decides. Send the file to ",
+                ), to)
+            }</p>
+            <TextArea id="forward-via" label=("转送方式及单号（必填）", "How it was sent, with its reference (required)") rows=2 value=via />
+            <button type="button" class="button" id="do-forward_out" on:click=move |_| {
+                let how = via.get_untracked();
+                if how.trim().is_empty() {
+                    problem.set(Some("请写明转送方式及单号 / write how the file was sent".into()));
+                    return;
+                }
+                send.run(json!({"action": "forward_out", "via": how.trim()}));
+            }>{move || tr("记录转送", "Record the forwarding")}</button>
+        </fieldset>
     }
 }

@@ -36,7 +36,7 @@ pub fn StaffQueue() -> impl IntoView {
     }
 }
 
-const STATES: [&str; 11] = [
+const STATES: [&str; 12] = [
     "submitted",
     "pre_reviewed",
     "township_reviewed",
@@ -48,6 +48,7 @@ const STATES: [&str; 11] = [
     "withdrawn",
     "revoked",
     "void",
+    "forwarded",
 ];
 
 pub fn service_name(code: &str) -> String {

@@ -1638,3 +1638,53 @@ fn an_out_of_province_proof_becomes_a_promise_case_only_when_checks_cannot_finis
     );
     assert!(apply(&local, &defer("-"), &village(), at("2024-09-27"), cal()).is_err());
 }
+
+#[test]
+fn the_first_office_forwards_a_file_outside_the_system_and_records_it_000_2_2_3() {
+    // Arrange: both registered in 河南 金水区; a month in 鄂城区; asked at the county.
+    let case = open(
+        json!({"service": "rebirth", "division": "420704", "date": "2025-07-01", "marriage": "first",
+               "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                            {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"}],
+               "hukou": {"husband": "410105", "wife": "410105"},
+               "residence": {"division": "420704", "since": "2025-06-01"}}),
+        "2025-07-01",
+    );
+    assert!(case.decided_outside());
+    assert_eq!(case.deadlines.len(), 1);
+    assert_eq!(case.deadlines[0].step, "forward");
+    let forward = |via: &str| Action::ForwardOut { via: via.into() };
+
+    // Act / assert: nobody here approves it; the accepting office sends it, saying how.
+    assert!(matches!(
+        apply(
+            &case,
+            &Action::Approve {
+                basis: String::new()
+            },
+            &ezhou(),
+            at("2025-07-02"),
+            cal()
+        )
+        .unwrap_err(),
+        TransitionError::OutOfScope | TransitionError::InvalidState { .. }
+    ));
+    assert_eq!(
+        apply(&case, &forward(" "), &ezhou(), at("2025-07-02"), cal()).unwrap_err(),
+        TransitionError::ReasonsRequired
+    );
+    let (sent, events) = apply(
+        &case,
+        &forward("EMS 1234567890 寄金水区卫生健康委"),
+        &ezhou(),
+        at("2025-07-02"),
+        cal(),
+    )
+    .unwrap();
+    assert_eq!(sent.state, CaseState::Forwarded);
+    assert!(events[0].details[0].contains("410105"));
+    assert!(sent.overdue(d("2025-08-01")).is_empty());
+    // A case decided inside the system is not forwarded out.
+    let local = rebirth_hb("2025-07-01");
+    assert!(apply(&local, &forward("EMS"), &ezhou(), at("2025-07-02"), cal()).is_err());
+}

@@ -176,12 +176,30 @@ pub fn deadline(
 }
 
 /// The steps of a case for the situation it was opened with: a recognition (吉林 002 第七条)
-/// is one on-the-spot step; everything else is the service's procedure at the office.
+/// is one on-the-spot step, a file sent outside the system one forwarding step; everything else
+/// is the service's procedure at the office that decides it under its province's rules.
 pub fn deadline_of(
     req: &EligibilityRequest,
     from: Date,
     calendar: &Calendar,
 ) -> Result<Result<DeadlineAnswer, CalendarError>, PolicyError> {
+    let Some(req) = super::governing(req)? else {
+        // A file sent outside the system: the one step here is sending it.
+        let limit = super::FORWARD_LIMIT;
+        return Ok(calendar.due(from, limit).map(|due| DeadlineAnswer {
+            steps: vec![DeadlineStep {
+                step: "forward".to_string(),
+                unit: limit.unit,
+                value: limit.value,
+                due: due.date,
+                source: super::FORWARD_SOURCE.to_string(),
+                provisional: due.provisional,
+            }],
+            due: due.date,
+            provisional: due.provisional,
+        }));
+    };
+    let req = &req;
     if !is_recognition(req) {
         return deadline(
             req.division,

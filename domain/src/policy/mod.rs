@@ -5,14 +5,18 @@
 //! Reasons are collected, not short-circuited: an applicant who fails two rules is told both.
 
 mod deadline;
+mod place;
 mod quota;
 pub mod rules;
 
 pub use deadline::{deadline, deadline_of, processing_of};
 use deadline::{processing, processing_reason};
+pub use place::village_window_may_take;
+use place::{Place, check_place, declared_place, forwarded_decider, reviewing_division};
 pub use quota::quota;
 use quota::{counts, law_in_force, number_zh, remaining, within_quota};
 
+use crate::calendar::TimeLimit;
 use crate::contract::{
     Disability, Effect, EligibilityAnswer, EligibilityRequest, Marriage, MaterialItem, Processing,
     Reason,
@@ -21,7 +25,7 @@ use crate::date::Date;
 use crate::division::{DivisionCode, Level};
 use crate::materials::MaterialCode;
 use crate::service::Service;
-use rules::{HONOR_LAST_BIRTH, PlaceRule, RebirthDecider, RuleSet, When, in_force};
+use rules::{HONOR_LAST_BIRTH, RebirthDecider, RuleSet, When, in_force};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
@@ -78,13 +82,15 @@ fn reason(code: &str, effect: Effect, source: &str, text: String, text_en: Strin
 pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError> {
     let rules = rule_set(req.division, req.date)?;
     let mut reasons = Vec::new();
-    let mut forward = None;
-    let place_ok = if req.service == Service::MaritalStatusProof {
-        // 003 三(二): issued by the window wherever the applicant is; never from the hukou place.
-        true
-    } else {
-        check_place(req, rules, &mut reasons, &mut forward)
-    };
+    let place = check_place(req, rules, &mut reasons);
+    if let Place::ForwardToProvince(competent) = place {
+        // The competent office's province decides under its own rules, materials and limits
+        // (issue 17 point 3); this office accepts, and says so first.
+        let mut there = check(&at(req, competent))?;
+        reasons.append(&mut there.reasons);
+        there.reasons = reasons;
+        return Ok(there);
+    }
     honour_certificate_cancelled(req, &mut reasons);
     let service_ok = match req.service {
         Service::BirthService => check_birth_service(req, rules, &mut reasons),
@@ -110,8 +116,11 @@ pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError>
             "Persons on the dishonesty list cannot apply by commitment online: originals are checked at the window".into(),
         ));
     }
-    let eligible = place_ok && service_ok;
-    let (processing, time_limit, limit_source) = processing(req, rules);
+    let eligible = service_ok;
+    let (processing, time_limit, limit_source) = match place {
+        Place::ForwardOutOfSystem(_) => (Processing::Promise, FORWARD_LIMIT, FORWARD_SOURCE),
+        _ => processing(req, rules),
+    };
     if eligible {
         reasons.push(processing_reason(processing, time_limit, limit_source));
     }
@@ -126,211 +135,45 @@ pub fn check(req: &EligibilityRequest) -> Result<EligibilityAnswer, PolicyError>
         processing,
         reasons,
         materials,
-        deciding_division: match forward {
-            Some(competent) => forwarded_decider(req, competent, processing),
-            None => deciding_division(req, rules, processing),
+        deciding_division: match place {
+            Place::Forward(competent) => forwarded_decider(req, competent, processing),
+            Place::ForwardOutOfSystem(competent) | Place::ForwardToProvince(competent) => competent,
+            Place::Competent => deciding_division(req, rules, processing),
         },
         time_limit,
-        reviewing_division: reviewing_division(req, rules),
+        reviewing_division: match place {
+            Place::ForwardOutOfSystem(_) => None,
+            _ => reviewing_division(req, rules),
+        },
     })
 }
 
-/// 重庆's 申报地 (004 四(三): "重庆户籍对象为户籍地、流动人口为居住地"): a spouse's hukou in the
-/// province (the wife's first), else the residence in the province. `None` when it is the
-/// accepting office itself or contains it (the window is at the 申报地), or is known only as a
-/// county: the text names the 村居 or 乡镇 that pre-reviews, and a county names neither, so the
-/// accepting window keeps the work (this system's reading).
-fn declared_place(req: &EligibilityRequest) -> Option<DivisionCode> {
-    let province = req.division.province();
-    let place = req
-        .hukou
-        .iter()
-        .flat_map(|h| [h.wife, h.husband])
-        .flatten()
-        .find(|h| province.contains(*h))
-        .or_else(|| {
-            req.residence
-                .map(|r| r.division)
-                .filter(|d| province.contains(*d))
-        })?;
-    (place.level() >= Level::Township && !place.contains(req.division)).then_some(place)
+/// The request as the office at `division` would see it.
+fn at(req: &EligibilityRequest, division: DivisionCode) -> EligibilityRequest {
+    let mut there = req.clone();
+    there.division = division;
+    there
 }
 
-/// The office that pre-reviews and gives the opinion when the texts name one other than the
-/// accepting office: 重庆's 申报地 (004 四(三)) for every service; 吉林's re-birth opinion at the
-/// township of a spouse's hukou (002 第六条). Both are known when the hukou (or residence) is
-/// given below the county.
-fn reviewing_division(req: &EligibilityRequest, rules: &RuleSet) -> Option<DivisionCode> {
-    if rules.declared_place_decides.is_some() {
-        return declared_place(req);
-    }
-    if rules.rebirth_opinion_at_hukou_township.is_some()
-        && req.service == Service::Rebirth
-        && !is_recognition(req)
-    {
-        let province = req.division.province();
-        let township = req
-            .hukou
-            .iter()
-            .flat_map(|h| [h.wife, h.husband])
-            .flatten()
-            .filter(|h| province.contains(*h))
-            .find_map(|h| h.ancestor(Level::Township))?;
-        return (!township.contains(req.division)).then_some(township);
-    }
-    None
-}
-
-/// Whether the accepting office may take the application (SPEC §4). An office that may not
-/// decide it still accepts it when a spouse's hukou place in the same province may
-/// (`forward`: 000 二(二)3 首办负责制, "首办责任单位……应当受理，不得以任何理由推诿拒绝").
-fn check_place(
+/// How a request's procedure is counted: where another served province's office decides
+/// (`Place::ForwardToProvince`), as that office would count it; `None` for a file sent out
+/// of the system (`Place::ForwardOutOfSystem`, one forwarding step); else as asked.
+pub(crate) fn governing(
     req: &EligibilityRequest,
-    rules: &RuleSet,
-    reasons: &mut Vec<Reason>,
-    forward: &mut Option<DivisionCode>,
-) -> bool {
-    let hukou: Vec<DivisionCode> = req
-        .hukou
-        .iter()
-        .flat_map(|h| [h.wife, h.husband])
-        .flatten()
-        .collect();
-    let source = rules.place.source;
-    match rules.place.value {
-        PlaceRule::AnyWindow => {
-            // 004 一: any window in the city accepts; the decision stays where it belongs.
-            true
-        }
-        PlaceRule::Residence {
-            months,
-            needs_province_hukou,
-            township_level,
-            further_births_only,
-        } => {
-            if further_births_only && !is_further_birth(req) {
-                return true;
-            }
-            let same = |a: DivisionCode, b: DivisionCode| {
-                if township_level {
-                    same_township(a, b)
-                } else {
-                    same_county(a, b)
-                }
-            };
-            // No hukou given: the couple applies at a hukou place (the default).
-            if hukou.is_empty() || hukou.iter().any(|h| same(*h, req.division)) {
-                return true;
-            }
-            let province = req.division.province();
-            let province_hukou = hukou.iter().any(|h| province.contains(*h));
-            let lived = req.residence.filter(|r| same(r.division, req.division));
-            let long_enough = lived
-                .and_then(|r| r.since.add_months(months))
-                .is_some_and(|enough| enough <= req.date);
-            if long_enough && (province_hukou || !needs_province_hukou) {
-                reasons.push(reason(
-                    "residence_place",
-                    Effect::Allows,
-                    source,
-                    format!("可向现居住地（居住{}以上）申请", months_zh(months)),
-                    format!("May apply at the place of residence after {months} month(s) there"),
-                ));
-                return true;
-            }
-            // The same province's rules decide there: accepted here, forwarded there.
-            if let Some(competent) = hukou.iter().copied().find(|h| province.contains(*h)) {
-                reasons.push(reason(
-                    "accepted_and_forwarded",
-                    Effect::Allows,
-                    FIRST_OFFICE_SOURCE,
-                    format!(
-                        "本单位为首接单位，受理申请并转送夫妻一方户籍地（{competent}）有权办理的单位审批，申请人无需另行申请"
-                    ),
-                    format!(
-                        "This office accepts the application as the first office and forwards it to the competent office at the spouse's hukou place ({competent}); nothing more to do"
-                    ),
-                ));
-                *forward = Some(competent);
-                return true;
-            }
-            let mut zh = format!(
-                "应向夫妻一方户籍所在地或现居住地（居住{}以上）申请",
-                months_zh(months)
-            );
-            if needs_province_hukou && !province_hukou {
-                zh.push_str("；在现居住地申请的，夫妻双方或一方户籍应在本省");
-            }
-            reasons.push(reason(
-                "first_contact_responsibility",
-                Effect::Note,
-                "000 二(二)3",
-                "首接负责：首先接到申请的单位不得推诿拒绝，应告知并协助向有权办理的单位申请".into(),
-                "First-contact responsibility: the office may not turn you away; it helps you apply where the rules allow".into(),
-            ));
-            reasons.push(reason(
-                "place_not_competent",
-                Effect::Denies,
-                source,
-                zh,
-                format!(
-                    "Apply at a spouse's hukou place, or where you have lived for at least {months} month(s){}",
-                    if needs_province_hukou { " (with one spouse's hukou in this province)" } else { "" }
-                ),
-            ));
-            false
-        }
-    }
+) -> Result<Option<EligibilityRequest>, PolicyError> {
+    let rules = rule_set(req.division, req.date)?;
+    Ok(match check_place(req, rules, &mut Vec::new()) {
+        Place::ForwardToProvince(competent) => Some(at(req, competent)),
+        Place::ForwardOutOfSystem(_) => None,
+        Place::Competent | Place::Forward(_) => Some(req.clone()),
+    })
 }
 
-fn months_zh(months: i32) -> String {
-    if months == 6 {
-        "半年".into()
-    } else {
-        format!("{months}个月")
-    }
-}
-
-/// 首办负责制 (湖北 000 二(二)3); Jilin's texts have no such article and follow it by reference.
-const FIRST_OFFICE_SOURCE: &str = "000 二(二)3（首办负责制；吉林参照）";
-
-/// Who decides an application accepted here and forwarded to `competent` (a spouse's hukou
-/// place in the province): its county for re-birth, its township for a township-processed item,
-/// the place itself for an instant one.
-fn forwarded_decider(
-    req: &EligibilityRequest,
-    competent: DivisionCode,
-    processing: Processing,
-) -> DivisionCode {
-    match (req.service, processing) {
-        (Service::Rebirth, _) => competent.county().unwrap_or(competent),
-        (_, Processing::Instant) => competent,
-        (_, Processing::Promise) => competent.ancestor(Level::Township).unwrap_or(competent),
-    }
-}
-
-/// What Hubei's 000 二(二) is written for: a second (or later) child's 《生育证》 or re-birth.
-fn is_further_birth(req: &EligibilityRequest) -> bool {
-    req.service == Service::Rebirth
-        || (req.service == Service::BirthService && !req.children.is_empty())
-}
-
-/// The same 乡镇 where both name one; otherwise one contains the other (a county-level hukou
-/// matches every office within the county; an office at county level matches its townships).
-fn same_township(a: DivisionCode, b: DivisionCode) -> bool {
-    match (a.ancestor(Level::Township), b.ancestor(Level::Township)) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.contains(b) || b.contains(a),
-    }
-}
-
-/// Two divisions are the same place at county level (or one contains the other above it).
-fn same_county(a: DivisionCode, b: DivisionCode) -> bool {
-    match (a.county(), b.county()) {
-        (Some(x), Some(y)) => x == y,
-        _ => a.contains(b) || b.contains(a),
-    }
-}
+/// Sending the file to an office outside the provinces served: 000 二(二)3 makes the first
+/// office accept and gives no time to pass the file on; this system sets 5 working days so the
+/// step is dated and turns red when late.
+pub const FORWARD_LIMIT: TimeLimit = TimeLimit::working_days(5);
+pub const FORWARD_SOURCE: &str = "000 二(二)3（未规定转送时限，本系统设定为5个工作日）";
 
 fn check_birth_service(
     req: &EligibilityRequest,

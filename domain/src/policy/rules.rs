@@ -203,6 +203,10 @@ pub struct RuleSet {
     /// The village takes the birth card in; the township registers and issues it, and online
     /// the first-contact office prints it once the levels have sealed (吉林 002 第三条、第十五条).
     pub township_registers_birth_card: Option<&'static str>,
+    /// Services a village window may not take in: only a township window or the applicant
+    /// online (重庆 004 四(二): "需乡镇（街道）办理的独生子女父母光荣证、再生育服务证只能到乡镇
+    /// （街道）申办或者自主网上申办").
+    pub township_window_only: Option<Cited<&'static [Service]>>,
     pub birth_service_instant: &'static str,
     /// The first-child certificate is issued without being asked for (湖北 000 二(一)2) or
     /// at marriage registration (吉林 art. 14): told to couples with no child yet.
@@ -343,6 +347,7 @@ pub const HUBEI: RuleSet = RuleSet {
     declared_place_decides: None,
     rebirth_opinion_at_hukou_township: None,
     township_registers_birth_card: None,
+    township_window_only: None,
     birth_service_instant: "001 二(一)",
     first_child_proactive: Some(cite(
         "省内户籍人口登记结婚后计划生育第一个孩子的，基层卫生计生部门在生育前主动发放《生育服务证》",
@@ -524,6 +529,7 @@ pub const JILIN: RuleSet = RuleSet {
     declared_place_decides: None,
     rebirth_opinion_at_hukou_township: Some("002 第六条"),
     township_registers_birth_card: Some("002 第三条、第十五条"),
+    township_window_only: None,
     birth_service_instant: "002 第十九条",
     first_child_proactive: Some(cite(
         "在县、乡级政务大厅办理结婚登记后意愿生育的，卫生计生工作人员即予办理生育服务卡",
@@ -691,6 +697,7 @@ pub const CHONGQING: RuleSet = RuleSet {
     declared_place_decides: Some("004 四(三)"),
     rebirth_opinion_at_hukou_township: None,
     township_registers_birth_card: None,
+    township_window_only: Some(cite(&[S::OnlyChildHonor, S::Rebirth], "004 四(二)")),
     birth_service_instant: "003 附件2 生育服务证指南 二",
     first_child_proactive: None,
     marital_status_proof_instant: "004 三(三)",

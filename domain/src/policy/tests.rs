@@ -496,22 +496,78 @@ fn hubei_residence_place_after_half_a_year_and_the_first_office_forwards_000_2_2
     assert_eq!(a.deciding_division.to_string(), "420111");
     assert!(!a.materials.is_empty());
     // At the residence place one spouse's hukou must be in Hubei: the competent office is in
-    // another province, which this office cannot forward to within its rules.
+    // another province; this office still accepts and forwards (issue 17 point 3, below).
     let a = answer(with(
         base_hb,
         json!({"hukou": {"husband": "500116", "wife": "220102"}, "residence": {"division": "420704", "since": "2020-01-01"}}),
     ));
-    assert!(!a.eligible);
-    // 首接负责: the office says where to go instead of turning the couple away.
-    assert_eq!(
-        reason(&a, "first_contact_responsibility").source,
-        "000 二(二)3"
-    );
+    assert!(a.eligible, "{:?}", a.reasons);
     assert!(
-        reason(&a, "place_not_competent")
+        reason(&a, "accepted_and_forwarded")
             .text
-            .contains("户籍应在本省")
+            .contains("夫妻一方户籍在本省")
     );
+}
+
+#[test]
+fn the_first_office_forwards_to_another_served_province_under_its_rules_000_2_2_3() {
+    // A Chongqing couple, a month in 鄂城区, ask there for re-birth (a disabled child).
+    let a = answer(with(
+        base("rebirth"),
+        json!({"division": "420704001", "date": "2025-07-01",
+               "children": [child("2012-05-01", "joint"), disabled("2016-05-01")],
+               "hukou": {"husband": "500116001", "wife": "500116001"},
+               "residence": {"division": "420704001", "since": "2025-06-01"}}),
+    ));
+    // Accepted here; Chongqing decides under its own rules, list and limit.
+    assert!(a.eligible, "{:?}", a.reasons);
+    assert_eq!(a.reasons[0].code, "accepted_and_forwarded");
+    assert_eq!(a.deciding_division.to_string(), "500116");
+    assert_eq!(a.time_limit, TimeLimit::working_days(20));
+    assert!(
+        material_codes(&a).contains(&M::PhotoWomanX2),
+        "Chongqing's guide asks photos"
+    );
+    // The case counts Chongqing's procedure, not Hubei's township/county days.
+    let steps = crate::policy::deadline_of(
+        &req(with(
+            base("rebirth"),
+            json!({"division": "420704001", "date": "2025-07-01",
+               "children": [child("2012-05-01", "joint"), disabled("2016-05-01")],
+               "hukou": {"husband": "500116001", "wife": "500116001"},
+               "residence": {"division": "420704001", "since": "2025-06-01"}}),
+        )),
+        crate::Date::parse("2025-07-01").unwrap(),
+        crate::Calendar::builtin(),
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(steps.steps.len(), 1);
+    assert_eq!(steps.steps[0].step, "decision");
+}
+
+#[test]
+fn the_first_office_accepts_for_an_office_outside_the_system_with_its_own_list_000_2_2_3() {
+    // Both registered in 河南 郑州 金水区 (410105), a month in 鄂城区.
+    let a = answer(with(
+        base("rebirth"),
+        json!({"division": "420704001", "date": "2025-07-01",
+               "children": [child("2012-05-01", "joint"), disabled("2016-05-01")],
+               "hukou": {"husband": "410105", "wife": "410105"},
+               "residence": {"division": "420704001", "since": "2025-06-01"}}),
+    ));
+    assert!(a.eligible, "{:?}", a.reasons);
+    // Named, with Hubei's list, and one dated step: sending the file.
+    assert_eq!(a.deciding_division.to_string(), "410105");
+    assert!(
+        reason(&a, "accepted_and_forwarded")
+            .text
+            .contains("转送情况记入案件")
+    );
+    assert!(material_codes(&a).contains(&M::HukouBook));
+    assert_eq!(a.processing, Processing::Promise);
+    assert_eq!(a.time_limit, crate::policy::FORWARD_LIMIT);
+    assert!(!codes(&a).contains(&"place_not_competent"));
 }
 
 #[test]
@@ -1193,13 +1249,14 @@ fn hubeis_place_rule_is_for_second_child_and_rebirth_certificates_only_000_2_2()
         "{:?}",
         first.reasons
     );
-    // A second child's is.
+    // A second child's is: accepted here and forwarded to the hukou place (000 二(二)3).
     let second = answer(with(
         base("birth_service"),
         json!({"division": "420704001", "children": [child("2012-05-01", "joint")],
                "hukou": {"husband": "500116", "wife": "500116"}}),
     ));
-    assert!(codes(&second).contains(&"place_not_competent"));
+    assert!(codes(&second).contains(&"accepted_and_forwarded"));
+    assert_eq!(second.deciding_division.to_string(), "500116");
 }
 
 // ---- Sources that say what they are cited for (issue 17 point 10) ------------------------
@@ -1231,4 +1288,21 @@ fn lists_the_texts_do_not_give_are_labelled_as_set_by_this_system_issue_17_point
     );
     assert_eq!(labelled(&cq_delegated, M::Delegation), Some(true));
     assert_eq!(labelled(&jilin_proof, M::IdCards), Some(true));
+}
+
+#[test]
+fn chongqing_village_windows_do_not_take_honour_or_rebirth_004_4_2() {
+    let day = Date::parse("2024-09-27").unwrap();
+    let village = DivisionCode::parse("500116001005").unwrap();
+    let township = DivisionCode::parse("500116001").unwrap();
+    assert_eq!(
+        village_window_may_take(village, Service::Rebirth, day),
+        Err("004 四(二)")
+    );
+    assert!(village_window_may_take(village, Service::OnlyChildHonor, day).is_err());
+    assert!(village_window_may_take(village, Service::BirthService, day).is_ok());
+    assert!(village_window_may_take(township, Service::Rebirth, day).is_ok());
+    // Jilin's villages take every service in (002 第三条).
+    let jl = DivisionCode::parse("220104001001").unwrap();
+    assert!(village_window_may_take(jl, Service::Rebirth, day).is_ok());
 }

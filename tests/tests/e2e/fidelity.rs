@@ -479,3 +479,91 @@ async fn an_out_of_province_proof_whose_checks_cannot_finish_becomes_a_promise_c
         "{mine}"
     );
 }
+
+#[tokio::test]
+async fn the_first_office_accepts_for_an_office_outside_the_system_and_records_the_forwarding_000_2_2_3()
+ {
+    // Arrange: both registered in 河南 金水区 (410105), a month in 鄂城区.
+    let app = spawn_app_on(DAY).await;
+    let ezhou = app.login("demo-ezhou").await;
+    let situation = json!({"service": "rebirth", "division": "420704", "date": DAY,
+        "marriage": "first",
+        "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"},
+                     {"born": "2016-05-01", "of": "joint", "disability": "non_hereditary_appraised"},
+                     {"born": "2022-05-01", "of": "joint", "disability": "none"}],
+        "hukou": {"husband": "410105", "wife": "410105"},
+        "residence": {"division": "420704", "since": "2026-02-01"}});
+
+    // Act
+    let check = app.check(&situation).await;
+    let (number, code) = app.submit(situation).await;
+    let (_, case) = app.read_as(&ezhou, &number).await;
+    let (status, sent) = app
+        .act(
+            &ezhou,
+            &number,
+            json!({"action": "forward_out", "version": case["version"],
+            "via": "EMS 1234567890 寄金水区卫生健康委员会"}),
+        )
+        .await;
+
+    // Assert: accepted with this province's list; the forwarding is on the case and the
+    // applicant sees where the file went.
+    assert_eq!(check["eligible"], true, "{check}");
+    assert_eq!(check["deciding_division"], "410105");
+    assert!(!check["materials"].as_array().unwrap().is_empty());
+    assert_eq!(case["deadlines"][0]["step"], "forward", "{case}");
+    assert!(
+        case["available_actions"]
+            .to_string()
+            .contains("forward_out"),
+        "{case}"
+    );
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["state"], "forwarded");
+    let (_, mine) = app.track(&number, &code).await;
+    assert_eq!(mine["state"], "forwarded");
+    assert!(mine["timeline"].to_string().contains("410105"), "{mine}");
+}
+
+#[tokio::test]
+async fn a_village_window_sends_honour_and_rebirth_to_a_township_window_or_online_004_4_2() {
+    // Arrange: an honour certificate asked at 四牌坊社区 (a village-level window).
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let township = app.login("demo-township").await;
+    let honour = json!({"service": "only_child_honor", "division": "500116001005", "date": DAY,
+        "marriage": "first", "children": [{"born": "2012-05-01", "of": "joint", "disability": "none"}]});
+    let at_township = {
+        let mut s = honour.clone();
+        s["division"] = json!("500116001");
+        s
+    };
+    let seen = materials(&app, &honour, true).await;
+    let online = materials(&app, &honour, false).await;
+
+    // Act
+    let (village_status, village_answer) = post(
+        &app,
+        Some(&village),
+        &body(&honour, "500116199203040025", seen.clone()),
+    )
+    .await;
+    let (online_status, online_answer) =
+        post(&app, None, &body(&honour, "500116199203040025", online)).await;
+    let (township_status, township_answer) = post(
+        &app,
+        Some(&township),
+        &body(&at_township, "500116199203040025", seen),
+    )
+    .await;
+
+    // Assert
+    assert_eq!(village_status, 422, "{village_answer}");
+    assert!(
+        village_answer.to_string().contains("township_window_only"),
+        "{village_answer}"
+    );
+    assert_eq!(online_status, 201, "{online_answer}");
+    assert_eq!(township_status, 201, "{township_answer}");
+}

@@ -1402,10 +1402,11 @@ on_both_stores!(
 );
 
 async fn window_submission(app: &TestApp) {
-    // Arrange: at the window the clerk sees the originals (SPEC §9), so nothing is uploaded.
+    // Arrange: at the window the clerk sees the originals (SPEC §9), so nothing is uploaded. A
+    // 生育服务登记: a village window takes it in (re-birth it may not: 004 四(二)).
     let village = app.login("demo-village").await;
     let ezhou = app.login("demo-ezhou").await;
-    let check = app.check(&rebirth_cq()).await;
+    let check = app.check(&birth_cq()).await;
     let seen: Vec<Value> = check["materials"]
         .as_array()
         .unwrap()
@@ -1414,7 +1415,7 @@ async fn window_submission(app: &TestApp) {
         .map(|m| json!({"code": m["code"], "checked_in_person": true}))
         .collect();
     let body = json!({
-        "situation": rebirth_cq(),
+        "situation": birth_cq(),
         "applicant": {"name": "赵先生", "id_number": "420704199001011231", "phone": "13800138000"},
         "spouse": {"name": "钱女士", "id_number": "500116199203040025"},
         "materials": seen
