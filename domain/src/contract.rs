@@ -105,6 +105,20 @@ pub struct EligibilityRequest {
 }
 
 impl EligibilityRequest {
+    /// Every hukou place given, the wife's first.
+    pub fn hukou_places(&self) -> impl Iterator<Item = DivisionCode> + '_ {
+        self.hukou
+            .iter()
+            .flat_map(|h| [h.wife, h.husband])
+            .flatten()
+    }
+
+    /// The hukou places in the accepting office's province.
+    pub fn hukou_in_province(&self) -> impl Iterator<Item = DivisionCode> + '_ {
+        let province = self.division.province();
+        self.hukou_places().filter(move |h| province.contains(*h))
+    }
+
     /// A first-married couple with no children and no special facts: the situation a
     /// service guide or a deadline table describes.
     pub fn typical(service: Service, division: DivisionCode, date: Date) -> EligibilityRequest {

@@ -422,11 +422,7 @@ fn recognition_materials(req: &EligibilityRequest, source: &str) -> Vec<Material
 /// A spouse's hukou is in another province: facts must be verified there (协查).
 pub fn is_cross_province(req: &EligibilityRequest) -> bool {
     let province = req.division.province();
-    req.hukou
-        .iter()
-        .flat_map(|h| [h.wife, h.husband])
-        .flatten()
-        .any(|h| !province.contains(h))
+    req.hukou_places().any(|h| !province.contains(h))
 }
 
 /// The office that decides: the accepting office for instant items; for re-birth the
@@ -444,11 +440,8 @@ fn deciding_division(
         (Service::Rebirth, _) => {
             let province = accepting.province();
             let in_province_hukou = req
-                .hukou
-                .iter()
-                .flat_map(|h| [h.wife, h.husband])
-                .flatten()
-                .find(|h| province.contains(*h))
+                .hukou_in_province()
+                .next()
                 .and_then(DivisionCode::county);
             match rules.rebirth_decider.value {
                 RebirthDecider::AcceptingCounty => accepting_county,
@@ -491,12 +484,7 @@ pub fn materials(req: &EligibilityRequest, rules: &RuleSet) -> Vec<MaterialItem>
         return recognition_materials(req, source);
     }
     let province = req.division.province();
-    let hukou: Vec<DivisionCode> = req
-        .hukou
-        .iter()
-        .flat_map(|h| [h.wife, h.husband])
-        .flatten()
-        .collect();
+    let hukou: Vec<DivisionCode> = req.hukou_places().collect();
     let holds = |w: &When| match w {
         When::Married => req.marriage != Marriage::Unmarried,
         When::Unmarried => req.marriage == Marriage::Unmarried,

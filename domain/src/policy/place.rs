@@ -15,17 +15,11 @@ use crate::service::Service;
 /// accepting window keeps the work (this system's reading).
 pub(super) fn declared_place(req: &EligibilityRequest) -> Option<DivisionCode> {
     let province = req.division.province();
-    let place = req
-        .hukou
-        .iter()
-        .flat_map(|h| [h.wife, h.husband])
-        .flatten()
-        .find(|h| province.contains(*h))
-        .or_else(|| {
-            req.residence
-                .map(|r| r.division)
-                .filter(|d| province.contains(*d))
-        })?;
+    let place = req.hukou_in_province().next().or_else(|| {
+        req.residence
+            .map(|r| r.division)
+            .filter(|d| province.contains(*d))
+    })?;
     (place.level() >= Level::Township && !place.contains(req.division)).then_some(place)
 }
 
@@ -44,13 +38,8 @@ pub(super) fn reviewing_division(
         && req.service == Service::Rebirth
         && !is_recognition(req)
     {
-        let province = req.division.province();
         let township = req
-            .hukou
-            .iter()
-            .flat_map(|h| [h.wife, h.husband])
-            .flatten()
-            .filter(|h| province.contains(*h))
+            .hukou_in_province()
             .find_map(|h| h.ancestor(Level::Township))?;
         return (!township.contains(req.division)).then_some(township);
     }
@@ -85,12 +74,7 @@ pub(super) fn check_place(
         // 003 三(二): issued by the window wherever the applicant is; never from the hukou place.
         return Place::Competent;
     }
-    let hukou: Vec<DivisionCode> = req
-        .hukou
-        .iter()
-        .flat_map(|h| [h.wife, h.husband])
-        .flatten()
-        .collect();
+    let hukou: Vec<DivisionCode> = req.hukou_places().collect();
     let source = rules.place.source;
     let PlaceRule::Residence {
         months,
