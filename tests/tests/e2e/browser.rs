@@ -324,6 +324,32 @@ async fn a_verification_across_provinces_is_asked_answered_and_the_case_delivere
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_out_of_province_proof_is_deferred_then_issued_after_the_letter_from_the_console() {
+    // Arrange: both spouses' hukou in 鄂城区 (Hubei); the proof asked at 四牌坊社区.
+    let app = spawn_app_with_spa_on(DAY).await;
+    let (number, _) = app
+        .submit(json!({"service": "marital_status_proof", "division": "500116001005",
+            "date": DAY, "marriage": "remarried", "hukou": {"husband": "420704", "wife": "420704"}}))
+        .await;
+
+    // Act + assert: tests/browser/flows/staff_out_of_city.mjs.
+    run_flow(
+        "staff_out_of_city",
+        &app.base_url,
+        json!({"number": number}),
+    )
+    .await;
+
+    // Assert
+    let village = app.login("demo-village").await;
+    let (_, case) = app.read_as(&village, &number).await;
+    assert_eq!(case["state"], "issued", "{case}");
+    assert_eq!(case["out_of_city_deferred"], DAY);
+    assert_eq!(case["out_of_city_check"]["method"], "letter");
+    assert_eq!(case["verifications"][0]["to"], "420704");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_verify_page_checks_a_certificate_offline_and_shows_its_revocation() {
     // Arrange: a 生育服务登记 issued by the community; the QR payload from its certificate.
     let app = spawn_app_with_spa_on(DAY).await;
