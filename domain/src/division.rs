@@ -6,6 +6,8 @@
 //! normalised to the level they name. Containment is by code prefix: that is how the
 //! standard nests them, and how staff access is scoped (SPEC §5).
 
+pub mod search;
+
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -128,7 +130,12 @@ impl DivisionCode {
             }
             let group = &s[a..b];
             if group.bytes().all(|c| c == b'0') {
-                seen_zero = true;
+                // A prefecture without counties (东莞 4419, 中山 4420, 儋州 4604) files its
+                // townships under county group 00: 441900003 is a township of 东莞市.
+                let city_without_counties = l == Level::County && level == Some(Level::City);
+                if !city_without_counties {
+                    seen_zero = true;
+                }
             } else if seen_zero {
                 return Err(DivisionError::Gap(s.to_string()));
             } else {
@@ -410,6 +417,25 @@ mod tests {
         ));
         assert!(matches!(
             DivisionCode::parse("500016"),
+            Err(DivisionError::Gap(_))
+        ));
+    }
+
+    #[test]
+    fn a_prefecture_without_counties_has_its_townships_under_the_city() {
+        // 东莞 (4419) and 中山 (4420) have no county level: county group 00.
+        let town = c("441900003");
+        assert_eq!(town.level(), Level::Township);
+        assert!(c("4419").contains(town));
+        assert!(c("4419").contains(c("441900003001")));
+        assert_eq!(town.province_number(), 44);
+        // Elsewhere a zero group inside a code is still a gap.
+        assert!(matches!(
+            DivisionCode::parse("500016001"),
+            Err(DivisionError::Gap(_))
+        ));
+        assert!(matches!(
+            DivisionCode::parse("440000003"),
             Err(DivisionError::Gap(_))
         ));
     }

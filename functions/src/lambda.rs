@@ -119,5 +119,6 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         credit: Arc::new(crate::credit::UncheckedCreditList),
         keys: Arc::new(keys),
         signer,
+        villages: Arc::new(crate::divisions::VillageIndex::from_env()),
     })
 }

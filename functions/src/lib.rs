@@ -15,6 +15,7 @@ pub mod certificate_pdf;
 pub mod certificates;
 pub mod corrections;
 pub mod credit;
+pub mod divisions;
 pub mod eligibility;
 pub mod envelope;
 pub mod errors;
@@ -58,6 +59,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(review::router().with_state(state.clone()))
         .merge(supervision::router().with_state(state.clone()))
         .merge(guides::router().with_state(state.reckoning()))
+        .merge(divisions::router().with_state(state.clone()))
         .merge(uploads::router().with_state(state))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed);

@@ -20,6 +20,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// Signs electronic certificates (SPEC §6).
     pub signer: Arc<dyn crate::certificates::Signer>,
+    /// The country's villages for `GET /api/divisions/search` (issue 22).
+    pub villages: Arc<crate::divisions::VillageIndex>,
 }
 
 /// What the public functions that count dates need (health, eligibility and deadlines, guides):

@@ -4,6 +4,7 @@
 //! commands work on a fresh machine of this kind.
 
 mod bench;
+mod divisions;
 mod package;
 mod spa;
 mod test;

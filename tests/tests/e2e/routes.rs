@@ -34,6 +34,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
     use Access::*;
     Some(match (method, path) {
         ("GET", "/api/health" | "/api/calendar" | "/api/deadline" | "/api/guides")
+        | ("GET", "/api/divisions/search")
         | ("GET", "/api/openapi.json" | "/api/certificates/keys")
         | ("GET", "/api/certificates/revocations" | "/api/certificates/{number}/status")
         | ("POST", "/api/eligibility" | "/api/uploads" | "/api/cases" | "/api/auth/login")
