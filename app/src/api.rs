@@ -137,6 +137,29 @@ pub async fn division_file(path: &str) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// `GET /api/divisions/search?q=`: villages anywhere in the country, `(code, name)`.
+pub async fn search_villages(q: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let response = Request::get("/api/divisions/search")
+        .query([("q", q)])
+        .send()
+        .await
+        .map_err(network)?;
+    let body: Value = read(response).await?;
+    Ok(body["results"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| {
+                    Some((
+                        r["code"].as_str()?.to_string(),
+                        r["name"].as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 /// The 201 answer of `POST /api/cases`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Submitted {

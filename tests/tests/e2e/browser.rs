@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{root, spawn_app_with_spa, spawn_app_with_spa_on};
+use crate::helpers::{root, spa_dir, spawn_app_with_spa, spawn_app_with_spa_on};
 use functions::ports::{Clock, SystemClock};
 
 /// A Monday inside the holiday data, so every due date the flows see is computable.
@@ -347,6 +347,23 @@ async fn an_out_of_province_proof_is_deferred_then_issued_after_the_letter_from_
     assert_eq!(case["out_of_city_deferred"], DAY);
     assert_eq!(case["out_of_city_check"]["method"], "letter");
     assert_eq!(case["verifications"][0]["to"], "420704");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn villages_anywhere_are_picked_level_by_level_or_found_by_the_search_box() {
+    // Arrange: the first village of 渝北区 and of 长春 朝阳区, from the generated files.
+    let app = spawn_app_with_spa().await;
+    let first_village = |county: &str| {
+        let text =
+            std::fs::read_to_string(spa_dir().join(format!("divisions/villages/{county}.tsv")))
+                .unwrap();
+        let (code, name) = text.lines().next().unwrap().split_once('\t').unwrap();
+        json!({"code": code, "name": name})
+    };
+    let villages = json!([first_village("500112"), first_village("220104")]);
+
+    // Act + assert: tests/browser/flows/divisions.mjs.
+    run_flow("divisions", &app.base_url, json!({"villages": villages})).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
