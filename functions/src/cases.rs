@@ -387,6 +387,9 @@ async fn submit(
     let mut extras: Vec<MaterialCode> = Vec::new();
     let mut answer = None;
     let mut required = Vec::new();
+    if let Some(situation) = &sub.situation {
+        problems.extend(state.divisions.unknown(situation, "situation."));
+    }
     if let Some(mut situation) = sub.situation.clone() {
         // The server's date decides, not the browser's.
         situation.date = now.date();

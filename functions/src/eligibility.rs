@@ -25,8 +25,16 @@ fn policy_problem(e: &PolicyError) -> Problem {
     Problem::unprocessable(e.code(), e.to_string())
 }
 
-async fn eligibility(JsonBody(body): JsonBody) -> Result<Json<EligibilityAnswer>, Problem> {
+async fn eligibility(
+    State(state): State<Reckoning>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<EligibilityAnswer>, Problem> {
     let request = EligibilityRequest::from_json(&body).map_err(|e| Problem::invalid_request(&e))?;
+    // Every place named must exist (issue 22), all reported at once.
+    let unknown = state.divisions.unknown(&request, "");
+    if !unknown.is_empty() {
+        return Err(Problem::invalid_request(&unknown));
+    }
     policy::check(&request)
         .map(Json)
         .map_err(|e| policy_problem(&e))

@@ -20,6 +20,9 @@ pub struct Health {
     pub version: &'static str,
     pub today: domain::Date,
     pub calendar: Coverage,
+    /// `checked`: division codes are checked against the country's data; `form_only`: this
+    /// server has no division data, codes are checked for their form only (issue 22).
+    pub divisions: &'static str,
 }
 
 pub fn router() -> Router<Reckoning> {
@@ -37,5 +40,10 @@ async fn health(State(state): State<Reckoning>) -> Result<Json<Health>, Problem>
         version: env!("CARGO_PKG_VERSION"),
         today,
         calendar: crate::calendar::coverage(&calendar, today),
+        divisions: if state.divisions.loaded() {
+            "checked"
+        } else {
+            "form_only"
+        },
     }))
 }

@@ -38,6 +38,7 @@ pub async fn reckoning_from_env() -> Result<crate::state::Reckoning, lambda_http
             crate::sealed::Sealer::unkeyed(),
         )),
         clock: Arc::new(crate::ports::SystemClock),
+        divisions: Arc::new(crate::divisions::Gazette::from_env()),
     })
 }
 
@@ -119,6 +120,6 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         credit: Arc::new(crate::credit::UncheckedCreditList),
         keys: Arc::new(keys),
         signer,
-        villages: Arc::new(crate::divisions::VillageIndex::from_env()),
+        divisions: Arc::new(crate::divisions::Gazette::from_env()),
     })
 }

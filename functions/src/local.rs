@@ -154,12 +154,12 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         keys: Arc::new(Keys::new(secret)),
         signer: Arc::new(signer(&config.data_dir.join("signing.key"))?),
         // Generated beside the built SPA (`cargo xtask spa`, xtask/src/divisions.rs).
-        villages: Arc::new(
+        divisions: Arc::new(
             config
                 .spa_dir
-                .as_ref()
-                .map_or_else(crate::divisions::VillageIndex::none, |dir| {
-                    crate::divisions::VillageIndex::at(dir.join("divisions/search/villages.tsv"))
+                .as_deref()
+                .map_or_else(crate::divisions::Gazette::none, |dir| {
+                    crate::divisions::Gazette::beside_spa(dir)
                 }),
         ),
     })

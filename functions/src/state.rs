@@ -20,8 +20,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// Signs electronic certificates (SPEC §6).
     pub signer: Arc<dyn crate::certificates::Signer>,
-    /// The country's villages for `GET /api/divisions/search` (issue 22).
-    pub villages: Arc<crate::divisions::VillageIndex>,
+    /// The country's divisions: codes checked, villages searched (issue 22).
+    pub divisions: Arc<crate::divisions::Gazette>,
 }
 
 /// What the public functions that count dates need (health, eligibility and deadlines, guides):
@@ -30,6 +30,8 @@ pub struct AppState {
 pub struct Reckoning {
     pub store: Arc<dyn CaseStore>,
     pub clock: Arc<dyn Clock>,
+    /// Division codes are checked against the country's data (issue 22).
+    pub divisions: Arc<crate::divisions::Gazette>,
 }
 
 impl std::fmt::Debug for Reckoning {
@@ -50,6 +52,7 @@ impl AppState {
         Reckoning {
             store: self.store.clone(),
             clock: self.clock.clone(),
+            divisions: self.divisions.clone(),
         }
     }
 

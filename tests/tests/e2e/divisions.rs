@@ -101,3 +101,35 @@ async fn without_an_index_the_village_search_says_so() {
         "{p}"
     );
 }
+
+#[tokio::test]
+async fn a_division_code_nobody_has_is_refused_with_every_field_named() {
+    // Arrange: well-formed codes that no division has (江津区 has no township 999).
+    let app = spawn_app_with_spa().await;
+    let situation = serde_json::json!({"service": "birth_service", "division": "500116999",
+        "date": "2026-03-02", "marriage": "first", "hukou": {"husband": "420799", "wife": "500116"}});
+
+    // Act
+    let res = app
+        .client
+        .post(app.url("/api/eligibility"))
+        .json(&situation)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let p: Value = res.json().await.unwrap();
+    let (_, health, _) = get(&app, "/api/health").await;
+
+    // Assert
+    assert_eq!(status, 400, "{p}");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["code"] == "unknown_division")
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["division", "hukou.husband"], "{p}");
+    assert_eq!(health["divisions"], "checked");
+}
