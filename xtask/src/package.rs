@@ -70,6 +70,18 @@ pub fn run(args: &[String]) -> Result<()> {
     recreate(&spa_out)?;
     copy_dir(&dist, &spa_out)?;
     println!("xtask: SPA → {}", rel(&spa_out));
+
+    // The country's divisions for the server (issue 22) as a layer (/opt/divisions): codes are
+    // checked against it and villages searched (JISHENG_DIVISIONS_DIR).
+    let divisions = out.join("layers").join("divisions").join("divisions");
+    recreate(&divisions)?;
+    for file in ["places.tsv", "villages.tsv"] {
+        copy(
+            &dist.join("divisions").join("search").join(file),
+            &divisions.join(file),
+        )?;
+    }
+    println!("xtask: divisions layer → {}", rel(&divisions));
     println!(
         "xtask: next: sam deploy --template-file infra/template.yaml --guided (see infra/README.md)"
     );

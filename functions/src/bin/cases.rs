@@ -4,5 +4,12 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let state = functions::lambda::state_from_env().await?;
-    functions::lambda::serve(functions::cases::router().with_state(state)).await
+    // The village search rides with the cases function: it needs the same store (its per-client
+    // limit) and key, and the divisions layer the submission checks codes against.
+    functions::lambda::serve(
+        functions::cases::router()
+            .merge(functions::divisions::router())
+            .with_state(state),
+    )
+    .await
 }
