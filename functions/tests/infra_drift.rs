@@ -91,7 +91,9 @@ fn router_of(bin: &str, state: &AppState) -> Option<Router> {
         "eligibility" => eligibility::router().with_state(state.reckoning()),
         "openapi" => openapi::router(),
         "guides" => guides::router().with_state(state.reckoning()),
-        "cases" => cases::router().with_state(state.clone()),
+        "cases" => cases::router()
+            .merge(divisions::router())
+            .with_state(state.clone()),
         "uploads" => uploads::router().with_state(state.clone()),
         "auth" => auth::router()
             .merge(admin::router())
