@@ -620,13 +620,15 @@ impl Case {
         policy::is_recognition(&self.situation)
     }
 
-    /// One office decides, and it is a township (or the village's township): the honour
-    /// certificate and every township-processed item (SPEC §5). Its officer decides; no county
-    /// approval follows (issue 17 point 4).
+    /// One office decides, and it is a township: the honour certificate where a township
+    /// processes it (SPEC §5). Its officer decides; no county approval follows (issue 17
+    /// point 4). (A deferred 婚育情况证明 is a promise case too, but the window issues it once
+    /// verified: nothing is approved.)
     pub fn township_decides(&self) -> bool {
         self.processing == Processing::Promise
-            && self.service != Service::Rebirth
+            && self.service == Service::OnlyChildHonor
             && self.deciding.level() >= Level::Township
+            && !self.decided_outside()
     }
 
     /// The earliest open deadline (the work queue sorts by it).
@@ -989,9 +991,9 @@ pub fn apply(
                 via.trim(),
                 policy::FORWARD_SOURCE
             ));
+            // Not a decision: the competent office makes it (no processing time here).
             next.state = S::Forwarded;
             next.complete_all(today);
-            next.decided_on = Some(today);
         }
         Action::AnswerVerification { id, answer } => {
             let Some(v) = next

@@ -1627,6 +1627,20 @@ fn an_out_of_province_proof_becomes_a_promise_case_only_when_checks_cannot_finis
         contact: "鄂城区凤凰街道计生办".into(),
         result: "初婚，未生育".into(),
     };
+    // Nothing to approve: a township officer cannot turn it into an approval.
+    assert!(!deferred.township_decides());
+    assert!(
+        apply(
+            &deferred,
+            &Action::Approve {
+                basis: String::new()
+            },
+            &township(),
+            at("2024-09-30"),
+            cal()
+        )
+        .is_err()
+    );
     let issued = step(&deferred, issue_with(Some(check)), &village(), "2024-10-10");
     assert_eq!(issued.state, CaseState::Issued);
     assert!(issued.overdue(d("2024-10-30")).is_empty());
