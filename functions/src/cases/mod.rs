@@ -8,12 +8,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::case::{Case, CaseState, Delivery, Event, Moment, StepDeadline};
-use domain::contract::{EligibilityRequest, FieldError, Marriage};
-use domain::materials::{self, MaterialCode, ProvidedMaterial};
-use domain::roles::{ActionKind, Actor, Capability};
+use domain::case::{Case, CaseState, Event, Moment, StepDeadline};
+use domain::materials::{self, MaterialCode};
+use domain::roles::{Actor, Capability};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::auth::MaybeStaff;
@@ -22,6 +21,13 @@ use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, S
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
 use crate::uploads::{check_materials, pin_all};
+
+mod submission;
+mod views;
+
+use submission::read_submission;
+use views::actor_name;
+pub use views::{CaseView, applicant_view, staff_view};
 
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -52,226 +58,6 @@ pub fn case_not_found() -> Problem {
 
 fn invalid(field: &str, message: impl Into<String>) -> Value {
     json!({"code": "invalid_field", "field": field, "message": message.into()})
-}
-
-struct Person {
-    name: String,
-    id_number: domain::IdNumber,
-}
-
-/// A submission as far as it could be read: every part that is valid, so that the checks
-/// that depend on it still run and every problem is reported in the same answer.
-struct Submission {
-    situation: Option<EligibilityRequest>,
-    applicant: Option<Person>,
-    phone: Option<String>,
-    spouse: Option<Person>,
-    materials: Option<Vec<ProvidedMaterial>>,
-    delivery: Option<Delivery>,
-    committed: bool,
-}
-
-/// `"delivery": {"method": "pickup" | "express_cod" | "self_print", "address"}` (optional).
-fn read_delivery(v: Option<&Value>, errors: &mut Vec<Value>) -> Option<Delivery> {
-    let v = v.filter(|v| !v.is_null())?;
-    match serde_json::from_value::<Delivery>(v.clone()) {
-        Ok(Delivery::ExpressCod { address }) => match domain::applicant::address(&address) {
-            Some(a) => Some(Delivery::ExpressCod {
-                address: a.to_string(),
-            }),
-            None => {
-                errors.push(invalid(
-                    "delivery.address",
-                    "请填写收件地址（5至200字）/ a delivery address of 5 to 200 characters",
-                ));
-                None
-            }
-        },
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(invalid(
-                "delivery.method",
-                "pickup | express_cod (with address) | self_print",
-            ));
-            None
-        }
-    }
-}
-
-/// `"commitment": {"accepted": true, "version": "<domain::commitment::VERSION>"}` (optional).
-fn read_commitment(v: Option<&Value>, errors: &mut Vec<Value>) -> bool {
-    let Some(v) = v.filter(|v| !v.is_null()) else {
-        return false;
-    };
-    if v.get("accepted") != Some(&Value::Bool(true)) {
-        errors.push(invalid(
-            "commitment.accepted",
-            "须阅读并同意承诺内容 / read and accept the commitment, or leave it out",
-        ));
-        return false;
-    }
-    if v.get("version").and_then(Value::as_str) != Some(domain::commitment::VERSION) {
-        errors.push(invalid(
-            "commitment.version",
-            format!(
-                "承诺书文本已更新，请重新阅读 / the commitment text changed: read version {}",
-                domain::commitment::VERSION
-            ),
-        ));
-        return false;
-    }
-    true
-}
-
-fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<Value>) -> Option<Person> {
-    let Some(obj) = v.and_then(Value::as_object) else {
-        errors.push(
-            json!({"code": "missing_field", "field": field, "message": "缺少必填项 / required"}),
-        );
-        return None;
-    };
-    for key in obj
-        .keys()
-        .filter(|k| !["name", "id_number", "phone"].contains(&k.as_str()))
-    {
-        errors.push(json!({"code": "unknown_field", "field": format!("{field}.{key}"), "message": "未知字段 / unknown field"}));
-    }
-    let name = match obj
-        .get("name")
-        .and_then(Value::as_str)
-        .map(domain::applicant::name)
-    {
-        Some(Ok(n)) => Some(crate::names::nfc(n)),
-        Some(Err(problem)) => {
-            errors.push(invalid(&format!("{field}.name"), problem.to_string()));
-            None
-        }
-        None => {
-            errors.push(invalid(
-                &format!("{field}.name"),
-                "请填写姓名（最多50字）/ a name of at most 50 characters",
-            ));
-            None
-        }
-    };
-    let id_number = match obj.get("id_number").and_then(Value::as_str) {
-        None => {
-            errors.push(invalid(
-                &format!("{field}.id_number"),
-                "请填写身份证号码 / the ID number is required",
-            ));
-            None
-        }
-        Some(s) => match domain::IdNumber::parse(s) {
-            Ok(id) => Some(id),
-            Err(e) => {
-                errors.push(json!({"code": "invalid_field", "field": format!("{field}.id_number"), "reason": e.code(), "message": e.to_string()}));
-                None
-            }
-        },
-    };
-    Some(Person {
-        name: name?,
-        id_number: id_number?,
-    })
-}
-
-fn read_submission(body: &Value, errors: &mut Vec<Value>) -> Submission {
-    let empty = Map::new();
-    let obj = body.as_object().unwrap_or_else(|| {
-        errors.push(invalid("(body)", "应为对象 / expected an object"));
-        &empty
-    });
-    let known = [
-        "situation",
-        "applicant",
-        "spouse",
-        "materials",
-        "delivery",
-        "commitment",
-    ];
-    for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
-        errors.push(
-            json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}),
-        );
-    }
-    let mut field_errors: Vec<FieldError> = Vec::new();
-    let situation = match obj.get("situation") {
-        None => {
-            errors.push(json!({"code": "missing_field", "field": "situation", "message": "缺少申请情况 / required"}));
-            None
-        }
-        Some(v) => EligibilityRequest::read(v, "situation", &mut field_errors),
-    };
-    errors.extend(
-        field_errors
-            .iter()
-            .filter_map(|e| serde_json::to_value(e).ok()),
-    );
-    let applicant = read_person(obj.get("applicant"), "applicant", errors);
-    let phone = obj
-        .get("applicant")
-        .and_then(|a| a.get("phone"))
-        .and_then(Value::as_str)
-        .and_then(domain::applicant::phone)
-        .map(str::to_string);
-    if phone.is_none() {
-        errors.push(invalid(
-            "applicant.phone",
-            "请填写11位手机号码 / an 11-digit mobile number",
-        ));
-    }
-    let married = situation
-        .as_ref()
-        .is_some_and(|s| s.marriage != Marriage::Unmarried);
-    let spouse = match obj.get("spouse") {
-        None | Some(Value::Null) if married => {
-            errors.push(json!({"code": "missing_field", "field": "spouse", "message": "已婚申请须填写配偶信息 / the spouse is required for a married couple"}));
-            None
-        }
-        None | Some(Value::Null) => None,
-        Some(v) => read_person(Some(v), "spouse", errors),
-    };
-    let materials = match obj.get("materials") {
-        None | Some(Value::Null) => Some(Vec::new()),
-        Some(v) => match serde_json::from_value::<Vec<ProvidedMaterial>>(v.clone()) {
-            Ok(m) => {
-                // A list past its bounds is reported and not looked into: each attachment
-                // costs a look-up in the file store (issue 18).
-                let over = domain::limits::materials_problems("materials", &m);
-                if over.is_empty() {
-                    Some(m)
-                } else {
-                    errors.extend(over.iter().filter_map(|e| serde_json::to_value(e).ok()));
-                    None
-                }
-            }
-            Err(e) => {
-                errors.push(invalid(
-                    "materials",
-                    format!("[{{code, attachments[], checked_in_person}}]: {e}"),
-                ));
-                None
-            }
-        },
-    };
-    let delivery = read_delivery(obj.get("delivery"), errors);
-    let committed = read_commitment(obj.get("commitment"), errors);
-    if committed && situation.as_ref().is_some_and(|s| s.dishonest) {
-        errors.push(invalid(
-            "commitment",
-            "失信联合惩戒对象不能网上承诺办理，请到窗口现场审核（004 三(二)、四(三)）/ persons on the dishonesty list cannot commit online (004 3(2), 4(3))",
-        ));
-    }
-    Submission {
-        situation,
-        applicant,
-        phone,
-        spouse,
-        materials,
-        delivery,
-        committed,
-    }
 }
 
 /// The 201 answer (also kept as the idempotent replay).
@@ -634,48 +420,6 @@ fn new_case_number(now: Moment) -> Result<String, getrandom::Error> {
     ))
 }
 
-/// What the applicant sees when tracking a case.
-#[derive(Debug, Serialize)]
-pub struct CaseView {
-    number: String,
-    version: u64,
-    service: domain::Service,
-    state: CaseState,
-    processing: domain::contract::Processing,
-    accepted_on: domain::Date,
-    accepting_division: String,
-    deciding_division: String,
-    applicant: Map<String, Value>,
-    deadlines: Vec<StepDeadline>,
-    next_due: Option<domain::Date>,
-    overdue: Vec<String>,
-    missing: Vec<Value>,
-    timeline: Vec<Value>,
-    honor_certificate_cancelled_on: Option<domain::Date>,
-    deemed_issue: bool,
-    /// How the applicant asked to receive the certificate.
-    delivery_requested: Option<Delivery>,
-    commitment: Option<SignedCommitment>,
-    /// The electronic certificate once issued: its number, its standing, and the verify page's
-    /// address with the signed payload (what its QR code holds), to show or share.
-    certificate: Option<Value>,
-    /// Another province's re-birth card recognised and registered, with no card of this
-    /// province (吉林 002 第七条).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    recognised: bool,
-}
-
-fn timeline_entry(e: &Event) -> Value {
-    let by = match &e.actor {
-        Actor::Staff { role, division, .. } => {
-            json!({"kind": "staff", "role": role, "division": division})
-        }
-        Actor::Applicant => json!({"kind": "applicant"}),
-        Actor::System => json!({"kind": "system"}),
-    };
-    json!({"at": e.at.0, "action": e.action, "from": e.from, "to": e.to, "by": by, "details": e.details})
-}
-
 async fn read(
     State(state): State<AppState>,
     Path(number): Path<String>,
@@ -727,66 +471,6 @@ pub async fn applicant_record(
     record
         .filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
         .ok_or_else(case_not_found)
-}
-
-/// What the applicant sees: their case with the ID masked and no staff reads in the timeline.
-pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date) -> CaseView {
-    let case = &record.case;
-    let mut applicant = Map::new();
-    applicant.insert("name".into(), json!(record.applicant.name));
-    applicant.insert(
-        "id_number".into(),
-        json!(record.applicant.id_number.masked()),
-    );
-    CaseView {
-        number: case.number.clone(),
-        version: case.version,
-        service: case.service,
-        state: case.state,
-        processing: case.processing,
-        accepted_on: case.accepted_on,
-        accepting_division: case.accepting.to_string(),
-        deciding_division: case.deciding.to_string(),
-        applicant,
-        deadlines: case.deadlines.clone(),
-        next_due: case.next_due(),
-        overdue: case.overdue(today),
-        missing: missing_list(case),
-        timeline: events
-            .iter()
-            .filter(|e| !audit_only(e))
-            .map(timeline_entry)
-            .collect(),
-        honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
-        deemed_issue: case.deemed_issue,
-        delivery_requested: record.applicant.delivery.clone(),
-        commitment: record.applicant.commitment.clone(),
-        certificate: case.certificate.as_ref().map(|c| {
-            json!({
-                "number": c.facts.number,
-                "status": crate::certificates::status_of(case),
-                "verify_path": crate::certificates::verify_path(c),
-            })
-        }),
-        recognised: case.is_recognition() && case.state == CaseState::Issued,
-    }
-}
-
-/// What the last return asked for, each with what is wrong (one-time notice, 000 二(二)2).
-fn missing_list(case: &Case) -> Vec<Value> {
-    let last = case.returns.last();
-    case.missing
-        .iter()
-        .map(|m: &MaterialCode| {
-            let item = last.and_then(|r| r.items.iter().find(|i| i.code == *m));
-            let defect = item.map(|i| i.defect).unwrap_or_default();
-            json!({
-                "code": m, "name": m.name_zh(), "name_en": m.name_en(),
-                "defect": defect, "defect_name": defect.name_zh(), "defect_name_en": defect.name_en(),
-                "detail": item.map(|i| i.detail.as_str()).unwrap_or_default(),
-            })
-        })
-        .collect()
 }
 
 /// The audit action recorded when staff read a case (吉林 art. 13: every read is logged).
@@ -1008,101 +692,4 @@ pub(crate) async fn audit_read(
         .await
         .map_err(|e| errors::store(&e))?;
     Ok((events, now.date()))
-}
-
-fn actor_name(actor: &Actor) -> &str {
-    match actor {
-        Actor::Staff { username, .. } => username,
-        Actor::Applicant => "applicant",
-        Actor::System => "system",
-    }
-}
-
-/// The full record for staff in scope.
-pub fn staff_view(
-    record: &CaseRecord,
-    events: &[Event],
-    today: domain::Date,
-    actor: &Actor,
-) -> Value {
-    let case = &record.case;
-    let a = &record.applicant;
-    let permitted: Vec<ActionKind> = crate::review::STAFF_ACTIONS
-        .into_iter()
-        .filter(|k| domain::case::authorise(case, *k, actor).is_ok())
-        .collect();
-    // Which actions apply does not depend on the loaded notices (a date is always counted,
-    // provisionally if need be), so the built-in calendar answers it without a store read.
-    let available = domain::case::available_actions(
-        case,
-        actor,
-        domain::case::Moment::start_of(today),
-        domain::Calendar::builtin(),
-    );
-    json!({
-        "number": case.number,
-        "version": case.version,
-        "service": case.service,
-        "state": case.state,
-        "processing": case.processing,
-        "accepted_on": case.accepted_on,
-        "accepting_division": case.accepting.to_string(),
-        "deciding_division": case.deciding.to_string(),
-        "reviewing_division": case.reviewing.map(|d| d.to_string()),
-        "situation": case.situation,
-        "applicant": {
-            "name": a.name, "id_number": a.id_number.masked(), "phone": a.phone,
-            "spouse_name": a.spouse_name,
-            "spouse_id_number": a.spouse_id_number.as_ref().map(domain::IdNumber::masked),
-        },
-        "materials": record.materials,
-        "deadlines": case.deadlines,
-        "next_due": case.next_due(),
-        "overdue": case.overdue(today),
-        "red_lights": case.red_lights,
-        "seals": case.seals,
-        "verifications": case.verifications,
-        "corrections": case.corrections,
-        "missing": missing_list(case),
-        // What a return may name now (000 二(二)2): the applicant's items, each saying whether
-        // it was accepted before and so needs a county approver's written reason.
-        "returnable": case.returnable().iter().map(|r| json!({
-            "code": r.code, "name": r.code.name_zh(), "name_en": r.code.name_en(),
-            "needs_exception": r.needs_exception,
-        })).collect::<Vec<_>>(),
-        "returns": case.returns,
-        // 003 三(二): an out-of-province proof is issued after the window's recorded check.
-        "out_of_city_check_required": case.needs_out_of_city_check(),
-        "out_of_city_check": case.out_of_city_check,
-        "out_of_city_deferred": case.out_of_city_deferred,
-        "delivery": case.delivery,
-        "delivery_requested": a.delivery,
-        "commitment": a.commitment,
-        "decided_on": case.decided_on,
-        "deemed_issue": case.deemed_issue,
-        "honor_certificate_cancelled_on": case.honor_certificate_cancelled_on,
-        "certificate": case.certificate,
-        // What this role may do here by role and division; the case's state decides the rest.
-        "permitted_actions": permitted,
-        // What else this person may do with the case (domain::case::may): the console offers
-        // only these (an office asked for 协查 and supervisors read; they do not open scans).
-        "may": {
-            "reveal": domain::case::may(case, actor, Capability::Reveal).is_ok(),
-            "open_scans": domain::case::may(case, actor, Capability::OpenScans).is_ok(),
-            "download_certificate": domain::case::may(case, actor, Capability::DownloadCertificate).is_ok(),
-        },
-        // Of those, what the case's state allows now: what the console offers.
-        "available_actions": available,
-        "timeline": events.iter().filter(|e| !audit_only(e)).map(timeline_entry).collect::<Vec<_>>(),
-        "audit": events.iter().map(audit_entry).collect::<Vec<_>>(),
-    })
-}
-
-/// An audit row names the person (staff see who did what); the applicant's timeline does not.
-fn audit_entry(e: &Event) -> Value {
-    let mut v = timeline_entry(e);
-    if let Actor::Staff { username, .. } = &e.actor {
-        v["by"]["username"] = json!(username);
-    }
-    v
 }
