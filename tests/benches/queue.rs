@@ -124,11 +124,15 @@ fn ms(d: Duration) -> String {
 async fn main() {
     // Arrange: 100k cases in the embedded store, imported in batches.
     let dir = tempfile::tempdir().unwrap();
+    // The server seals case records with the data directory's key (`secret.key`): the cases
+    // are imported under that key, so the server it starts can read them.
+    let secret = [7u8; 32];
+    std::fs::write(dir.path().join("secret.key"), secret).unwrap();
     let load_started = Instant::now();
     {
         let store = EmbeddedStore::open(
             &dir.path().join("cases.redb"),
-            functions::sealed::Sealer::from_secret(b"bench", functions::sealed::CASE_RECORDS),
+            functions::sealed::Sealer::from_secret(&secret, functions::sealed::CASE_RECORDS),
         )
         .unwrap();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
