@@ -30,6 +30,9 @@ pub struct Divisions {
 pub struct Places {
     rows: Vec<(String, String, String)>,
     names: HashMap<String, String>,
+    /// Every character of a name, and every letter of its initials, to the rows that hold it:
+    /// a query is ranked only over the rows holding its first character, not all 45,000.
+    by_char: HashMap<char, Vec<u32>>,
 }
 
 impl Places {
@@ -49,15 +52,43 @@ impl Places {
             .iter()
             .map(|(c, n, _)| (c.clone(), n.clone()))
             .collect();
-        Places { rows, names }
+        let mut by_char: HashMap<char, Vec<u32>> = HashMap::new();
+        for (i, (_, name, initials)) in rows.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            let mut seen: Vec<char> = name.chars().chain(initials.chars()).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for c in seen {
+                by_char.entry(c).or_default().push(i);
+            }
+        }
+        Places {
+            rows,
+            names,
+            by_char,
+        }
     }
 
     /// The best matches no deeper than `max_len` digits: `(code, name)`.
     pub fn search(&self, query: &str, max_len: usize, limit: usize) -> Vec<(String, String)> {
+        let q = query.trim();
+        let Some(first) = q.chars().next() else {
+            return Vec::new();
+        };
+        // Letters match the (lower-case) initials; anything else the name.
+        let key = if first.is_ascii_alphabetic() {
+            first.to_ascii_lowercase()
+        } else {
+            first
+        };
+        let Some(candidates) = self.by_char.get(&key) else {
+            return Vec::new();
+        };
         domain::division::search::best(
-            query,
-            self.rows
+            q,
+            candidates
                 .iter()
+                .filter_map(|i| self.rows.get(*i as usize))
                 .filter(|(c, _, _)| c.len() <= max_len)
                 .map(|(c, n, i)| (c.as_str(), n.as_str(), i.as_str())),
             limit,
