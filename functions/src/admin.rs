@@ -41,8 +41,7 @@ async fn view(state: &AppState, a: &StaffAccount) -> Result<Value, Problem> {
     let login = state
         .staff
         .login_state(&crate::login_guard::user_key(&state.keys, &a.username))
-        .await
-        .map_err(|e| errors::store(&e))?;
+        .await?;
     Ok(json!({
         "username": a.username, "display_name": a.display_name, "role": a.role,
         "division": a.division, "failed_logins": login.failures,
@@ -52,11 +51,7 @@ async fn view(state: &AppState, a: &StaffAccount) -> Result<Value, Problem> {
 
 async fn list(State(state): State<AppState>, Staff(claims): Staff) -> Result<Json<Value>, Problem> {
     admin_only(&claims)?;
-    let accounts = state
-        .staff
-        .accounts()
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let accounts = state.staff.accounts().await?;
     let mut views = Vec::with_capacity(accounts.len());
     for a in &accounts {
         views.push(view(&state, a).await?);
@@ -221,22 +216,13 @@ async fn reset(
     let Some(password) = password else {
         return Err(Problem::invalid_request(&errors_found));
     };
-    let Some(mut account) = state
-        .staff
-        .account(&username)
-        .await
-        .map_err(|e| errors::store(&e))?
-    else {
+    let Some(mut account) = state.staff.account(&username).await? else {
         return Err(no_such_account());
     };
     account.password_hash = hashed(password).await?;
     // Every token signed before the reset stops counting (issue 18).
     account.token_epoch = account.token_epoch.wrapping_add(1);
-    state
-        .staff
-        .put_account(&account)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.staff.put_account(&account).await?;
     // A reset lifts the lock too.
     state
         .staff
@@ -244,8 +230,7 @@ async fn reset(
             &state.keys,
             &account.username,
         ))
-        .await
-        .map_err(|e| errors::store(&e))?;
+        .await?;
     tracing::info!(by = %claims.sub, user = %account.username, "staff password reset");
     audited(&state, &claims, "staff_password_reset", &account.username).await?;
     Ok(Json(view(&state, &account).await?))
@@ -291,16 +276,11 @@ async fn amend(
     let mut account = state
         .staff
         .account(username)
-        .await
-        .map_err(|e| errors::store(&e))?
+        .await?
         .ok_or_else(no_such_account)?;
     change(&mut account);
     account.token_epoch = account.token_epoch.wrapping_add(1);
-    state
-        .staff
-        .put_account(&account)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.staff.put_account(&account).await?;
     tracing::info!(by = %claims.sub, user = %account.username, what, "staff account changed");
     audited(state, claims, what, &account.username).await?;
     Ok(Json(view(state, &account).await?))

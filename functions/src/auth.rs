@@ -110,22 +110,13 @@ async fn claims_from(parts: &Parts, state: &AppState) -> Result<Option<Claims>, 
         .ok_or_else(|| invalid_token("expected `Bearer <token>`"))?;
     let claims =
         verify(&state.keys, token, state.clock.now()).map_err(|e| invalid_token(&e.to_string()))?;
-    if state
-        .staff
-        .token_revoked(&claims.jti)
-        .await
-        .map_err(|e| errors::store(&e))?
-    {
+    if state.staff.token_revoked(&claims.jti).await? {
         return Err(invalid_token("signed out"));
     }
     // The account as it stands now (issue 18): disabled, reset or moved to another role or
     // division since the token was signed, the token no longer counts. Cognito users without
     // an account here are managed in the pool.
-    let account = state
-        .staff
-        .account(&claims.sub)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let account = state.staff.account(&claims.sub).await?;
     match account {
         None if claims.iss == ISSUER => return Err(invalid_token("no such account")),
         None => {}
@@ -244,10 +235,7 @@ async fn login(
     let now = state.clock.now();
     let store = state.staff.as_ref();
     // Counted before the password is checked, whether or not the name exists (issue 18).
-    match login_guard::admit(store, &state.keys, &username, &client, now)
-        .await
-        .map_err(|e| errors::store(&e))?
-    {
+    match login_guard::admit(store, &state.keys, &username, &client, now).await? {
         Ok(()) => {}
         Err(Refusal::Locked { secs }) => {
             return Ok(retry_later(
@@ -266,26 +254,19 @@ async fn login(
             ));
         }
     }
-    let account = store
-        .account(&username)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let account = store.account(&username).await?;
     // An unknown name costs the same hash as a known one and answers the same.
     let hash = account
         .as_ref()
         .map_or_else(|| decoy_hash().to_string(), |a| a.password_hash.clone());
     let right = verify_blocking(password, hash).await;
     let Some(account) = account.filter(|_| right) else {
-        login_guard::failed(store, &state.keys, &client, now)
-            .await
-            .map_err(|e| errors::store(&e))?;
+        login_guard::failed(store, &state.keys, &client, now).await?;
         // The submitted name is not logged: it may be a password typed in the wrong box.
         tracing::warn!("login failed");
         return Err(invalid_credentials());
     };
-    login_guard::succeeded(store, &state.keys, &username)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    login_guard::succeeded(store, &state.keys, &username).await?;
     if account.disabled {
         // Told only to someone who knows the password.
         return Err(problem(
@@ -322,11 +303,7 @@ async fn logout(
     State(state): State<AppState>,
     Staff(claims): Staff,
 ) -> Result<StatusCode, Problem> {
-    state
-        .staff
-        .revoke_token(&claims.jti, claims.exp)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.staff.revoke_token(&claims.jti, claims.exp).await?;
     tracing::info!(user = %claims.sub, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -89,11 +89,7 @@ pub fn coverage(calendar: &Calendar, today: domain::Date) -> Coverage {
 }
 
 async fn overview(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
-    let stored = state
-        .store
-        .holiday_notices()
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let stored = state.store.holiday_notices().await?;
     let loaded: Vec<HolidayNotice> = stored.iter().map(|n| n.notice.clone()).collect();
     let calendar = Calendar::builtin().with_notices(&loaded);
     let today = state.clock.now().date();
@@ -235,8 +231,7 @@ async fn load(
         state.clock.now(),
         Some(LOAD_BUDGET),
     )
-    .await
-    .map_err(|e| errors::store(&e))?;
+    .await?;
     let mut entry = crate::ports::AuditEntry::by(
         &claims,
         state.clock.now(),
@@ -246,11 +241,7 @@ async fn load(
     entry
         .details
         .push(format!("{} {}", done.year, done.outcome));
-    state
-        .store
-        .record_audit(&entry)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.store.record_audit(&entry).await?;
     let status = if done.outcome == "unchanged" {
         StatusCode::OK
     } else {

@@ -312,8 +312,7 @@ async fn status(
     let record = state
         .store
         .get(&number.case_number())
-        .await
-        .map_err(|e| errors::store(&e))?
+        .await?
         .filter(|r| {
             r.case
                 .certificate
@@ -340,9 +339,7 @@ async fn revocations(
         })?;
     let mut lists = Vec::new();
     for case_state in [CaseState::Revoked, CaseState::Void] {
-        let rows = crate::ports::queue_all(state.store.as_ref(), issuer, Some(case_state))
-            .await
-            .map_err(|e| errors::store(&e))?;
+        let rows = crate::ports::queue_all(state.store.as_ref(), issuer, Some(case_state)).await?;
         lists.push(
             rows.iter()
                 // Only the office's own certificates: the queue also lists cases it was asked
@@ -358,15 +355,9 @@ async fn revocations(
         .map_err(|_| errors::internal("revocation lists"))?;
     // Certificates corrected and signed anew: the signatures they replaced.
     let mut superseded = Vec::new();
-    let corrected = crate::ports::corrected_all(state.store.as_ref(), issuer)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let corrected = crate::ports::corrected_all(state.store.as_ref(), issuer).await?;
     for row in corrected.iter().filter(|r| r.deciding_division == issuer) {
-        let record = state
-            .store
-            .get(&row.number)
-            .await
-            .map_err(|e| errors::store(&e))?;
+        let record = state.store.get(&row.number).await?;
         if let Some(c) = record.and_then(|r| r.case.certificate) {
             superseded.push(json!({"number": c.facts.number, "signatures": c.superseded}));
         }

@@ -83,18 +83,14 @@ async fn request(
         })
         .ok_or_else(not_in_result)?;
     let now = state.clock.now();
-    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
+    let calendar = state.calendar().await?;
     let (next, events) = record
         .case
         .request_correction(&query.name, text, now, &calendar)
         .map_err(|e| errors::transition(&e))?;
     let expected = record.case.version;
     record.case = next;
-    state
-        .store
-        .update(&record, expected, &events)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.store.update(&record, expected, &events).await?;
     let Some(correction) = record.case.corrections.last() else {
         return Err(errors::internal("correction"));
     };

@@ -194,11 +194,7 @@ async fn search(
         "divisions:client:{}",
         state.keys.keyed_hash("client", &client.0)
     );
-    let count = state
-        .store
-        .count_request(&key, window_end)
-        .await
-        .map_err(|e| crate::errors::store(&e))?;
+    let count = state.store.count_request(&key, window_end).await?;
     if count > PER_CLIENT {
         let secs = (window_end - now).max(1);
         let mut response = Problem::new(

@@ -92,10 +92,7 @@ async fn deadline(
         });
     }
     let single = q.contains_key("unit") || q.contains_key("value");
-    let calendar = &state
-        .calendar()
-        .await
-        .map_err(|e| crate::errors::store(&e))?;
+    let calendar = &state.calendar().await?;
     if single {
         let unit = match q.get("unit").map(String::as_str) {
             Some("working_days") => Some(TimeUnit::WorkingDays),

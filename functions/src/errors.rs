@@ -29,6 +29,13 @@ pub fn internal(what: &str) -> Problem {
     )
 }
 
+/// A store failure in a handler answering problem documents is `?` away.
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Problem {
+        store(&e)
+    }
+}
+
 pub fn store(e: &StoreError) -> Problem {
     match e {
         StoreError::Unavailable(_) => unavailable(e),

@@ -57,10 +57,7 @@ async fn guides(
         return Err(Problem::invalid_request(&errors));
     };
     let today = state.clock.now().date();
-    let calendar = state
-        .calendar()
-        .await
-        .map_err(|e| crate::errors::store(&e))?;
+    let calendar = state.calendar().await?;
     let guide = guide::guide(division, service, today, &calendar)
         .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
     Ok(Json(GuideAnswer {

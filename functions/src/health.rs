@@ -31,10 +31,7 @@ pub fn router() -> Router<Reckoning> {
 
 async fn health(State(state): State<Reckoning>) -> Result<Json<Health>, Problem> {
     let today = state.clock.now().date();
-    let calendar = state
-        .calendar()
-        .await
-        .map_err(|e| crate::errors::store(&e))?;
+    let calendar = state.calendar().await?;
     Ok(Json(Health {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),

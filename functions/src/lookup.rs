@@ -213,19 +213,10 @@ pub async fn certificates_of(state: &AppState, query: &Query) -> Result<Vec<Case
         return Ok(Vec::new());
     };
     let hash = state.keys.keyed_hash("id_number", id.expose());
-    let numbers = state
-        .store
-        .cases_of_holder(&hash)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let numbers = state.store.cases_of_holder(&hash).await?;
     let mut found = Vec::new();
     for number in numbers {
-        let Some(record) = state
-            .store
-            .get(&number)
-            .await
-            .map_err(|e| errors::store(&e))?
-        else {
+        let Some(record) = state.store.get(&number).await? else {
             continue;
         };
         let a = &record.applicant;
@@ -255,8 +246,7 @@ pub async fn certificates_of(state: &AppState, query: &Query) -> Result<Vec<Case
         state
             .store
             .append_events(&record.case.number, &[event])
-            .await
-            .map_err(|e| errors::store(&e))?;
+            .await?;
     }
     Ok(found)
 }

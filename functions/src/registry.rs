@@ -58,11 +58,7 @@ async fn lookup(
     let now = state.clock.now();
     let hour_end = (now.0 / 1000 / 3600 + 1) * 3600;
     let key = state.keys.keyed_hash("registry", &claims.sub);
-    let count = state
-        .store
-        .count_request(&key, hour_end)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let count = state.store.count_request(&key, hour_end).await?;
     if count > LOOKUPS_PER_HOUR {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -84,11 +80,7 @@ async fn lookup(
     } else {
         "not found".into()
     });
-    state
-        .store
-        .record_audit(&entry)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.store.record_audit(&entry).await?;
     tracing::info!(by = %claims.sub, person = %id, found = person.is_some(), "population registry read");
     let person = person.ok_or_else(not_in_registry)?;
     Ok(Json(view(&person)))

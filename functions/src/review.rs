@@ -128,8 +128,7 @@ async fn act(
             let record = state
                 .store
                 .get(&number)
-                .await
-                .map_err(|e| errors::store(&e))?
+                .await?
                 .ok_or_else(crate::cases::case_not_found)?;
             let actor = claims.actor();
             // Staff who may not even read the case learn nothing of it: a missing case's answer
@@ -183,7 +182,7 @@ async fn act(
         }
     }
     let now = state.clock.now();
-    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
+    let calendar = state.calendar().await?;
     let (next, events) = case::apply(&record.case, &action, &actor, now, &calendar)
         .map_err(|e| errors::transition(&e))?;
     let expected = record.case.version;
@@ -224,22 +223,14 @@ async fn act(
         signed.superseded = superseded;
         record.case.certificate = Some(signed);
     }
-    state
-        .store
-        .update(&record, expected, &events)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.store.update(&record, expected, &events).await?;
     tracing::info!(
         case = %number,
         action = ?action.kind(),
         version = record.case.version,
         "case changed"
     );
-    let trail = state
-        .store
-        .events(&number)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let trail = state.store.events(&number).await?;
     let today = now.date();
     match actor {
         Actor::Applicant => serde_json::to_value(applicant_view(&record, &trail, today))
@@ -437,20 +428,12 @@ async fn queue(
     let own = staff_division(&claims.actor())?;
     let today = state.clock.now().date();
     let query = read_queue_query(&params, own, today)?;
-    let page = state
-        .store
-        .queue(&query)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let page = state.store.queue(&query).await?;
     // A listing shows names and masked ID numbers of many cases: it is audited (issue 18).
     let mut entry =
         crate::ports::AuditEntry::by(&claims, state.clock.now(), "queue_read", query.partition());
     entry.details.push(format!("{} rows", page.items.len()));
-    state
-        .store
-        .record_audit(&entry)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    state.store.record_audit(&entry).await?;
     Ok(Json(json!({
         "division": query.office.to_string(),
         "today": today,

@@ -49,8 +49,7 @@ async fn audit(
     let entries: Vec<_> = state
         .store
         .audit_entries(day)
-        .await
-        .map_err(|e| errors::store(&e))?
+        .await?
         .into_iter()
         .filter(|e| e.division.is_some_and(|d| own.contains(d)))
         .collect();
@@ -240,9 +239,7 @@ async fn summary(
         return Err(Problem::invalid_request(&bad));
     }
     let today = state.clock.now().date();
-    let rows = crate::ports::queue_all(state.store.as_ref(), division, None)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let rows = crate::ports::queue_all(state.store.as_ref(), division, None).await?;
     let offices = summarise(&rows, today);
     tracing::info!(by = %claims.sub, division = %division, "supervision summary read");
     if as_csv {
@@ -258,12 +255,8 @@ async fn summary(
         )
             .into_response());
     }
-    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
-    let failures = state
-        .store
-        .sweep_failures()
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let calendar = state.calendar().await?;
+    let failures = state.store.sweep_failures().await?;
     Ok(Json(json!({
         // Cases of this division the deadline sweep could not read or write (issue 18).
         "sweep_failures": failures_in(division, &failures),

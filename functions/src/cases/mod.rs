@@ -154,11 +154,7 @@ async fn submit(
         serde_json::to_vec(&body).unwrap_or_default(),
     ));
     if let Some(key) = &idempotency_key
-        && let Some(first) = state
-            .store
-            .idempotency(key)
-            .await
-            .map_err(|e| errors::store(&e))?
+        && let Some(first) = state.store.idempotency(key).await?
         && first.expires_at > now.0 / 1000
     {
         return if first.request_hash == request_hash {
@@ -288,7 +284,7 @@ async fn submit(
         .map(|id| state.keys.keyed_hash("id_number", id.expose()))
         .collect();
     let access_code = random_code(10).map_err(|_| errors::internal("random"))?;
-    let calendar = state.calendar().await.map_err(|e| errors::store(&e))?;
+    let calendar = state.calendar().await?;
     for _attempt in 0..3 {
         let number = new_case_number(now).map_err(|_| errors::internal("random"))?;
         let (mut case, mut events) = Case::open(
@@ -379,12 +375,7 @@ async fn submit(
             // The same key won a race meanwhile: answer as it did, or refuse another body.
             Err(StoreError::IdempotencyKeyUsed) => {
                 let key = idempotency_key.as_deref().unwrap_or_default();
-                return match state
-                    .store
-                    .idempotency(key)
-                    .await
-                    .map_err(|e| errors::store(&e))?
-                {
+                return match state.store.idempotency(key).await? {
                     Some(first) if first.request_hash == request_hash => {
                         replay(&state.keys, &first)
                     }
@@ -443,11 +434,7 @@ async fn read(
         ));
     };
     let record = applicant_record(&state, &number, code).await?;
-    let events = state
-        .store
-        .events(&number)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let events = state.store.events(&number).await?;
     let view = applicant_view(&record, &events, state.clock.now().date());
     serde_json::to_value(view)
         .map(Json)
@@ -463,11 +450,7 @@ pub async fn applicant_record(
     if number.len() > 40 {
         return Err(case_not_found());
     }
-    let record = state
-        .store
-        .get(number)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let record = state.store.get(number).await?;
     record
         .filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
         .ok_or_else(case_not_found)
@@ -649,12 +632,7 @@ pub(crate) async fn staff_record(
     if number.len() > 40 {
         return Err(case_not_found());
     }
-    let record = state
-        .store
-        .get(number)
-        .await
-        .map_err(|e| errors::store(&e))?
-        .ok_or_else(case_not_found)?;
+    let record = state.store.get(number).await?.ok_or_else(case_not_found)?;
     if domain::case::may(&record.case, actor, Capability::Read).is_err() {
         return Err(case_not_found());
     }
@@ -683,13 +661,8 @@ pub(crate) async fn audit_read(
     state
         .store
         .append_events(number, std::slice::from_ref(&read))
-        .await
-        .map_err(|e| errors::store(&e))?;
+        .await?;
     tracing::info!(case = %number, by = ?actor_name(actor), action, "case read");
-    let events = state
-        .store
-        .events(number)
-        .await
-        .map_err(|e| errors::store(&e))?;
+    let events = state.store.events(number).await?;
     Ok((events, now.date()))
 }
