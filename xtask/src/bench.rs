@@ -45,43 +45,15 @@ const LIGHTHOUSE_PAGES: [(&str, &str); 3] = [
 /// Lighthouse (npm, its default mobile profile: emulated Moto G, slow 4G, 4× CPU slowdown)
 /// with Debian's Chromium against the local server serving the built SPA.
 fn lighthouse_section(dist: &std::path::Path) -> Result<String> {
-    use std::process::{Command, Stdio};
+    use std::process::Command;
     let lighthouse = tools::ensure_lighthouse()?;
     tools::ensure_browser()?;
-    crate::run_checked(crate::cargo().args([
-        "build",
-        "--quiet",
-        "--profile",
-        "server",
-        "--package",
-        "functions",
-        "--bin",
-        "local",
-    ]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root().join("target"), std::path::PathBuf::from);
     let out = root().join("target").join("bench");
-    let data = out.join("lighthouse-data");
-    let _ = std::fs::remove_dir_all(&data);
-    let port = 18_000 + (std::process::id() % 1000) as u16;
-    let mut server = Command::new(target.join("server").join("local"))
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--data")
-        .arg(&data)
-        .arg("--spa")
-        .arg(dist)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|source| XtaskError::Spawn {
-            program: "local".into(),
-            source,
-        })?;
-    let up = (0..120).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(250));
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
+    let started = start_local_server(dist, "lighthouse-data");
+    let (mut server, port, up) = match started {
+        Ok((server, port)) => (Some(server), port, true),
+        Err(_) => (None, 0, false),
+    };
     let mut text = String::from(
         "## Lighthouse (mobile)\n\n\
          npm lighthouse 13.5.0, default mobile profile (emulated phone, slow 4G, 4× CPU), Debian\n\
@@ -122,8 +94,10 @@ fn lighthouse_section(dist: &std::path::Path) -> Result<String> {
             .unwrap_or_else(|| format!("| {name} | lighthouse failed | | | | | |\n"));
         text.push_str(&row);
     }
-    let _ = server.kill();
-    let _ = server.wait();
+    if let Some(server) = server.as_mut() {
+        let _ = server.kill();
+        let _ = server.wait();
+    }
     if !up {
         text.push_str("| (the local server did not start) | | | | | | |\n");
     }

@@ -6,6 +6,7 @@ pub mod home;
 pub mod lookup;
 pub mod not_found;
 pub mod review;
+pub mod staff_actions;
 pub mod staff_calendar;
 pub mod staff_case;
 pub mod staff_dashboard;

@@ -4,10 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{
-    CORRECTION_LIMIT, Case, CaseState, Event, Moment, VERIFICATION_LIMIT, recompute_county_step,
-    step_name,
-};
+use super::workflow::recompute_county_step;
+use super::{CORRECTION_LIMIT, Case, CaseState, Event, Moment, VERIFICATION_LIMIT, step_name};
 use crate::calendar::{Calendar, PROVISIONAL_NOTE};
 use crate::date::Date;
 use crate::policy;

@@ -26,6 +26,8 @@ export default async function divisions({ page, baseUrl, shot, args }) {
   await option.waitFor();
   assert.match(await option.textContent(), /重庆市 › 江津区 › 几江街道 › 四牌坊社区/);
   assert.equal(await search.getAttribute('aria-expanded'), 'true');
+  // The count is announced to screen readers.
+  await page.locator('#where .division-search [aria-live="polite"]', { hasText: '找到' }).waitFor({ state: 'attached' });
   await shot('search');
   // Keyboard only: down to it, Enter.
   const options = await page.locator('#where-results li').allTextContents();

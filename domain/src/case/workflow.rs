@@ -1,0 +1,676 @@
+//! The workflow: who may take which step (`authorise`), what a step changes (`apply`), the
+//! steps an actor is offered (`available_actions`), and how the limits are counted again.
+
+use super::*;
+
+/// Applies an action. On success returns the new case (version + 1) and its audit events.
+pub fn apply(
+    case: &Case,
+    action: &Action,
+    actor: &Actor,
+    now: Moment,
+    calendar: &Calendar,
+) -> Result<(Case, Vec<Event>), TransitionError> {
+    let kind = action.kind();
+    authorise(case, kind, actor)?;
+    let today = now.date();
+    let mut next = case.clone();
+    let mut details = Vec::new();
+    use CaseState as S;
+    let state = case.state;
+    let bad_state = || TransitionError::InvalidState {
+        state,
+        action: kind,
+    };
+    let promise = case.processing == Processing::Promise;
+    match action {
+        Action::PreReview => {
+            if state != S::Submitted {
+                return Err(bad_state());
+            }
+            next.state = S::PreReviewed;
+        }
+        Action::Return {
+            missing,
+            items,
+            note,
+            exception,
+        } => {
+            if !matches!(state, S::Submitted | S::PreReviewed | S::TownshipReviewed) {
+                return Err(bad_state());
+            }
+            let items = returns::requested_items(missing, items);
+            let exception = returns::check(case, &items, exception.as_deref(), actor)?;
+            details.extend(items.iter().map(|i| {
+                let mut line = format!("{}：{}", i.defect.name_zh(), i.code.name_zh());
+                if !i.detail.is_empty() {
+                    line.push_str(&format!("（{}）", i.detail));
+                }
+                line
+            }));
+            if !note.trim().is_empty() {
+                details.push(note.trim().to_string());
+            }
+            if let Some(reason) = &exception {
+                details.push(format!(
+                    "例外：再次要求此前已受理的材料，理由：{reason}（{}）",
+                    returns::RETURN_SOURCE
+                ));
+            }
+            next.missing = items.iter().map(|i| i.code).collect();
+            next.returns.push(ReturnRecord {
+                on: today,
+                by: staff_identity(actor).0,
+                items,
+                exception,
+                resubmitted: Vec::new(),
+            });
+            next.state = S::Returned;
+        }
+        Action::Resubmit => {
+            if state != S::Returned {
+                return Err(bad_state());
+            }
+            next.missing.clear();
+            next.state = S::Submitted;
+            restart_review(&mut next, today, calendar)?;
+            details.push(format!(
+                "补正材料已提交，审查重新开始，办理期限自{today}起重新计算（{RESTART_SOURCE}）"
+            ));
+        }
+        Action::TownshipOpinion { agree, opinion } => {
+            // Where the township decides, its decision is the approval, not an opinion.
+            if !promise
+                || case.township_decides()
+                || !matches!(state, S::Submitted | S::PreReviewed)
+            {
+                return Err(bad_state());
+            }
+            if opinion.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            details.push(format!(
+                "{}：{}",
+                if *agree { "同意" } else { "不同意" },
+                opinion.trim()
+            ));
+            next.state = S::TownshipReviewed;
+            next.complete_step("township_opinion", today);
+            recompute_county_step(&mut next, today, calendar)?;
+        }
+        Action::Approve { basis } => {
+            // 吉林 art. 17: the county may approve straight from the pre-reviewed list.
+            let from_submitted = case.township_decides() && state == S::Submitted;
+            if !promise
+                || !(from_submitted || matches!(state, S::PreReviewed | S::TownshipReviewed))
+            {
+                return Err(bad_state());
+            }
+            if !basis.trim().is_empty() {
+                details.push(format!("批准：{}", basis.trim()));
+            }
+            next.state = S::Approved;
+            next.complete_all(today);
+            next.decided_on = Some(today);
+        }
+        Action::Refuse { reasons } => {
+            if !matches!(state, S::Submitted | S::PreReviewed | S::TownshipReviewed) {
+                return Err(bad_state());
+            }
+            let reasons = non_empty(reasons)?;
+            details.extend(reasons);
+            next.state = S::Refused;
+            next.complete_all(today);
+            next.decided_on = Some(today);
+        }
+        Action::Seal => {
+            if matches!(
+                state,
+                S::Refused | S::Withdrawn | S::Revoked | S::Void | S::Returned
+            ) {
+                return Err(bad_state());
+            }
+            let (username, division) = staff_identity(actor);
+            let level = division.map_or(Level::County, DivisionCode::level);
+            // A seal is the sealing office's own (issue 18): one per office, and only an
+            // office that works the case seals it (authorise); another office at the same
+            // level cannot take its place.
+            let sealer = division.unwrap_or(case.deciding);
+            if next.seals.iter().any(|s| s.division == sealer) {
+                return Err(TransitionError::AlreadySealed);
+            }
+            next.seals.push(Seal {
+                level,
+                division: sealer,
+                by: username,
+                at: now,
+            });
+        }
+        Action::RequestVerification { to, question } => {
+            if !state.is_pending() {
+                return Err(bad_state());
+            }
+            if question.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            let id = u32::try_from(next.verifications.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            let due = calendar.due(today, VERIFICATION_LIMIT)?;
+            details.push(format!(
+                "协查 {to}：{}（{}前回复，{VERIFICATION_SOURCE}）",
+                question.trim(),
+                dated(due)
+            ));
+            next.verifications.push(Verification {
+                id,
+                to: *to,
+                question: question.trim().to_string(),
+                requested_on: today,
+                due: due.date,
+                answer: None,
+                answered_on: None,
+                provisional: due.provisional,
+            });
+        }
+        Action::DeferOutOfCityCheck { reason, to } => {
+            let deferral = out_of_city::defer(case, reason, *to, today, calendar)?;
+            details.push(deferral.line);
+            next.processing = Processing::Promise;
+            next.deadlines = vec![deferral.step];
+            next.verifications.extend(deferral.verification);
+            next.out_of_city_deferred = Some(today);
+        }
+        Action::ForwardOut { via } => {
+            if !case.decided_outside() || !matches!(state, S::Submitted | S::PreReviewed) {
+                return Err(bad_state());
+            }
+            if via.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            details.push(format!(
+                "申请材料已转送{}有权办理的单位审批：{}（{}）",
+                case.deciding,
+                via.trim(),
+                policy::FORWARD_SOURCE
+            ));
+            // Not a decision: the competent office makes it (no processing time here).
+            next.state = S::Forwarded;
+            next.complete_all(today);
+        }
+        Action::AnswerVerification { id, answer } => {
+            let Some(v) = next
+                .verifications
+                .iter_mut()
+                .find(|v| v.id == *id && v.answered_on.is_none())
+            else {
+                return Err(TransitionError::NoSuchVerification);
+            };
+            // Only the office asked may answer.
+            if let Actor::Staff {
+                division: Some(d), ..
+            } = actor
+                && !d.contains(v.to)
+                && !v.to.contains(*d)
+            {
+                return Err(TransitionError::OutOfScope);
+            }
+            if answer.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            v.answer = Some(answer.trim().to_string());
+            v.answered_on = Some(today);
+            details.push(format!("协查回复：{}", answer.trim()));
+        }
+        Action::Issue { out_of_city } => {
+            // A deferred proof is issued by the window once the checks are in; nothing is
+            // approved first (out_of_city.rs).
+            let deferred = case.out_of_city_deferred.is_some();
+            let allowed = if promise && !deferred {
+                state == S::Approved
+            } else {
+                matches!(state, S::Submitted | S::PreReviewed)
+            };
+            if !allowed {
+                return Err(bad_state());
+            }
+            if !promise || deferred {
+                intake::ready_to_issue(case, actor)?;
+            }
+            if let Some(check) = out_of_city::required(case, out_of_city.as_ref())? {
+                details.push(format!(
+                    "外地户籍婚育情况核实：{}，核实对象：{}，结果：{}（{}）",
+                    check.method.name_zh(),
+                    check.contact,
+                    check.result,
+                    out_of_city::OUT_OF_CITY_SOURCE
+                ));
+                next.out_of_city_check = Some(RecordedCheck {
+                    check,
+                    on: today,
+                    by: staff_identity(actor).0,
+                });
+            }
+            if case.is_recognition() {
+                details.push(RECOGNITION_LINE.to_string());
+            }
+            next.state = S::Issued;
+            next.complete_all(today);
+            next.decided_on.get_or_insert(today);
+        }
+        Action::DeemedIssue => {
+            // 000 二(二)5: 对在规定时限内不能证实申请人不符合生育条件的，受理单位必须按时办理并发放.
+            if !(promise
+                && case.service == Service::Rebirth
+                && case.deciding.province_number() == 42)
+            {
+                return Err(TransitionError::NoDeemedIssue);
+            }
+            if !state.is_pending() {
+                return Err(bad_state());
+            }
+            let Some(last) = case.deadlines.iter().max_by_key(|d| d.due) else {
+                return Err(TransitionError::NotYetDue);
+            };
+            // A last day counted provisionally may move when the notice is out: wait for the
+            // latest day it could fall on, and not a day longer (Calendar::latest_possible).
+            let due = Due {
+                date: last.due,
+                provisional: last.provisional,
+            };
+            let latest = Calendar::latest_possible(due, last.limit);
+            if today <= latest {
+                return Err(TransitionError::NotYetDue);
+            }
+            if last.provisional {
+                details.push(format!(
+                    "法定期限最后一日按法定节假日暂算为{}（{PROVISIONAL_NOTE}）；按2014年以来国务院放假安排最多顺延{}日计，至{latest}仍未能证实申请人不符合生育条件，视为准予并发证（000 二(二)5）",
+                    last.due,
+                    last.due.days_until(latest)
+                ));
+            } else {
+                details.push(format!(
+                    "期限（{}）内未能证实申请人不符合生育条件，视为准予并发证（000 二(二)5）",
+                    last.due
+                ));
+            }
+            next.state = S::Issued;
+            next.deemed_issue = true;
+            next.complete_all(today);
+            // Issued "按时" (000 二(二)5): dated the last legal day as known now, never the
+            // day the sweep noticed; a later notice that moves it is audited, not re-dated.
+            next.decided_on = Some(last.due.min(today));
+        }
+        Action::Deliver { delivery } => {
+            if state != S::Issued {
+                return Err(bad_state());
+            }
+            if let Delivery::ExpressCod { address } = delivery
+                && address.trim().is_empty()
+            {
+                return Err(TransitionError::AddressRequired);
+            }
+            details.push(match delivery {
+                Delivery::Pickup => "自取".to_string(),
+                Delivery::ExpressCod { .. } => "快递送达，货到付款（004 三(三)）".to_string(),
+                Delivery::SelfPrint => "电子证照自行打印（002 第十六条）".to_string(),
+            });
+            next.delivery = Some(delivery.clone());
+            next.state = S::Delivered;
+        }
+        Action::Revoke { reasons } => {
+            if !matches!(state, S::Approved | S::Issued | S::Delivered) {
+                return Err(bad_state());
+            }
+            details.extend(non_empty(reasons)?);
+            details.push("以虚假承诺获得资格，予以取消，失信记录纳入社会征信系统（002 第二十条；004 三(二)）".into());
+            details.push("因申请人虚假承诺错办的，工作人员不予追究责任（002 第二十一条）".into());
+            next.state = S::Revoked;
+        }
+        Action::Void { reasons } => {
+            if case.service != Service::Rebirth || !matches!(state, S::Issued | S::Delivered) {
+                return Err(bad_state());
+            }
+            details.extend(non_empty(reasons)?);
+            details.push("再生育服务卡作废，不再发给（002 第二十二条）".into());
+            next.state = S::Void;
+        }
+        Action::ResolveCorrection {
+            id,
+            resolution,
+            holders,
+        } => {
+            let Some(open) = next
+                .corrections
+                .iter_mut()
+                .find(|c| c.id == *id && c.resolved_on.is_none())
+            else {
+                return Err(TransitionError::NoSuchCorrection);
+            };
+            if resolution.trim().is_empty() {
+                return Err(TransitionError::ReasonsRequired);
+            }
+            open.resolved_on = Some(today);
+            open.resolution = Some(resolution.trim().to_string());
+            details.push(format!("更正申请 {id}：{}", resolution.trim()));
+            if let Some(holders) = holders {
+                let names: Vec<String> = holders
+                    .iter()
+                    .map(|h| h.trim().to_string())
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                let Some(certificate) = next.certificate.as_mut() else {
+                    return Err(TransitionError::NoCertificate);
+                };
+                if names.len() != certificate.facts.holders.len()
+                    || names
+                        .iter()
+                        .any(|n| n.contains(['|', ',']) || crate::applicant::name(n).is_err())
+                {
+                    return Err(TransitionError::InvalidHolders);
+                }
+                if names != certificate.facts.holders {
+                    details.push(format!(
+                        "持证人更正：{} → {}（{CORRECTION_SOURCE}）",
+                        certificate.facts.holders.join("、"),
+                        names.join("、")
+                    ));
+                    certificate.facts.holders = names;
+                }
+            }
+        }
+        Action::Withdraw => {
+            if !matches!(
+                state,
+                S::Submitted | S::PreReviewed | S::TownshipReviewed | S::Returned
+            ) {
+                return Err(bad_state());
+            }
+            next.state = S::Withdrawn;
+        }
+    }
+    next.version = case.version + 1;
+    let event = Event {
+        at: now,
+        actor: actor.clone(),
+        action: action_code(kind).into(),
+        from: Some(state),
+        to: next.state,
+        details,
+    };
+    Ok((next, vec![event]))
+}
+
+/// The staff actions `actor` could take on `case` now: each is tried on a copy with a
+/// placeholder payload, so the answer is exactly what [`apply`] allows (role, division, state,
+/// an open 协查 to answer, a level not yet sealed) and the console offers nothing that would
+/// be refused for anything but its own input.
+pub fn available_actions(
+    case: &Case,
+    actor: &Actor,
+    now: Moment,
+    calendar: &Calendar,
+) -> Vec<ActionKind> {
+    let text = || vec!["-".to_string()];
+    let open = case
+        .verifications
+        .iter()
+        .find(|v| v.answered_on.is_none())
+        .map_or(0, |v| v.id);
+    let tries = [
+        Action::PreReview,
+        Action::Return {
+            // An item this actor could name, if any: after a first return only what is still
+            // open, or (a county approver, with a reason) anything on the list.
+            missing: case
+                .returnable()
+                .iter()
+                .find(|r| !r.needs_exception)
+                .or(case.returnable().first())
+                .map(|r| vec![r.code])
+                .unwrap_or_default(),
+            items: Vec::new(),
+            note: String::new(),
+            exception: Some("-".into()),
+        },
+        Action::TownshipOpinion {
+            agree: true,
+            opinion: "-".into(),
+        },
+        Action::Approve {
+            basis: String::new(),
+        },
+        Action::Refuse { reasons: text() },
+        Action::Seal,
+        Action::RequestVerification {
+            to: case.deciding,
+            question: "-".into(),
+        },
+        Action::AnswerVerification {
+            id: open,
+            answer: "-".into(),
+        },
+        Action::DeferOutOfCityCheck {
+            reason: "-".into(),
+            to: None,
+        },
+        Action::ForwardOut { via: "-".into() },
+        Action::Issue {
+            out_of_city: Some(OutOfCityCheck {
+                method: CheckMethod::Phone,
+                contact: "-".into(),
+                result: "-".into(),
+            }),
+        },
+        Action::Deliver {
+            delivery: Delivery::Pickup,
+        },
+        Action::Revoke { reasons: text() },
+        Action::Void { reasons: text() },
+        Action::ResolveCorrection {
+            id: case.open_corrections().next().map_or(0, |c| c.id),
+            resolution: "-".into(),
+            holders: None,
+        },
+    ];
+    tries
+        .iter()
+        .filter(|a| match apply(case, a, actor, now, calendar) {
+            Ok(_) => true,
+            // Outside the years that can be counted at all (before 2008, after 2099) the step
+            // is still the actor's to take; the server explains why it has no due date.
+            Err(TransitionError::Calendar(_)) => true,
+            Err(_) => false,
+        })
+        .map(Action::kind)
+        .collect()
+}
+
+fn non_empty(reasons: &[String]) -> Result<Vec<String>, TransitionError> {
+    let r: Vec<String> = reasons
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if r.is_empty() {
+        Err(TransitionError::ReasonsRequired)
+    } else {
+        Ok(r)
+    }
+}
+
+fn staff_identity(actor: &Actor) -> (String, Option<DivisionCode>) {
+    match actor {
+        Actor::Staff {
+            username, division, ..
+        } => (username.clone(), *division),
+        Actor::Applicant => ("applicant".into(), None),
+        Actor::System => ("system".into(), None),
+    }
+}
+
+/// Role × action, then scope: where in SPEC §4 the acting office stands. Public so the
+/// server can refuse before it looks at versions, and the console can show what is allowed.
+pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), TransitionError> {
+    match actor {
+        Actor::Applicant => {
+            if matches!(kind, ActionKind::Resubmit | ActionKind::Withdraw) {
+                Ok(())
+            } else {
+                Err(TransitionError::NotPermitted {
+                    role: None,
+                    action: kind,
+                })
+            }
+        }
+        Actor::System => {
+            if kind == ActionKind::DeemedIssue {
+                Ok(())
+            } else {
+                Err(TransitionError::NotPermitted {
+                    role: None,
+                    action: kind,
+                })
+            }
+        }
+        Actor::Staff { role, division, .. } => {
+            // One deciding office (issue 17 point 4): where a township decides, its officer
+            // approves and no county approval is asked for.
+            let permitted = if kind == ActionKind::Approve && case.township_decides() {
+                *role == Role::TownshipOfficer
+            } else {
+                permits(*role, kind)
+            };
+            if !permitted {
+                return Err(TransitionError::NotPermitted {
+                    role: Some(*role),
+                    action: kind,
+                });
+            }
+            let Some(division) = division else {
+                return Err(TransitionError::OutOfScope);
+            };
+            // Who must stand where: the deciding office decides, the accepting office
+            // accepts and issues instant items, the office asked answers its 协查.
+            let offices: Vec<DivisionCode> = match kind {
+                ActionKind::Approve | ActionKind::Revoke | ActionKind::Void => vec![case.deciding],
+                // The original office verifies and corrects (004 四(四)).
+                ActionKind::ResolveCorrection => vec![case.deciding],
+                // The first office sends the file it took (000 二(二)3).
+                ActionKind::ForwardOut => vec![case.accepting],
+                ActionKind::Refuse if case.processing == Processing::Promise => vec![case.deciding],
+                // The 申报地 pre-reviews (004 四(三)); the township of a spouse's hukou gives
+                // the re-birth opinion (002 第六条).
+                ActionKind::PreReview | ActionKind::TownshipOpinion if case.reviewing.is_some() => {
+                    case.reviewing.into_iter().collect()
+                }
+                ActionKind::TownshipOpinion => vec![case.accepting, case.deciding],
+                ActionKind::AnswerVerification => case.verifications.iter().map(|v| v.to).collect(),
+                ActionKind::Issue if case.processing == Processing::Promise => vec![case.deciding],
+                // Every other step belongs to the offices that work the case; an office asked
+                // for 协查 only answers it (issue 18).
+                _ => case.working_offices(),
+            };
+            if in_scope(*division, &offices) {
+                Ok(())
+            } else {
+                Err(TransitionError::OutOfScope)
+            }
+        }
+    }
+}
+
+fn action_code(kind: ActionKind) -> &'static str {
+    match kind {
+        ActionKind::PreReview => "pre_review",
+        ActionKind::Return => "return",
+        ActionKind::TownshipOpinion => "township_opinion",
+        ActionKind::Approve => "approve",
+        ActionKind::Refuse => "refuse",
+        ActionKind::Seal => "seal",
+        ActionKind::RequestVerification => "request_verification",
+        ActionKind::AnswerVerification => "answer_verification",
+        ActionKind::Issue => "issue",
+        ActionKind::Deliver => "deliver",
+        ActionKind::Revoke => "revoke",
+        ActionKind::Void => "void",
+        ActionKind::Resubmit => "resubmit",
+        ActionKind::Withdraw => "withdraw",
+        ActionKind::DeemedIssue => "deemed_issue",
+        ActionKind::ResolveCorrection => "resolve_correction",
+        ActionKind::DeferOutOfCityCheck => "defer_out_of_city_check",
+        ActionKind::ForwardOut => "forward_out",
+    }
+}
+
+/// 000 二(二)5: the county has 20 days from *receipt* of the township's opinion, within the
+/// 30-day whole; once the township is done, the county step is re-based on that day.
+/// Why a resubmission restarts the review and its limits. 000 二(二)5 counts "自受理申请之日";
+/// 行政许可法 第三十二条 makes an application 受理 once its materials are complete (补正齐全), so
+/// the limits run again from the resubmission — this system's reading, the notices being silent.
+/// It also means no case is deemed issued before the materials it was returned for have been
+/// open to review for the whole limit (issue 17 point 7).
+pub const RESTART_SOURCE: &str =
+    "行政许可法 第三十二条；000 二(二)5 未规定补正后如何计算，本系统按补正齐全之日重新受理计算";
+
+/// Every step of the review open again, counted from `from` (see [`RESTART_SOURCE`]).
+fn restart_review(case: &mut Case, from: Date, calendar: &Calendar) -> Result<(), TransitionError> {
+    let fresh = policy::deadline_of(&case.situation, from, calendar)??;
+    for step in case.deadlines.iter_mut() {
+        if let Some(f) = fresh.steps.iter().find(|f| f.step == step.step) {
+            step.due = f.due;
+            step.provisional = f.provisional;
+            step.done_on = None;
+        }
+    }
+    case.review_from = Some(from);
+    Ok(())
+}
+
+impl Case {
+    /// The day the review's limits run from: acceptance, or the last completed resubmission.
+    pub fn review_from(&self) -> Date {
+        self.review_from.unwrap_or(self.accepted_on)
+    }
+}
+
+pub(super) fn recompute_county_step(
+    case: &mut Case,
+    township_done: Date,
+    calendar: &Calendar,
+) -> Result<(), CalendarError> {
+    // The deciding office's province counts (a file forwarded to another province, 000 二(二)3).
+    let total_cap = match policy::rules::for_province(case.deciding.province_number())
+        .map(|r| r.rebirth_limit.value)
+    {
+        Some(policy::rules::RebirthLimit::TownshipCounty { total, .. }) => {
+            Some(calendar.due(case.review_from(), total)?)
+        }
+        _ => None,
+    };
+    if let Some(step) = case
+        .deadlines
+        .iter_mut()
+        .find(|d| d.step == "county_decision" && d.done_on.is_none())
+    {
+        let mut due = calendar.due(township_done, step.limit)?;
+        if let Some(cap) = total_cap
+            && cap.date < due.date
+        {
+            due = cap;
+        }
+        step.due = due.date;
+        step.provisional = due.provisional;
+    }
+    Ok(())
+}
+
+/// A date as a notice or the timeline writes it, with the provisional label when it rests on a
+/// year whose holiday notice is not loaded.
+pub fn dated(due: Due) -> String {
+    if due.provisional {
+        format!("{}（{PROVISIONAL_NOTE}）", due.date)
+    } else {
+        due.date.to_string()
+    }
+}
