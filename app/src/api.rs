@@ -1,8 +1,9 @@
 //! All network calls of the SPA. Every call returns a `Result`; nothing here panics.
 
+use domain::contract::{ActionRequest, CaseView, QueuePage, Revealed, StaffCaseView};
 use gloo_net::http::{Request, Response};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -173,10 +174,10 @@ pub struct Submitted {
 }
 
 /// A JSON POST with its headers (an idempotency key, an access code, a bearer token).
-async fn post_json<T: DeserializeOwned>(
+async fn post_json<T: DeserializeOwned, B: Serialize + ?Sized>(
     url: &str,
     headers: &[(&str, &str)],
-    body: &Value,
+    body: &B,
 ) -> Result<T, ApiError> {
     let request = headers
         .iter()
@@ -196,7 +197,7 @@ pub async fn submit(body: &Value, idempotency_key: &str) -> Result<Submitted, Ap
 }
 
 /// `GET /api/cases/{number}` with the access code: the applicant's view of the case.
-pub async fn track(number: &str, access_code: &str) -> Result<Value, ApiError> {
+pub async fn track(number: &str, access_code: &str) -> Result<CaseView, ApiError> {
     let response = Request::get(&format!("/api/cases/{}", encode(number)))
         .header("X-Access-Code", access_code)
         .send()
@@ -209,8 +210,8 @@ pub async fn track(number: &str, access_code: &str) -> Result<Value, ApiError> {
 pub async fn applicant_action(
     number: &str,
     access_code: &str,
-    body: &Value,
-) -> Result<Value, ApiError> {
+    body: &ActionRequest,
+) -> Result<CaseView, ApiError> {
     let url = format!("/api/cases/{}/actions", encode(number));
     post_json(&url, &[("X-Access-Code", access_code)], body).await
 }
@@ -342,7 +343,7 @@ pub async fn logout(token: &str) -> Result<(), ApiError> {
 }
 
 /// A GET as staff (queue, case, supervision).
-pub async fn staff_get(url: &str, token: &str) -> Result<Value, ApiError> {
+pub async fn staff_get<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, ApiError> {
     let response = Request::get(url)
         .header("Authorization", &format!("Bearer {token}"))
         .send()
@@ -357,7 +358,7 @@ pub async fn staff_post(url: &str, token: &str, body: &Value) -> Result<Value, A
 }
 
 /// `GET /api/staff/cases` with the console's filters.
-pub async fn queue(token: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
+pub async fn queue(token: &str, params: &[(&str, String)]) -> Result<QueuePage, ApiError> {
     let query: String = params
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -368,25 +369,26 @@ pub async fn queue(token: &str, params: &[(&str, String)]) -> Result<Value, ApiE
 }
 
 /// `GET /api/cases/{number}` as staff (the read is audited).
-pub async fn staff_case(number: &str, token: &str) -> Result<Value, ApiError> {
+pub async fn staff_case(number: &str, token: &str) -> Result<StaffCaseView, ApiError> {
     staff_get(&format!("/api/cases/{}", encode(number)), token).await
 }
 
-/// `POST /api/cases/{number}/actions` as staff.
-pub async fn staff_action(number: &str, token: &str, body: &Value) -> Result<Value, ApiError> {
-    staff_post(
-        &format!("/api/cases/{}/actions", encode(number)),
-        token,
-        body,
-    )
-    .await
+/// `POST /api/cases/{number}/actions` as staff: the case as it now is.
+pub async fn staff_action(
+    number: &str,
+    token: &str,
+    body: &ActionRequest,
+) -> Result<StaffCaseView, ApiError> {
+    let url = format!("/api/cases/{}/actions", encode(number));
+    post_json(&url, &[("Authorization", &format!("Bearer {token}"))], body).await
 }
 
 /// `POST /api/cases/{number}/reveal`: the full ID numbers (audited).
-pub async fn reveal(number: &str, token: &str) -> Result<Value, ApiError> {
-    staff_post(
-        &format!("/api/cases/{}/reveal", encode(number)),
-        token,
+pub async fn reveal(number: &str, token: &str) -> Result<Revealed, ApiError> {
+    let url = format!("/api/cases/{}/reveal", encode(number));
+    post_json(
+        &url,
+        &[("Authorization", &format!("Bearer {token}"))],
         &Value::Null,
     )
     .await

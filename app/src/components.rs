@@ -318,22 +318,25 @@ pub fn Provisional(on: bool) -> impl IntoView {
 
 /// A case's legal steps with their due dates, the late ones marked, each with its source.
 #[component]
-pub fn DeadlineList(deadlines: Vec<serde_json::Value>, overdue: Vec<String>) -> impl IntoView {
+pub fn DeadlineList(
+    deadlines: Vec<domain::case::StepDeadline>,
+    overdue: Vec<String>,
+) -> impl IntoView {
     view! {
         <ul class="deadlines" id="deadlines">
             {deadlines.into_iter().map(|d| {
-                let step = d["step"].as_str().unwrap_or_default().to_string();
-                let due = date_of(&d["due"]);
-                let done = date_of(&d["done_on"]);
+                let step = d.step.clone();
+                let due = Some(d.due);
+                let done = d.done_on;
                 let late = overdue.contains(&step);
-                let provisional = d["provisional"].as_bool().unwrap_or(false) && done.is_none();
+                let provisional = d.provisional && done.is_none();
                 view! {
                     <li class:late=late>
                         {move || step_name(&step)} "："
                         {move || due.map(crate::i18n::date).unwrap_or_default()}
                         <Provisional on=provisional />
                         {move || done.map(|x| format!("（{}{}）", tr("已于", "done "), crate::i18n::date(x)))}
-                        " " <cite class="source">{d["source"].as_str().map(|s| format!("（{s}）"))}</cite>
+                        " " <cite class="source">{format!("（{}）", d.source)}</cite>
                     </li>
                 }
             }).collect_view()}

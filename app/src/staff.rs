@@ -3,7 +3,7 @@
 //! any case — and no ID number — is ever written to browser storage.
 
 use domain::DivisionCode;
-use domain::roles::Role;
+use domain::roles::{Capability, Relation, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +27,12 @@ impl Session {
 
     /// Roles that serve applicants at a window (SPEC §5).
     pub fn at_window(&self) -> bool {
-        matches!(self.role, Role::VillageClerk | Role::TownshipOfficer)
+        self.may(Capability::WindowIntake)
+    }
+
+    /// The role has `capability` outside any case (the one table, `domain::roles::may`).
+    pub fn may(&self, capability: Capability) -> bool {
+        domain::roles::may(self.role, Relation::NoCase, capability)
     }
 }
 

@@ -20,6 +20,7 @@ use crate::service::Service;
 /// A point in time (Unix milliseconds). Days are counted in China Standard Time (UTC+8, no
 /// daylight saving), so a step done at 23:30 in Chongqing is done that day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Moment(pub i64);
 
 impl Moment {
@@ -113,6 +114,7 @@ pub struct StepDeadline {
 
 /// An electronic seal added by a level (吉林 art. 15, 17).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Seal {
     pub level: Level,
     pub division: DivisionCode,
@@ -122,6 +124,7 @@ pub struct Seal {
 
 /// An inter-region verification (协查, 000 二(二)4) with its own deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Verification {
     pub id: u32,
     pub to: DivisionCode,
@@ -139,6 +142,7 @@ pub struct Verification {
 
 /// How the certificate reaches the applicant (SPEC §6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Delivery {
     Pickup,
@@ -245,6 +249,7 @@ pub struct Case {
 /// certificate, which verifies and corrects it (004 四(四): "可到原办理机构…申请更改，办理机构在
 /// 核实相关情况后，及时补充和修改完善相关信息").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Correction {
     pub id: u32,
     /// The name the request was made in (one of the holders).
@@ -272,6 +277,7 @@ pub const MAX_OPEN_CORRECTIONS: usize = 3;
 
 /// A certificate as issued: its facts and the Ed25519 signature over their canonical text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct IssuedCertificate {
     pub facts: crate::certificate::CertificateFacts,
     pub key_id: String,

@@ -145,9 +145,25 @@ impl<'de> Deserialize<'de> for CertificateNumber {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for CertificateNumber {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CertificateNumber".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "kind-issuer division-date-serial-check character (SPEC §6)",
+            "pattern": "^[A-Za-z]+-[0-9]{2,12}-[0-9]{8}-[0-9A-Za-z]{4,12}-[0-9A-Za-z]$"
+        })
+    }
+}
+
 /// Where a certificate stands, from its case: revoked for a false commitment (002 art. 20),
 /// void when the re-birth card is cancelled (002 art. 22), valid otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     Valid,
@@ -197,6 +213,7 @@ impl Standing {
 
 /// What a certificate states: every field the QR code carries and the signature covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CertificateFacts {
     pub number: CertificateNumber,
     pub service: Service,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::division::{DivisionCode, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 村(居): accept, pre-review, issue instant items, village e-seal.
@@ -43,6 +44,7 @@ impl Role {
 
 /// What an action is, for the permission matrix (the payloads live in `case::Action`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     PreReview,
@@ -71,10 +73,66 @@ pub enum ActionKind {
     ForwardOut,
 }
 
-/// What a staff member may do with a case (SPEC §5; 吉林 art. 13), decided by
-/// `case::may` from the role and how the staff member's division stands to the case: an
-/// office that works the case (accepting or deciding, or one enclosing them), or an office
-/// asked to verify (协查), which reads the case and answers its request — nothing else.
+impl ActionKind {
+    /// Every kind, in workflow order.
+    pub const ALL: [ActionKind; 18] = [
+        ActionKind::PreReview,
+        ActionKind::Return,
+        ActionKind::TownshipOpinion,
+        ActionKind::Approve,
+        ActionKind::Refuse,
+        ActionKind::Seal,
+        ActionKind::RequestVerification,
+        ActionKind::AnswerVerification,
+        ActionKind::Issue,
+        ActionKind::DeferOutOfCityCheck,
+        ActionKind::ForwardOut,
+        ActionKind::Deliver,
+        ActionKind::Revoke,
+        ActionKind::Void,
+        ActionKind::ResolveCorrection,
+        ActionKind::Resubmit,
+        ActionKind::Withdraw,
+        ActionKind::DeemedIssue,
+    ];
+
+    /// Taken by staff (the applicant resubmits and withdraws; the sweep deems issued).
+    pub fn by_staff(self) -> bool {
+        !matches!(
+            self,
+            ActionKind::Resubmit | ActionKind::Withdraw | ActionKind::DeemedIssue
+        )
+    }
+
+    /// The action's code: its serde name, the `action` of its event.
+    pub fn code(self) -> &'static str {
+        match self {
+            ActionKind::PreReview => "pre_review",
+            ActionKind::Return => "return",
+            ActionKind::TownshipOpinion => "township_opinion",
+            ActionKind::Approve => "approve",
+            ActionKind::Refuse => "refuse",
+            ActionKind::Seal => "seal",
+            ActionKind::RequestVerification => "request_verification",
+            ActionKind::AnswerVerification => "answer_verification",
+            ActionKind::Issue => "issue",
+            ActionKind::Deliver => "deliver",
+            ActionKind::Revoke => "revoke",
+            ActionKind::Void => "void",
+            ActionKind::Resubmit => "resubmit",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::DeemedIssue => "deemed_issue",
+            ActionKind::ResolveCorrection => "resolve_correction",
+            ActionKind::DeferOutOfCityCheck => "defer_out_of_city_check",
+            ActionKind::ForwardOut => "forward_out",
+        }
+    }
+}
+
+/// What a staff member may do (SPEC §5; 吉林 art. 13): with a case, decided from the role and
+/// how the staff member's division stands to the case ([`Relation`]), or outside any case
+/// (window intake, registry, supervision, administration). [`may`] is the one table; handlers
+/// and console pages ask it instead of matching on roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "capability", content = "action", rename_all = "snake_case")]
 pub enum Capability {
@@ -87,8 +145,87 @@ pub enum Capability {
     OpenScans,
     /// Download the electronic certificate (audited).
     DownloadCertificate,
-    /// Take a workflow step.
+    /// Take a workflow step (the step's own office rules are `case::authorise`).
     Act(ActionKind),
+    /// Have a work queue of cases (an office's list).
+    WorkQueue,
+    /// Take in an application at the window for an applicant and see originals (受理; 004
+    /// 四(一)): the village and township windows.
+    WindowIntake,
+    /// Look up the registry by ID number to issue on the spot (SPEC §5: window roles).
+    RegistryLookup,
+    /// The supervision dashboard, red lights and the staff audit trail of a division.
+    Supervise,
+    /// Staff accounts: create, disable, reset, change role.
+    ManageStaff,
+    /// Load the State Council's holiday notices (dated law data, issue 16).
+    ManageCalendar,
+    /// Name an item again in a later return, with a written reason (issue 17 point 1).
+    ReturnException,
+}
+
+/// How a staff member's division stands to what they ask about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// No case is involved (queues, intake, registry, supervision, administration).
+    NoCase,
+    /// The division works the case: it is, or encloses, the accepting or deciding office.
+    Works,
+    /// The division was asked to verify (协查) for the case, and does not work it.
+    Verifies,
+    /// Neither.
+    Outside,
+}
+
+impl Capability {
+    /// Whether the capability is about one case (needs a relation other than `NoCase`).
+    pub fn concerns_a_case(self) -> bool {
+        matches!(
+            self,
+            Capability::Read
+                | Capability::Reveal
+                | Capability::OpenScans
+                | Capability::DownloadCertificate
+                | Capability::Act(_)
+        )
+    }
+}
+
+/// The table: may a staff member of `role`, standing in `relation` to what is asked about,
+/// exercise `capability`? Workflow steps are checked here for role and relation; the office a
+/// particular step needs (the deciding office approves, …) is `case::authorise`'s, on top.
+pub fn may(role: Role, relation: Relation, capability: Capability) -> bool {
+    use Capability as C;
+    use Relation as R;
+    // A case capability needs a case; the others need none.
+    if capability.concerns_a_case() == (relation == R::NoCase) {
+        return false;
+    }
+    let works = relation == R::Works;
+    match capability {
+        // Administrators manage accounts and the calendar; they see no case (SPEC §5).
+        _ if role == Role::Admin => matches!(capability, C::ManageStaff | C::ManageCalendar),
+        C::ManageStaff | C::ManageCalendar => false,
+        C::Read => works || relation == R::Verifies,
+        // Supervisors oversee with masked numbers (data minimisation, 吉林 art. 13); an office
+        // asked to verify answers a question, it does not work the file.
+        C::Reveal | C::OpenScans => works && role != Role::Supervisor,
+        C::DownloadCertificate => works,
+        C::Act(ActionKind::AnswerVerification) => {
+            permits(role, ActionKind::AnswerVerification) && relation != R::Outside
+        }
+        // Where a township decides (issue 17 point 4) its officer approves; `case::authorise`
+        // says where.
+        C::Act(ActionKind::Approve) if role == Role::TownshipOfficer => works,
+        C::Act(kind) => works && permits(role, kind),
+        C::WorkQueue => true,
+        C::WindowIntake | C::RegistryLookup => {
+            matches!(role, Role::VillageClerk | Role::TownshipOfficer)
+        }
+        C::Supervise => role == Role::Supervisor,
+        C::ReturnException => role == Role::CountyApprover,
+    }
 }
 
 /// Who acts.
@@ -186,6 +323,80 @@ mod tests {
 
     fn c(s: &str) -> DivisionCode {
         DivisionCode::parse(s).unwrap()
+    }
+
+    /// The whole table, written out: for each capability, the relations in which each role
+    /// has it (columns: village, township, county, supervisor, admin; `W` works the case, `V`
+    /// asked to verify, `N` no case involved, `-` never). Every combination is checked.
+    #[test]
+    fn the_capability_table() {
+        use ActionKind as K;
+        use Capability as C;
+        let table: &[(Capability, [&str; 5])] = &[
+            (C::Read, ["WV", "WV", "WV", "WV", "-"]),
+            (C::Reveal, ["W", "W", "W", "-", "-"]),
+            (C::OpenScans, ["W", "W", "W", "-", "-"]),
+            (C::DownloadCertificate, ["W", "W", "W", "W", "-"]),
+            (C::WorkQueue, ["N", "N", "N", "N", "-"]),
+            (C::WindowIntake, ["N", "N", "-", "-", "-"]),
+            (C::RegistryLookup, ["N", "N", "-", "-", "-"]),
+            (C::Supervise, ["-", "-", "-", "N", "-"]),
+            (C::ManageStaff, ["-", "-", "-", "-", "N"]),
+            (C::ManageCalendar, ["-", "-", "-", "-", "N"]),
+            (C::ReturnException, ["-", "-", "N", "-", "-"]),
+            (C::Act(K::PreReview), ["W", "W", "-", "-", "-"]),
+            (C::Act(K::Return), ["W", "W", "W", "-", "-"]),
+            (C::Act(K::TownshipOpinion), ["-", "W", "-", "-", "-"]),
+            (C::Act(K::Approve), ["-", "W", "W", "-", "-"]),
+            (C::Act(K::Refuse), ["W", "W", "W", "-", "-"]),
+            (C::Act(K::Seal), ["W", "W", "W", "-", "-"]),
+            (C::Act(K::RequestVerification), ["-", "W", "W", "-", "-"]),
+            (C::Act(K::AnswerVerification), ["-", "WV", "WV", "-", "-"]),
+            (C::Act(K::Issue), ["W", "W", "W", "-", "-"]),
+            (C::Act(K::Deliver), ["W", "W", "W", "-", "-"]),
+            (C::Act(K::Revoke), ["-", "-", "W", "-", "-"]),
+            (C::Act(K::Void), ["-", "-", "W", "-", "-"]),
+            (C::Act(K::Resubmit), ["-", "-", "-", "-", "-"]),
+            (C::Act(K::Withdraw), ["-", "-", "-", "-", "-"]),
+            (C::Act(K::DeemedIssue), ["-", "-", "-", "-", "-"]),
+            (C::Act(K::ResolveCorrection), ["W", "W", "W", "-", "-"]),
+            (C::Act(K::DeferOutOfCityCheck), ["W", "W", "-", "-", "-"]),
+            (C::Act(K::ForwardOut), ["W", "W", "W", "-", "-"]),
+        ];
+        let roles = [
+            Role::VillageClerk,
+            Role::TownshipOfficer,
+            Role::CountyApprover,
+            Role::Supervisor,
+            Role::Admin,
+        ];
+        let relations = [
+            (Relation::Works, 'W'),
+            (Relation::Verifies, 'V'),
+            (Relation::NoCase, 'N'),
+            (Relation::Outside, 'O'),
+        ];
+        for (capability, cells) in table {
+            for (role, cell) in roles.iter().zip(cells) {
+                for (relation, letter) in relations {
+                    assert_eq!(
+                        may(*role, relation, *capability),
+                        cell.contains(letter),
+                        "{role:?} {relation:?} {capability:?}"
+                    );
+                }
+            }
+        }
+        // Every action kind is in the table.
+        let kinds = table.iter().filter(|(c, _)| matches!(c, C::Act(_))).count();
+        assert_eq!(kinds, 18);
+    }
+
+    #[test]
+    fn an_action_code_is_its_serde_name() {
+        for kind in ActionKind::ALL {
+            assert_eq!(serde_json::json!(kind), serde_json::json!(kind.code()));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::DivisionCode;
-use domain::roles::Role;
+use domain::roles::{Capability, Role};
 use serde_json::{Value, json};
 
 use crate::auth::{Claims, Staff, hash_password};
@@ -29,11 +29,7 @@ pub fn router() -> Router<AppState> {
 const MIN_PASSWORD: usize = 10;
 
 fn admin_only(claims: &Claims) -> Result<(), Problem> {
-    if claims.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(errors::forbidden_role())
-    }
+    claims.require(Capability::ManageStaff)
 }
 
 /// An account as admins see it, with the failed sign-ins counted under its name.

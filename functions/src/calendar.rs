@@ -18,12 +18,11 @@ use axum::{Json, Router};
 use domain::Calendar;
 use domain::calendar::{CalendarWarning, HolidayNotice, PROVISIONAL_NOTE, PROVISIONAL_NOTE_EN};
 use domain::case::Moment;
-use domain::roles::Role;
+use domain::roles::Capability;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
-use crate::errors;
 use crate::ports::{CaseStore, DatesIndex, QueueItem, StoreError, StoredNotice, dated_all};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
@@ -209,9 +208,7 @@ async fn load(
     Staff(claims): Staff,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), Problem> {
-    if claims.role != Role::Admin {
-        return Err(errors::forbidden_role());
-    }
+    claims.require(Capability::ManageCalendar)?;
     let notice = HolidayNotice::read(&body).map_err(|e| Problem::invalid_request(&e))?;
     let problems = notice.problems();
     if !problems.is_empty() {

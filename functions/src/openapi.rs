@@ -48,6 +48,20 @@ pub fn document() -> Value {
     let notice = generator
         .subschema_for::<domain::calendar::HolidayNotice>()
         .to_value();
+    let case_view = generator
+        .subschema_for::<domain::contract::CaseView>()
+        .to_value();
+    let staff_case_view = generator
+        .subschema_for::<domain::contract::StaffCaseView>()
+        .to_value();
+    let revealed = generator
+        .subschema_for::<domain::contract::Revealed>()
+        .to_value();
+    let queue_page = generator
+        .subschema_for::<domain::contract::QueuePage>()
+        .to_value();
+    // The applicant (access code) and staff (bearer) read the same route and get their view.
+    let either_view = json!({"anyOf": [case_view, staff_case_view]});
     let mut schemas = generator.take_definitions(true);
     schemas.insert("Problem".into(), json!({
         "type": "object",
@@ -132,7 +146,7 @@ pub fn document() -> Value {
                 "parameters": [query("from", true, "day of acceptance, YYYY-MM-DD"), query("division", false, "accepting office"),
                     query("service", false, "service code"), query("unit", false, "working_days | days"), query("value", false, "the limit"),
                     query("cross_province", false, "true when a spouse's hukou is in another province")],
-                "responses": {"200": ok("steps with due dates, or {due}; `provisional: true` where a count crossed a year whose holiday notice is not loaded", json!({"oneOf": [deadline_answer, {"type": "object", "required": ["due"], "properties": {"due": {"type": "string", "format": "date"}, "provisional": {"type": "boolean"}}}]})),
+                "responses": {"200": ok("steps with due dates, or {due}; `provisional: true` where a count crossed a year whose holiday notice is not loaded", json!({"oneOf": [deadline_answer, {"type": "object", "required": ["due"], "additionalProperties": false, "properties": {"due": {"type": "string", "format": "date"}, "provisional": {"type": "boolean"}}}]})),
                     "400": problem("every bad parameter"), "422": problem("a date outside the years that can be counted (2008–2099), or no rules for it")}}},
             "/api/guides": {"get": {"operationId": "guides", "summary": "The public service guide of an office",
                 "parameters": [query("division", true, "office"), query("service", true, "service code")],
@@ -140,8 +154,12 @@ pub fn document() -> Value {
             "/api/uploads": {"post": {"operationId": "upload", "summary": "A material photo or scan (JPEG, PNG or PDF; at most 10 MB)",
                 "requestBody": {"required": true, "content": {"image/jpeg": {"schema": {"type": "string", "contentMediaType": "image/jpeg"}},
                     "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
-                    "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}},
-                "responses": {"201": ok("stored", json!({"type": "object", "properties": {"id": {"type": "string"}, "content_type": {"type": "string"}, "size": {"type": "integer"}}})),
+                    "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
+                    "application/json": {"schema": {"type": "object", "required": ["content_type", "size"], "description": "on AWS: ask for a presigned PUT instead of sending the file (a Lambda request is at most 6 MB)",
+                        "properties": {"content_type": {"enum": domain::applicant::UPLOAD_TYPES}, "size": {"type": "integer", "minimum": 1, "maximum": crate::uploads::UPLOAD_LIMIT}}}}}},
+                "responses": {"201": ok("stored, or (JSON request) the presigned PUT to send the file to", json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "content_type": {"type": "string"}, "size": {"type": "integer"},
+                        "upload": {"type": "object", "description": "the presigned PUT: url, method, headers"}}})),
+                    "400": problem("malformed_json, invalid size, or presign_unavailable (this server takes the file itself)"),
                     "413": problem("over 10 MB"), "415": problem("not JPEG/PNG/PDF, or not what it claims"), "503": problem("file store unavailable")}}},
             "/api/cases": {"post": {"operationId": "submitCase", "summary": "Submit an application (re-checked on the server)",
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 128},
@@ -153,7 +171,7 @@ pub fn document() -> Value {
             "/api/cases/{number}": {"get": {"operationId": "trackCase", "summary": "Track a case with its access code; staff in scope (bearer) get the full record, and the read is audited",
                 "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}},
                     {"name": "X-Access-Code", "in": "header", "required": false, "schema": {"type": "string"}, "description": "the applicant's code (or a staff bearer token)"}],
-                "responses": {"200": ok("the case, its deadlines, what is missing and its timeline", json!({"type": "object"})), "403": problem("staff outside the case's divisions"),
+                "responses": {"200": ok("the case, its deadlines, what is missing and its timeline: `CaseView` with the access code, `StaffCaseView` for staff", either_view.clone()), "403": problem("staff outside the case's divisions"),
                     "401": problem("no access code"), "404": problem("no such case or a wrong code (indistinguishable)"), "503": problem("store unavailable")}}},
             "/api/auth/login": {"post": {"operationId": "login", "summary": "Staff sign-in: a bearer token (JWT, 8 h) with role and division",
                 "requestBody": json_body(json!({"type": "object", "required": ["username", "password"], "additionalProperties": false,
@@ -162,6 +180,7 @@ pub fn document() -> Value {
                     "properties": {"token": {"type": "string"}, "role": {"type": "string"}, "division": {"type": ["string", "null"]},
                         "expires_at": {"type": "string", "format": "date-time"}}})),
                     "400": problem("every bad field"), "401": problem("wrong username or password (indistinguishable)"),
+                    "403": problem("account_disabled: told only with the right password"),
                     "429": problem("login_throttled or account_locked, with Retry-After")}}},
             "/api/auth/logout": {"post": {"operationId": "logout", "summary": "Revoke the token presented", "security": [{"bearer": []}],
                 "responses": {"204": {"description": "signed out"}, "401": problem("no or invalid token")}}},
@@ -170,7 +189,7 @@ pub fn document() -> Value {
             "/api/cases/{number}/reveal": {"post": {"operationId": "revealIdNumbers", "summary": "The case's ID numbers in full, for staff in scope who work the case (not supervisors); audited (吉林 art. 13)",
                 "security": [{"bearer": []}],
                 "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": ok("applicant and spouse with full ID numbers", json!({"type": "object"})), "401": problem("not signed in"),
+                "responses": {"200": ok("applicant and spouse with full ID numbers", revealed), "401": problem("not signed in"),
                     "403": problem("outside the case's divisions, or a supervisor or an admin"), "404": problem("no such case")}}},
             "/api/cases/{number}/attachments/{id}": {"get": {"operationId": "caseAttachment", "summary": "A scan attached to the case: staff in scope (audited) or the applicant (X-Access-Code)",
                 "security": [{"bearer": []}],
@@ -199,7 +218,7 @@ pub fn document() -> Value {
                     "via": {"type": "string", "description": "forward_out: how the accepting office sent the file to the competent office outside the system, with its reference (000 二(二)3)"},
                     "resolution": {"type": "string", "description": "resolve_correction: what was verified and changed"}, "holders": {"type": "array", "items": {"type": "string"}, "description": "resolve_correction: the corrected holders' names (the certificate is signed anew)"},
                     "delivery": {"type": "object"}, "materials": {"type": "array", "items": provided}}})),
-                "responses": {"200": ok("the case after the step", json!({"type": "object"})), "400": problem("malformed; every bad field"),
+                "responses": {"200": ok("the case after the step, as the actor reads it", either_view), "400": problem("malformed; every bad field"),
                     "401": problem("not signed in and no access code"), "403": problem("forbidden_action (role) or out_of_scope (division)"),
                     "404": problem("no such case"), "409": problem("version_conflict with current_version, or invalid_state"),
                     "422": problem("reasons_required, missing_list_required, not_asked_for (a return naming an item the applicant was not asked for), accepted_before (naming an item accepted before without a county approver's reason), out_of_city_check_required, application_incomplete …")}}},
@@ -248,13 +267,14 @@ pub fn document() -> Value {
                 "parameters": [query("division", false, "a division inside the caller's"), query("state", false, "case state"),
                     query("service", false, "service code"), query("overdue", false, "true: red lights only"),
                     query("limit", false, "1–200, default 50"), query("cursor", false, "next_cursor of the previous page")],
-                "responses": {"200": ok("a page", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "next_cursor": {"type": ["string", "null"]}}})),
+                "responses": {"200": ok("a page", queue_page),
                     "400": problem("every bad parameter"), "401": problem("not signed in"), "403": problem("admin, or a division outside yours")}}},
             "/api/staff/registry": {"post": {"operationId": "registryLookup", "summary": "Window staff (village, township): a person's registered marriage, children and hukou from the population database, to issue the 婚育情况证明 on the spot (003 三(二)); the ID number in the body, never the URL",
                 "security": [{"bearer": []}],
                 "requestBody": json_body(json!({"type": "object", "required": ["id_number"], "properties": {"id_number": {"type": "string"}}})),
                 "responses": {"200": ok("the registered facts", json!({"type": "object"})), "400": problem("no or invalid ID number"),
-                    "401": problem("not signed in"), "403": problem("not a window role"), "404": problem("not_in_registry: out-of-city, verify by commitment and phone or letter")}}},
+                    "401": problem("not signed in"), "403": problem("not a window role"), "404": problem("not_in_registry: out-of-city, verify by commitment and phone or letter"),
+                    "429": problem("registry_throttled: too many look-ups by this account this hour")}}},
             "/api/supervision/summary": {"get": {"operationId": "supervisionSummary", "summary": "Per deciding office: counts by state, red lights, median and p90 processing days, deemed issues, the processing-time distribution",
                 "security": [{"bearer": []}],
                 "parameters": [query("division", false, "a division inside the supervisor's"), query("format", false, "json | csv")],

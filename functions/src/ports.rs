@@ -29,11 +29,7 @@ pub struct Applicant {
     pub commitment: Option<SignedCommitment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedCommitment {
-    pub version: String,
-    pub signed_at: domain::case::Moment,
-}
+pub use domain::contract::SignedCommitment;
 
 /// A case as stored: the domain case plus what only the server keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,11 +10,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::post};
 use domain::IdNumber;
-use domain::roles::Role;
+use domain::roles::Capability;
 use serde_json::{Value, json};
 
 use crate::auth::Staff;
-use crate::errors;
 use crate::ports::{PopulationRegistry, RegistryPerson};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
@@ -38,9 +37,7 @@ async fn lookup(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, Problem> {
     // Only the window roles issue on the spot (SPEC §5).
-    if !matches!(claims.role, Role::VillageClerk | Role::TownshipOfficer) {
-        return Err(errors::forbidden_role());
-    }
+    claims.require(Capability::RegistryLookup)?;
     let id = match body.get("id_number").and_then(Value::as_str) {
         Some(s) => IdNumber::parse(s.trim()).map_err(|e| {
             Problem::invalid_request(&[

@@ -7,13 +7,15 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use domain::case::{self, Action, CaseState};
 use domain::materials::ProvidedMaterial;
-use domain::roles::{ActionKind, Actor, Role};
+use domain::roles::{Actor, Capability, Relation};
+use domain::contract::{CaseHead, MaskedApplicant, QueuePage, QueueRow};
 use domain::{DivisionCode, Service};
 use serde_json::{Map, Value, json};
 
@@ -121,7 +123,7 @@ async fn act(
     MaybeStaff(staff): MaybeStaff,
     headers: HeaderMap,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Response, Problem> {
     let request = read_action(&body)?;
     let (actor, mut record) = match staff {
         Some(claims) => {
@@ -133,7 +135,7 @@ async fn act(
             let actor = claims.actor();
             // Staff who may not even read the case learn nothing of it: a missing case's answer
             // (issue 18). Admins are refused for their role, whatever the number.
-            if claims.role != domain::roles::Role::Admin
+            if claims.require(domain::roles::Capability::WorkQueue).is_ok()
                 && case::may(&record.case, &actor, domain::roles::Capability::Read).is_err()
             {
                 return Err(crate::cases::case_not_found());
@@ -232,12 +234,10 @@ async fn act(
     );
     let trail = state.store.events(&number).await?;
     let today = now.date();
-    match actor {
-        Actor::Applicant => serde_json::to_value(applicant_view(&record, &trail, today))
-            .map(Json)
-            .map_err(|_| errors::internal("serialise")),
-        _ => Ok(Json(staff_view(&record, &trail, today, &actor))),
-    }
+    Ok(match actor {
+        Actor::Applicant => Json(applicant_view(&record, &trail, today)).into_response(),
+        _ => Json(staff_view(&record, &trail, today, &actor)).into_response(),
+    })
 }
 
 /// A resubmission brings what the return asked for: every listed material must now be there,
@@ -389,23 +389,28 @@ fn read_queue_query(
     })
 }
 
-fn queue_row(item: &QueueItem, today: domain::Date) -> Value {
+fn queue_row(item: &QueueItem, today: domain::Date) -> QueueRow {
     let overdue = item.overdue(today);
-    json!({
-        "number": item.number,
-        "version": item.version,
-        "service": item.service,
-        "state": item.state,
-        "processing": item.processing,
-        "accepting_division": item.accepting_division.to_string(),
-        "deciding_division": item.deciding_division.to_string(),
-        "accepted_on": item.accepted_on,
-        "next_due": item.next_due,
-        "red_light": !overdue.is_empty(),
-        "overdue": overdue,
-        "applicant": {"name": item.applicant_name, "id_number": item.applicant_id_number},
-        "deemed_issue": item.deemed_issue,
-    })
+    QueueRow {
+        head: CaseHead {
+            number: item.number.clone(),
+            version: item.version,
+            service: item.service,
+            state: item.state,
+            processing: item.processing,
+            accepted_on: item.accepted_on,
+            accepting_division: item.accepting_division,
+            deciding_division: item.deciding_division,
+        },
+        next_due: item.next_due,
+        red_light: !overdue.is_empty(),
+        overdue,
+        applicant: MaskedApplicant {
+            name: item.applicant_name.clone(),
+            id_number: item.applicant_id_number.clone(),
+        },
+        deemed_issue: item.deemed_issue,
+    }
 }
 
 /// The staff member's division, or 403 for roles without cases (admins).
@@ -415,7 +420,7 @@ pub fn staff_division(actor: &Actor) -> Result<DivisionCode, Problem> {
             role,
             division: Some(d),
             ..
-        } if *role != Role::Admin => Ok(*d),
+        } if domain::roles::may(*role, Relation::NoCase, Capability::WorkQueue) => Ok(*d),
         _ => Err(errors::forbidden_role()),
     }
 }
@@ -424,7 +429,7 @@ async fn queue(
     State(state): State<AppState>,
     Staff(claims): Staff,
     Query(params): Query<std::collections::HashMap<String, String>>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<QueuePage>, Problem> {
     let own = staff_division(&claims.actor())?;
     let today = state.clock.now().date();
     let query = read_queue_query(&params, own, today)?;
@@ -434,32 +439,14 @@ async fn queue(
         crate::ports::AuditEntry::by(&claims, state.clock.now(), "queue_read", query.partition());
     entry.details.push(format!("{} rows", page.items.len()));
     state.store.record_audit(&entry).await?;
-    Ok(Json(json!({
-        "division": query.office.to_string(),
-        "today": today,
-        "items": page.items.iter().map(|i| queue_row(i, today)).collect::<Vec<_>>(),
-        "next_cursor": page.next.map(|n| B64.encode(n)),
-    })))
+    Ok(Json(QueuePage {
+        division: query.office,
+        today,
+        items: page.items.iter().map(|i| queue_row(i, today)).collect(),
+        next_cursor: page.next.map(|n| B64.encode(n)),
+    }))
 }
 
-/// The steps staff take (the applicant's and the sweep's are apart).
-pub const STAFF_ACTIONS: [ActionKind; 15] = [
-    ActionKind::PreReview,
-    ActionKind::Return,
-    ActionKind::TownshipOpinion,
-    ActionKind::Approve,
-    ActionKind::Refuse,
-    ActionKind::Seal,
-    ActionKind::RequestVerification,
-    ActionKind::AnswerVerification,
-    ActionKind::Issue,
-    ActionKind::DeferOutOfCityCheck,
-    ActionKind::ForwardOut,
-    ActionKind::Deliver,
-    ActionKind::Revoke,
-    ActionKind::Void,
-    ActionKind::ResolveCorrection,
-];
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::case::CaseState;
-use domain::roles::Role;
+use domain::roles::Capability;
 use domain::{Date, DivisionCode, Gazetteer};
 use serde::Serialize;
 use serde_json::json;
@@ -34,7 +34,8 @@ async fn audit(
     Staff(claims): Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, Problem> {
-    let (Role::Supervisor, Some(own)) = (claims.role, claims.division) else {
+    claims.require(Capability::Supervise)?;
+    let Some(own) = claims.division else {
         return Err(errors::forbidden_role());
     };
     let today = state.clock.now().date();
@@ -206,7 +207,8 @@ async fn summary(
     Staff(claims): Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, Problem> {
-    let (Role::Supervisor, Some(own)) = (claims.role, claims.division) else {
+    claims.require(Capability::Supervise)?;
+    let Some(own) = claims.division else {
         return Err(errors::forbidden_role());
     };
     let mut bad = Vec::new();

@@ -6,7 +6,7 @@
 
 use domain::DivisionCode;
 use domain::case::Moment;
-use domain::roles::{Actor, Role};
+use domain::roles::{Actor, Capability, Relation, Role};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,16 @@ impl Claims {
             username: self.sub.clone(),
             role: self.role,
             division: self.division,
+        }
+    }
+
+    /// 403 `forbidden_role` unless the role has `capability` outside any case (the table is
+    /// `domain::roles::may`; case capabilities are `domain::case::may`'s).
+    pub fn require(&self, capability: Capability) -> Result<(), crate::problem::Problem> {
+        if domain::roles::may(self.role, Relation::NoCase, capability) {
+            Ok(())
+        } else {
+            Err(crate::errors::forbidden_role())
         }
     }
 }

@@ -2,14 +2,14 @@
 //! with its form: opinions and decisions with written reasons and templates, seals, 协查, issue
 //! and delivery, revocation, corrections.
 
-use domain::contract::EligibilityAnswer;
+use domain::case::{Action, Delivery};
+use domain::contract::{ActionRequest, EligibilityAnswer, StaffCaseView};
 use domain::roles::ActionKind;
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use crate::components::DivisionPicker;
 use crate::i18n::{bi, tr};
-use crate::pages::staff_case::{delivery_name, level_name};
+use crate::pages::staff_case::{delivery_address, delivery_method, delivery_name, level_name};
 use crate::pages::staff_issue::{ForwardOut, OutOfCityIssue};
 use crate::pages::staff_return::{ReturnDraft, ReturnForm};
 use crate::staff::Session;
@@ -162,35 +162,26 @@ fn lines(text: &str) -> Vec<String> {
 /// The actions the server says this staff member may take on the case now.
 #[component]
 pub fn Actions(
-    case: Value,
+    case: StaffCaseView,
     session: Session,
     answer: Option<EligibilityAnswer>,
-    act: Callback<Value>,
+    act: Callback<ActionRequest>,
     draft: ActionDraft,
 ) -> impl IntoView {
-    let available: Vec<ActionKind> = case["available_actions"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|k| serde_json::from_value(k.clone()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    let version = case["version"].as_u64().unwrap_or(0);
+    let available = case.available_actions.clone();
+    let version = case.head.version;
     let has = |k: ActionKind| available.contains(&k);
     // The competent office outside the system a forwarded file goes to (000 二(二)3).
-    let forward_to = case["deciding_division"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let out_of_city = case["out_of_city_check_required"]
-        .as_bool()
-        .unwrap_or(false);
+    let forward_to = case.head.deciding_division.to_string();
+    let out_of_city = case.out_of_city_check_required;
     let problem = RwSignal::new(None::<String>);
-    let send = move |mut body: Value| {
-        body["version"] = json!(version);
+    let send = move |action: Action| {
         problem.set(None);
-        act.run(body);
+        act.run(ActionRequest {
+            version,
+            action,
+            materials: Vec::new(),
+        });
     };
     let need = move |text: &str, zh: &'static str, en: &'static str| -> bool {
         if text.trim().is_empty() {
@@ -214,22 +205,15 @@ pub fn Actions(
         holders,
         ..
     } = draft;
-    let open_correction = case["corrections"].as_array().and_then(|cs| {
-        cs.iter().find(|c| c["resolved_on"].is_null()).map(|c| {
-            (
-                c["id"].as_u64().unwrap_or(0),
-                c["request"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-    });
-    let current_holders: Vec<String> = case["certificate"]["facts"]["holders"]
-        .as_array()
-        .map(|h| {
-            h.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
+    let open_correction = case
+        .corrections
+        .iter()
+        .find(|c| c.resolved_on.is_none())
+        .map(|c| (c.id, c.request.clone()));
+    let current_holders: Vec<String> = case
+        .certificate
+        .as_ref()
+        .map(|c| c.facts.holders.clone())
         .unwrap_or_default();
     if holders.get_untracked().trim().is_empty() {
         holders.set(current_holders.join("\n"));
@@ -237,34 +221,28 @@ pub fn Actions(
     // The delivery the applicant asked for, unless the staff member has chosen otherwise.
     if draft.method.get_untracked().is_none() {
         draft.method.set(Some(
-            case["delivery_requested"]["method"]
-                .as_str()
-                .unwrap_or("pickup")
+            case.delivery_requested
+                .as_ref()
+                .map_or("pickup", delivery_method)
                 .to_string(),
         ));
     }
     if draft.address.get_untracked().is_none() {
         draft.address.set(Some(
-            case["delivery_requested"]["address"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
+            case.delivery_requested
+                .as_ref()
+                .and_then(delivery_address)
+                .unwrap_or_default(),
         ));
     }
     let method = draft.method;
     let address = draft.address;
-    let open_verification = case["verifications"].as_array().and_then(|vs| {
-        vs.iter().find(|v| v["answered_on"].is_null()).map(|v| {
-            (
-                v["id"].as_u64().unwrap_or(0),
-                v["question"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-    });
-    let level = session
-        .division
-        .map(|d| format!("{:?}", d.level()).to_lowercase())
-        .unwrap_or_default();
+    let open_verification = case
+        .verifications
+        .iter()
+        .find(|v| v.answered_on.is_none())
+        .map(|v| (v.id, v.question.clone()));
+    let level = session.division.map(|d| d.level());
     if available.is_empty() {
         return view! {
             <section class="panel actions" id="actions">
@@ -280,17 +258,17 @@ pub fn Actions(
             {move || problem.get().map(|m| view! { <p class="field-error" role="alert" id="action-problem">{bi(&m)}</p> })}
             <div class="action-buttons">
                 {has(ActionKind::PreReview).then(|| view! {
-                    <button type="button" class="button" id="do-pre_review" on:click=move |_| send(json!({"action": "pre_review"}))>
+                    <button type="button" class="button" id="do-pre_review" on:click=move |_| send(Action::PreReview)>
                         {move || tr("预审通过", "Pre-review passed")}
                     </button>
                 })}
                 {has(ActionKind::Seal).then(|| view! {
-                    <button type="button" class="button secondary" id="do-seal" on:click=move |_| send(json!({"action": "seal"}))>
-                        {move || format!("{}（{}）", tr("加盖本级电子印章", "Add this level's e-seal"), level_name(&level))}
+                    <button type="button" class="button secondary" id="do-seal" on:click=move |_| send(Action::Seal)>
+                        {move || format!("{}（{}）", tr("加盖本级电子印章", "Add this level's e-seal"), level.map(level_name).unwrap_or_default())}
                     </button>
                 })}
                 {(has(ActionKind::Issue) && !out_of_city).then(|| view! {
-                    <button type="button" class="button" id="do-issue" on:click=move |_| send(json!({"action": "issue"}))>
+                    <button type="button" class="button" id="do-issue" on:click=move |_| send(Action::Issue { out_of_city: None })>
                         {move || tr("发证", "Issue")}
                     </button>
                 })}
@@ -311,7 +289,7 @@ pub fn Actions(
                     <TextArea id="opinion-text" label=("审核意见（必填）", "Opinion (required)") rows=3 value=opinion />
                     <button type="button" class="button" id="do-township_opinion" on:click=move |_| {
                         if need(&opinion.get_untracked(), "请写明审核意见", "write the opinion") {
-                            send(json!({"action": "township_opinion", "agree": agree.get_untracked(), "opinion": opinion.get_untracked().trim()}));
+                            send(Action::TownshipOpinion { agree: agree.get_untracked(), opinion: opinion.get_untracked().trim().to_string() });
                         }
                     }>{move || tr("提交审核意见", "Give the opinion")}</button>
                 </fieldset>
@@ -325,7 +303,7 @@ pub fn Actions(
                         <TextArea id="approve-basis" label=("批准理由及依据（必填）", "Basis of the approval (required)") rows=3 value=basis />
                         <button type="button" class="button" id="do-approve" on:click=move |_| {
                             if need(&basis.get_untracked(), "请写明批准理由及依据", "write the basis of the approval") {
-                                send(json!({"action": "approve", "basis": basis.get_untracked().trim()}));
+                                send(Action::Approve { basis: basis.get_untracked().trim().to_string() });
                             }
                         }>{move || tr("批准", "Approve")}</button>
                     </fieldset>
@@ -340,7 +318,7 @@ pub fn Actions(
                         <TextArea id="refuse-reasons" label=("书面理由（必填，每行一条，申请人将看到）", "Written reasons (required, one per line; the applicant sees them)") rows=3 value=refusal />
                         <button type="button" class="button warning" id="do-refuse" on:click=move |_| {
                             if need(&refusal.get_untracked(), "不予办理必须写明理由", "a refusal needs written reasons") {
-                                send(json!({"action": "refuse", "reasons": lines(&refusal.get_untracked())}));
+                                send(Action::Refuse { reasons: lines(&refusal.get_untracked()) });
                             }
                         }>{move || tr("不予办理", "Refuse")}</button>
                     </fieldset>
@@ -363,7 +341,7 @@ pub fn Actions(
                             return;
                         };
                         if need(&question.get_untracked(), "请写明协查事项", "write the question") {
-                            send(json!({"action": "request_verification", "to": to.to_string(), "question": question.get_untracked().trim()}));
+                            send(Action::RequestVerification { to, question: question.get_untracked().trim().to_string() });
                         }
                     }>{move || tr("发出协查", "Send the request")}</button>
                 </fieldset>
@@ -375,7 +353,7 @@ pub fn Actions(
                     <TextArea id="verify-answer" label=("回复（必填）", "Answer (required)") rows=2 value=reply />
                     <button type="button" class="button secondary" id="do-answer_verification" on:click=move |_| {
                         if need(&reply.get_untracked(), "请写明回复", "write the answer") {
-                            send(json!({"action": "answer_verification", "id": id, "answer": reply.get_untracked().trim()}));
+                            send(Action::AnswerVerification { id, answer: reply.get_untracked().trim().to_string() });
                         }
                     }>{move || tr("回复", "Answer")}</button>
                 </fieldset>
@@ -399,9 +377,12 @@ pub fn Actions(
                         </div>
                     </Show>
                     <button type="button" class="button secondary" id="do-deliver" on:click=move |_| {
-                        let m = method.get_untracked().unwrap_or_else(|| "pickup".into());
-                        let delivery = if m == "express_cod" { json!({"method": m, "address": address.get_untracked().unwrap_or_default().trim()}) } else { json!({"method": m}) };
-                        send(json!({"action": "deliver", "delivery": delivery}));
+                        let delivery = match method.get_untracked().as_deref() {
+                            Some("express_cod") => Delivery::ExpressCod { address: address.get_untracked().unwrap_or_default().trim().to_string() },
+                            Some("self_print") => Delivery::SelfPrint,
+                            _ => Delivery::Pickup,
+                        };
+                        send(Action::Deliver { delivery });
                     }>{move || tr("记录送达", "Record delivery")}</button>
                 </fieldset>
             })}
@@ -416,11 +397,11 @@ pub fn Actions(
                         <button type="button" class="button secondary" id="do-resolve_correction" on:click=move |_| {
                             if need(&resolution.get_untracked(), "必须写明核实情况", "say what was verified") {
                                 let names = lines(&holders.get_untracked());
-                                let mut body = json!({"action": "resolve_correction", "id": id, "resolution": resolution.get_untracked().trim()});
-                                if names != before {
-                                    body["holders"] = json!(names);
-                                }
-                                send(body);
+                                send(Action::ResolveCorrection {
+                                    id,
+                                    resolution: resolution.get_untracked().trim().to_string(),
+                                    holders: (names != before).then_some(names),
+                                });
                             }
                         }>{move || tr("办结", "Resolve")}</button>
                     </fieldset>
@@ -430,13 +411,14 @@ pub fn Actions(
               (ActionKind::Void, "void", "作废（002 第二十二条）", "Void (002 art. 22)")]
                 .into_iter()
                 .filter(|(k, ..)| has(*k))
-                .map(|(_, code, zh, en)| view! {
+                .map(|(kind, code, zh, en)| view! {
                     <fieldset class="action" id=format!("form-{code}")>
                         <legend>{move || tr(zh, en)}</legend>
                         <TextArea id=format!("{code}-reasons") label=("书面理由（必填，每行一条）", "Written reasons (required, one per line)") rows=2 value=revoke_reasons />
                         <button type="button" class="button warning" id=format!("do-{code}") on:click=move |_| {
                             if need(&revoke_reasons.get_untracked(), "必须写明理由", "written reasons are required") {
-                                send(json!({"action": code, "reasons": lines(&revoke_reasons.get_untracked())}));
+                                let reasons = lines(&revoke_reasons.get_untracked());
+                                send(if kind == ActionKind::Void { Action::Void { reasons } } else { Action::Revoke { reasons } });
                             }
                         }>{move || tr(zh, en)}</button>
                     </fieldset>

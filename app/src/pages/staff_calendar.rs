@@ -35,7 +35,7 @@ fn CalendarPage(session: Session) -> impl IntoView {
         });
     };
     reload();
-    let admin = session.role == domain::roles::Role::Admin;
+    let admin = session.may(domain::roles::Capability::ManageCalendar);
     view! {
         <h1>{move || tr("节假日安排（工作日历）", "Holiday notices (working-day calendar)")}</h1>
         {move || failure.get().map(|m| view! { <p class="field-error" role="alert">{bi(&m)}</p> })}

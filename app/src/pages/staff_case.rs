@@ -4,16 +4,18 @@
 //! actions this role may take now. When someone else acted first the page says so plainly and
 //! shows the case as it now is.
 
-use domain::contract::{EligibilityAnswer, EligibilityRequest};
+use domain::case::Delivery;
+use domain::contract::{
+    ActionRequest, EligibilityAnswer, Revealed, StaffCaseView, StepBy, TimelineEntry,
+};
+use domain::division::Level;
 use domain::materials::MaterialCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use serde_json::{Value, json};
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    Checklist, DeadlineList, Divisions, Reasons, action_name, date_of, state_name, step_name,
-    strings,
+    Checklist, DeadlineList, Divisions, Reasons, action_name, state_name, step_name,
 };
 use crate::i18n::{Lang, bi, date, tr};
 pub(crate) use crate::pages::staff_actions::TextArea;
@@ -51,7 +53,7 @@ enum Notice {
 fn CasePage(session: Session, number: String) -> impl IntoView {
     let staff = Staff::get();
     let draft = ActionDraft::new();
-    let case = RwSignal::new(None::<Value>);
+    let case = RwSignal::new(None::<StaffCaseView>);
     let failure = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<Notice>);
     let token = StoredValue::new(session.token.clone());
@@ -73,9 +75,9 @@ fn CasePage(session: Session, number: String) -> impl IntoView {
         });
     };
     load();
-    let act = Callback::new(move |body: Value| {
+    let act = Callback::new(move |body: ActionRequest| {
         let (n, t) = (number.get_value(), token.get_value());
-        let action = body["action"].as_str().unwrap_or_default().to_string();
+        let action = body.action.kind().code().to_string();
         leptos::task::spawn_local(async move {
             match api::staff_action(&n, &t, &body).await {
                 Ok(v) => {
@@ -128,41 +130,30 @@ fn CasePage(session: Session, number: String) -> impl IntoView {
 
 #[component]
 fn CaseDetail(
-    case: Value,
+    case: StaffCaseView,
     session: Session,
-    act: Callback<Value>,
+    act: Callback<ActionRequest>,
     draft: ActionDraft,
 ) -> impl IntoView {
     let divisions = Divisions::get();
-    let number = case["number"].as_str().unwrap_or_default().to_string();
-    let state = case["state"].as_str().unwrap_or_default().to_string();
-    let service = case["service"].as_str().unwrap_or_default().to_string();
-    for key in [
-        "accepting_division",
-        "deciding_division",
-        "reviewing_division",
-    ] {
-        if let Some(d) = case[key].as_str().map(String::from) {
-            // Reactive: a village's name loads once the counties with villages are known.
-            Effect::new(move |_| divisions.load_for(&d, d.len()));
-        }
+    let number = case.head.number.clone();
+    let state = case.head.state.code().to_string();
+    let service = case.head.service.code().to_string();
+    let offices = [
+        Some(case.head.accepting_division),
+        Some(case.head.deciding_division),
+        case.reviewing_division,
+    ];
+    for d in offices.into_iter().flatten().map(|d| d.to_string()) {
+        // Reactive: a village's name loads once the counties with villages are known.
+        Effect::new(move |_| divisions.load_for(&d, d.len()));
     }
-    let accepting = case["accepting_division"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let deciding = case["deciding_division"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let accepting = case.head.accepting_division.to_string();
+    let deciding = case.head.deciding_division.to_string();
     // 重庆's 申报地 (004 四(三)) or 吉林's re-birth opinion township (002 第六条).
-    let reviewing = case["reviewing_division"].as_str().map(String::from);
-    let overdue = strings(&case["overdue"]);
-    let situation: Option<EligibilityRequest> =
-        serde_json::from_value(case["situation"].clone()).ok();
-    let answer: Option<EligibilityAnswer> = situation
-        .as_ref()
-        .and_then(|s| domain::policy::check(s).ok());
+    let reviewing = case.reviewing_division.map(|d| d.to_string());
+    let overdue = case.overdue.clone();
+    let answer: Option<EligibilityAnswer> = domain::policy::check(&case.situation).ok();
     let state_label = state.clone();
     view! {
         <h1 id="case-number">{number.clone()}</h1>
@@ -189,7 +180,7 @@ fn CaseDetail(
                 </p>
             }
         })}
-        {case["deemed_issue"].as_bool().unwrap_or(false).then(|| view! {
+        {case.deemed_issue.then(|| view! {
             <p class="notice">{move || tr("逾期视为同意，已发证（000 二(二)5）", "Deemed issued after the limit (000 二(二)5)")}</p>
         })}
         // Wide screens: the case on the left, what to do with it beside it; phones: the
@@ -199,8 +190,8 @@ fn CaseDetail(
             <Actions case=case.clone() session=session.clone() answer=answer.clone() act=act draft=draft />
         </aside>
         <div class="case-main">
-        <Applicant case=case.clone() token=session.token.clone() may_reveal=case["may"]["reveal"] == true />
-        <Materials case=case.clone() token=session.token.clone() may_open=case["may"]["open_scans"] == true />
+        <Applicant case=case.clone() token=session.token.clone() may_reveal=case.may.reveal />
+        <Materials case=case.clone() token=session.token.clone() may_open=case.may.open_scans />
         <section class="panel" aria-labelledby="check-heading">
             <h2 id="check-heading">{move || tr("条件复核（按申请时的情况重新计算）", "Eligibility re-checked (on the facts as submitted)")}</h2>
             {match answer.clone() {
@@ -228,10 +219,10 @@ fn CaseDetail(
 }
 
 #[component]
-fn Applicant(case: Value, token: String, may_reveal: bool) -> impl IntoView {
-    let number = case["number"].as_str().unwrap_or_default().to_string();
-    let a = case["applicant"].clone();
-    let revealed = RwSignal::new(None::<Value>);
+fn Applicant(case: StaffCaseView, token: String, may_reveal: bool) -> impl IntoView {
+    let number = case.head.number.clone();
+    let a = case.applicant.clone();
+    let revealed = RwSignal::new(None::<Revealed>);
     let failure = RwSignal::new(None::<String>);
     let reveal = move |_| {
         let (n, t) = (number.clone(), token.clone());
@@ -242,29 +233,25 @@ fn Applicant(case: Value, token: String, may_reveal: bool) -> impl IntoView {
             }
         });
     };
-    let id = a["id_number"].as_str().unwrap_or_default().to_string();
-    let spouse_id = a["spouse_id_number"].as_str().map(String::from);
-    let commitment = case["commitment"].is_object();
-    let requested = case["delivery_requested"]["method"]
-        .as_str()
-        .map(String::from);
-    let address = case["delivery_requested"]["address"]
-        .as_str()
-        .map(String::from);
+    let id = a.id_number.clone();
+    let spouse_id = a.spouse_id_number.clone();
+    let commitment = case.commitment.is_some();
+    let requested = case.delivery_requested.as_ref().map(delivery_method);
+    let address = case.delivery_requested.as_ref().and_then(delivery_address);
     view! {
         <section class="panel" aria-labelledby="applicant-heading">
             <h2 id="applicant-heading">{move || tr("申请人", "Applicant")}</h2>
             <dl class="facts">
-                <dt>{move || tr("姓名", "Name")}</dt><dd id="applicant-name">{a["name"].as_str().unwrap_or_default().to_string()}</dd>
+                <dt>{move || tr("姓名", "Name")}</dt><dd id="applicant-name">{a.name.clone()}</dd>
                 <dt>{move || tr("身份证号码", "ID number")}</dt>
-                <dd id="applicant-id">{move || revealed.get().and_then(|r| r["applicant"]["id_number"].as_str().map(String::from)).unwrap_or_else(|| id.clone())}</dd>
-                <dt>{move || tr("手机", "Mobile")}</dt><dd>{a["phone"].as_str().unwrap_or_default().to_string()}</dd>
-                {a["spouse_name"].as_str().map(|name| {
+                <dd id="applicant-id">{move || revealed.get().map(|r| r.applicant.id_number).unwrap_or_else(|| id.clone())}</dd>
+                <dt>{move || tr("手机", "Mobile")}</dt><dd>{a.phone.clone()}</dd>
+                {a.spouse_name.clone().map(|name| {
                     let spouse_id = spouse_id.clone().unwrap_or_default();
                     view! {
                         <dt>{move || tr("配偶", "Spouse")}</dt>
                         <dd id="spouse">{name.to_string()} " "
-                            <span id="spouse-id">{move || revealed.get().and_then(|r| r["spouse"]["id_number"].as_str().map(String::from)).unwrap_or_else(|| spouse_id.clone())}</span>
+                            <span id="spouse-id">{move || revealed.get().and_then(|r| r.spouse).map(|s| s.id_number).unwrap_or_else(|| spouse_id.clone())}</span>
                         </dd>
                     }
                 })}
@@ -272,7 +259,7 @@ fn Applicant(case: Value, token: String, may_reveal: bool) -> impl IntoView {
                 <dd>{move || if commitment { tr("已在线签署告知承诺书", "Signed online") } else { tr("未在线签署", "Not signed online") }}</dd>
                 {requested.map(|m| view! {
                     <dt>{move || tr("领取方式", "Delivery")}</dt>
-                    <dd>{move || delivery_name(&m)} {address.clone().map(|a| format!("：{a}"))}</dd>
+                    <dd>{move || delivery_name(m)} {address.clone().map(|a| format!("：{a}"))}</dd>
                 })}
             </dl>
             <Show when=move || may_reveal && revealed.get().is_none()>
@@ -288,6 +275,22 @@ fn Applicant(case: Value, token: String, may_reveal: bool) -> impl IntoView {
     }
 }
 
+/// The code of a delivery way (its serde `method`).
+pub(crate) fn delivery_method(delivery: &Delivery) -> &'static str {
+    match delivery {
+        Delivery::Pickup => "pickup",
+        Delivery::ExpressCod { .. } => "express_cod",
+        Delivery::SelfPrint => "self_print",
+    }
+}
+
+pub(crate) fn delivery_address(delivery: &Delivery) -> Option<String> {
+    match delivery {
+        Delivery::ExpressCod { address } => Some(address.clone()),
+        _ => None,
+    }
+}
+
 pub(crate) fn delivery_name(method: &str) -> &'static str {
     match method {
         "express_cod" => tr("快递（到付）", "Express, paid on delivery"),
@@ -297,9 +300,9 @@ pub(crate) fn delivery_name(method: &str) -> &'static str {
 }
 
 #[component]
-fn Materials(case: Value, token: String, may_open: bool) -> impl IntoView {
-    let number = case["number"].as_str().unwrap_or_default().to_string();
-    let materials = case["materials"].as_array().cloned().unwrap_or_default();
+fn Materials(case: StaffCaseView, token: String, may_open: bool) -> impl IntoView {
+    let number = case.head.number.clone();
+    let materials = case.materials.clone();
     // The one scan shown: its blob URL, type and label; the previous URL is released.
     let preview = RwSignal::new(None::<(String, String, String)>);
     let failure = RwSignal::new(None::<String>);
@@ -325,17 +328,17 @@ fn Materials(case: Value, token: String, may_open: bool) -> impl IntoView {
             <h2 id="materials-heading">{move || tr("申请材料", "Materials")}</h2>
             <ul class="materials" id="materials">
                 {materials.into_iter().map(|m| {
-                    let code = m["code"].as_str().unwrap_or_default().to_string();
+                    let code = m.code.clone();
                     let material = MaterialCode::from_code(&code);
                     let name = move || match (material, Lang::current()) {
                         (Some(c), Lang::Zh) => c.name_zh().to_string(),
                         (Some(c), Lang::En) => c.name_en().to_string(),
                         (None, _) => code.clone(),
                     };
-                    let seen = m["checked_in_person"].as_bool().unwrap_or(false);
-                    let ids = strings(&m["attachments"]);
+                    let seen = m.checked_in_person;
+                    let ids = m.attachments.clone();
                     view! {
-                        <li data-material=m["code"].as_str().unwrap_or_default().to_string()>
+                        <li data-material=m.code.clone()>
                             <strong>{name.clone()}</strong>
                             {seen.then(|| view! { <span class="seen">{move || tr("（窗口已核验原件）", " (original seen at the window)")}</span> })}
                             {(!may_open).then(|| view! {
@@ -370,9 +373,9 @@ fn Materials(case: Value, token: String, may_open: bool) -> impl IntoView {
 }
 
 #[component]
-fn Deadlines(case: Value) -> impl IntoView {
-    let overdue = strings(&case["overdue"]);
-    let deadlines = case["deadlines"].as_array().cloned().unwrap_or_default();
+fn Deadlines(case: StaffCaseView) -> impl IntoView {
+    let overdue = case.overdue.clone();
+    let deadlines = case.deadlines.clone();
     view! {
         <section class="panel" aria-labelledby="deadlines-heading">
             <h2 id="deadlines-heading">{move || tr("各步骤办理期限", "Due date of each step")}</h2>
@@ -381,27 +384,24 @@ fn Deadlines(case: Value) -> impl IntoView {
     }
 }
 
-pub(crate) fn level_name(level: &str) -> &'static str {
-    match serde_json::from_value::<domain::division::Level>(json!(level)) {
-        Ok(l) => tr(l.name_zh(), l.name_en()),
-        Err(_) => tr("其他", "Other"),
-    }
+pub(crate) fn level_name(level: Level) -> &'static str {
+    tr(level.name_zh(), level.name_en())
 }
 
 /// The electronic seals (吉林 art. 15, 17), drawn as stamps.
 #[component]
-fn Seals(case: Value) -> impl IntoView {
+fn Seals(case: StaffCaseView) -> impl IntoView {
     let divisions = Divisions::get();
-    let seals = case["seals"].as_array().cloned().unwrap_or_default();
+    let seals = case.seals.clone();
     (!seals.is_empty()).then(|| view! {
         <section class="panel" aria-labelledby="seals-heading">
             <h2 id="seals-heading">{move || tr("电子印章", "Electronic seals")}</h2>
             <ul class="seals" id="seals">
                 {seals.into_iter().map(|s| {
-                    let level = s["level"].as_str().unwrap_or_default().to_string();
-                    let division = s["division"].as_str().unwrap_or_default().to_string();
-                    let at = s["at"].as_i64().map(|ms| domain::case::Moment(ms).china_time()).unwrap_or_default();
-                    let data_level = level.clone();
+                    let level = s.level;
+                    let division = s.division.to_string();
+                    let at = s.at.china_time();
+                    let data_level = format!("{level:?}").to_lowercase();
                     let name = move || divisions.full_name(&division);
                     let stamp = name.clone();
                     view! {
@@ -411,7 +411,7 @@ fn Seals(case: Value) -> impl IntoView {
                                 <circle cx="50" cy="50" r="44" fill="none" stroke="#c8102e" stroke-width="5" />
                                 <text x="50" y="58" text-anchor="middle" font-size="26" fill="#c8102e">"★"</text>
                             </svg>
-                            <span>{move || format!("{} · {} · {}", level_name(&level), name(), at)}</span>
+                            <span>{move || format!("{} · {} · {}", level_name(level), name(), at)}</span>
                         </li>
                     }
                 }).collect_view()}
@@ -421,26 +421,23 @@ fn Seals(case: Value) -> impl IntoView {
 }
 
 #[component]
-fn Verifications(case: Value) -> impl IntoView {
+fn Verifications(case: StaffCaseView) -> impl IntoView {
     let divisions = Divisions::get();
-    let list = case["verifications"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let list = case.verifications.clone();
     (!list.is_empty()).then(|| view! {
         <section class="panel" aria-labelledby="verifications-heading">
             <h2 id="verifications-heading">{move || tr("协查", "Verifications")}</h2>
             <ul id="verifications">
                 {list.into_iter().map(|v| {
-                    let to = v["to"].as_str().unwrap_or_default().to_string();
+                    let to = v.to.to_string();
                     divisions.load_for(&to, to.len());
-                    let due = date_of(&v["due"]);
-                    let answer = v["answer"].as_str().map(String::from);
-                    let provisional = v["provisional"].as_bool().unwrap_or(false) && answer.is_none();
+                    let due = Some(v.due);
+                    let answer = v.answer.clone();
+                    let provisional = v.provisional && answer.is_none();
                     view! {
                         <li>
                             {move || format!("{}{}：", tr("致 ", "To "), divisions.full_name(&to))}
-                            {v["question"].as_str().unwrap_or_default().to_string()}
+                            {v.question.clone()}
                             {move || due.map(|d| format!("（{}{}）", tr("回复期限 ", "answer by "), date(d)))}
                             <crate::components::Provisional on=provisional />
                             {answer.clone().map(|a| view! { <p class="note">{move || tr("回复：", "Answer: ")}{a.clone()}</p> })}
@@ -454,11 +451,12 @@ fn Verifications(case: Value) -> impl IntoView {
 
 /// The electronic certificate, for printing at the window (the download is audited).
 #[component]
-fn Certificate(case: Value, token: String) -> impl IntoView {
-    let number = case["certificate"]["facts"]["number"]
-        .as_str()
-        .map(String::from)
-        .filter(|_| case["may"]["download_certificate"] == true)?;
+fn Certificate(case: StaffCaseView, token: String) -> impl IntoView {
+    let number = case
+        .certificate
+        .as_ref()
+        .map(|c| c.facts.number.to_string())
+        .filter(|_| case.may.download_certificate)?;
     let failure = RwSignal::new(None::<String>);
     let shown = number.clone();
     let save = move |_| {
@@ -488,22 +486,22 @@ fn Certificate(case: Value, token: String) -> impl IntoView {
 
 /// Correction requests from the self-service lookup (004 四(四)), open ones first.
 #[component]
-fn Corrections(case: Value) -> impl IntoView {
-    let mut list = case["corrections"].as_array().cloned().unwrap_or_default();
-    list.sort_by_key(|c| !c["resolved_on"].is_null());
+fn Corrections(case: StaffCaseView) -> impl IntoView {
+    let mut list = case.corrections.clone();
+    list.sort_by_key(|c| c.resolved_on.is_some());
     (!list.is_empty()).then(|| view! {
         <section class="panel" aria-labelledby="corrections-heading">
             <h2 id="corrections-heading">{move || tr("更正申请（004 四(四)）", "Correction requests (004 四(四))")}</h2>
             <ul id="corrections">
                 {list.into_iter().map(|c| {
-                    let due = date_of(&c["due"]);
-                    let resolution = c["resolution"].as_str().map(String::from);
-                    let provisional = c["provisional"].as_bool().unwrap_or(false) && resolution.is_none();
-                    let by = c["requested_by"].as_str().unwrap_or_default().to_string();
+                    let due = Some(c.due);
+                    let resolution = c.resolution.clone();
+                    let provisional = c.provisional && resolution.is_none();
+                    let by = c.requested_by.clone();
                     view! {
                         <li data-open=resolution.is_none().to_string()>
-                            <strong>{format!("#{} ", c["id"].as_u64().unwrap_or(0))}</strong>
-                            {by}{"："}{c["request"].as_str().unwrap_or_default().to_string()}
+                            <strong>{format!("#{} ", c.id)}</strong>
+                            {by}{"："}{c.request.clone()}
                             {move || due.map(|d| format!("（{}{}）", tr("办结期限 ", "due "), date(d)))}
                             <crate::components::Provisional on=provisional />
                             {resolution.clone().map(|r| view! { <p class="note">{move || tr("办结：", "Resolved: ")}{r.clone()}</p> })}
@@ -515,38 +513,33 @@ fn Corrections(case: Value) -> impl IntoView {
     })
 }
 
-fn who(by: &Value) -> String {
-    match by["kind"].as_str() {
-        Some("staff") => {
-            let role = by["role"]
-                .as_str()
-                .and_then(|r| serde_json::from_value(json!(r)).ok())
-                .map(role_name)
-                .unwrap_or_default();
-            match by["username"].as_str() {
+fn who(by: &StepBy) -> String {
+    match by {
+        StepBy::Staff { role, username, .. } => {
+            let role = role_name(*role);
+            match username {
                 Some(u) => format!("{u}（{role}）"),
                 None => role.to_string(),
             }
         }
-        Some("applicant") => tr("申请人", "Applicant").into(),
-        Some("system") => tr("系统", "System").into(),
-        _ => String::new(),
+        StepBy::Applicant => tr("申请人", "Applicant").into(),
+        StepBy::System => tr("系统", "System").into(),
     }
 }
 
 #[component]
-fn Timeline(case: Value) -> impl IntoView {
-    let timeline = case["timeline"].as_array().cloned().unwrap_or_default();
+fn Timeline(case: StaffCaseView) -> impl IntoView {
+    let timeline = case.timeline.clone();
     view! {
         <section class="panel" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{move || tr("办理记录", "Timeline")}</h2>
             <ol class="timeline" id="timeline">
-                {timeline.into_iter().map(|e| {
-                    let action = e["action"].as_str().unwrap_or_default().to_string();
+                {timeline.into_iter().map(|e: TimelineEntry| {
+                    let action = e.action.clone();
                     let data_action = action.clone();
-                    let when = e["at"].as_i64().map(|ms| domain::case::Moment(ms).china_time()).unwrap_or_default();
-                    let details = strings(&e["details"]).join("；");
-                    let by = e["by"].clone();
+                    let when = e.at.china_time();
+                    let details = e.details.join("；");
+                    let by = e.by.clone();
                     view! {
                         <li data-action=data_action>
                             <time>{when}</time> " "
@@ -572,8 +565,8 @@ fn audit_name(action: &str) -> String {
 
 /// Every read and change, with who (吉林 art. 13).
 #[component]
-fn Audit(case: Value) -> impl IntoView {
-    let audit = case["audit"].as_array().cloned().unwrap_or_default();
+fn Audit(case: StaffCaseView) -> impl IntoView {
+    let audit = case.audit;
     view! {
         <details class="panel">
             <summary><h2 class="inline-heading">{move || tr("审计记录（每次查阅和变更）", "Audit trail (every read and change)")}</h2></summary>
@@ -585,11 +578,11 @@ fn Audit(case: Value) -> impl IntoView {
                         <th scope="col">{move || tr("操作", "What")}</th>
                     </tr></thead>
                     <tbody>
-                        {audit.into_iter().map(|e| {
-                            let action = e["action"].as_str().unwrap_or_default().to_string();
+                        {audit.into_iter().map(|e: TimelineEntry| {
+                            let action = e.action.clone();
                             let data_action = action.clone();
-                            let when = e["at"].as_i64().map(|ms| domain::case::Moment(ms).china_time()).unwrap_or_default();
-                            let by = e["by"].clone();
+                            let when = e.at.china_time();
+                            let by = e.by.clone();
                             view! {
                                 <tr data-action=data_action>
                                     <td>{when}</td>

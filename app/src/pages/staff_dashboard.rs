@@ -2,6 +2,7 @@
 //! red lights and deemed issues, the processing-time distribution drawn as an SVG bar chart
 //! (no chart library), the red-lit cases themselves, and the summary as CSV.
 
+use domain::contract::QueuePage;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ pub fn StaffDashboard() -> impl IntoView {
     move || {
         match staff.session() {
         None => view! { <Login /> }.into_any(),
-        Some(s) if s.role != domain::roles::Role::Supervisor => view! {
+        Some(s) if !s.may(domain::roles::Capability::Supervise) => view! {
             <StaffBar session=s />
             <h1>{move || tr("监督看板", "Supervision dashboard")}</h1>
             <p class="notice" id="not-supervisor">{move || tr("监督看板仅供监督人员使用。", "The dashboard is for supervisors.")}</p>
@@ -33,7 +34,7 @@ pub fn StaffDashboard() -> impl IntoView {
 fn Dashboard(session: Session) -> impl IntoView {
     let staff = Staff::get();
     let summary = RwSignal::new(None::<Value>);
-    let red = RwSignal::new(None::<Value>);
+    let red = RwSignal::new(None::<QueuePage>);
     let failure = RwSignal::new(None::<String>);
     let token = StoredValue::new(session.token.clone());
     leptos::task::spawn_local(async move {
@@ -76,17 +77,17 @@ fn Dashboard(session: Session) -> impl IntoView {
         <section class="panel" aria-labelledby="red-heading">
             <h2 id="red-heading">{move || tr("亮红灯的案件（超过办理时限）", "Red lights: cases past a limit")}</h2>
             {move || red.get().map(|r| {
-                let items = r["items"].as_array().cloned().unwrap_or_default();
+                let items = r.items;
                 if items.is_empty() {
                     view! { <p id="no-red-lights">{move || tr("目前没有超时案件。", "No case is past its limit.")}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="red-lights" id="red-lights">
                             {items.into_iter().map(|i| {
-                                let number = i["number"].as_str().unwrap_or_default().to_string();
-                                let service = i["service"].as_str().unwrap_or_default().to_string();
-                                let overdue = crate::components::strings(&i["overdue"]);
-                                let due = i["next_due"].as_str().and_then(|s| domain::Date::parse(s).ok());
+                                let number = i.head.number.clone();
+                                let service = i.head.service.code().to_string();
+                                let overdue = i.overdue.clone();
+                                let due = i.next_due;
                                 view! {
                                     <li class="red-light" data-number=number.clone()>
                                         <span class="dot" aria-hidden="true"></span> <a href=format!("/staff/cases/{number}")>{number.clone()}</a> " "

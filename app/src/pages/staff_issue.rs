@@ -3,8 +3,8 @@
 //! learnt; the proof is then issued at once. Nobody is sent home for it. And sending a file the
 //! first office accepted to a competent office outside the system (000 二(二)3; point 3).
 
+use domain::case::{Action, CheckMethod, OutOfCityCheck};
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use crate::i18n::tr;
 use crate::pages::staff_case::TextArea;
@@ -12,11 +12,11 @@ use crate::pages::staff_case::TextArea;
 #[component]
 pub fn OutOfCityIssue(
     problem: RwSignal<Option<String>>,
-    send: Callback<Value>,
+    send: Callback<Action>,
     /// The checks may still be deferred (004 三(三)): not yet done, and the case still open.
     can_defer: bool,
 ) -> impl IntoView {
-    let method = RwSignal::new("phone".to_string());
+    let method = RwSignal::new(CheckMethod::Phone);
     let contact = RwSignal::new(String::new());
     let result = RwSignal::new(String::new());
     let defer_reason = RwSignal::new(String::new());
@@ -30,9 +30,9 @@ pub fn OutOfCityIssue(
             )}</p>
             <div class="field">
                 <label for="check-method">{move || tr("核实方式", "How verified")}</label>
-                <select id="check-method" on:change=move |ev| method.set(event_target_value(&ev))>
-                    <option value="phone" selected=move || method.get() == "phone">{move || tr("电话核实", "By phone")}</option>
-                    <option value="letter" selected=move || method.get() == "letter">{move || tr("函件核实", "By letter")}</option>
+                <select id="check-method" on:change=move |ev| method.set(if event_target_value(&ev) == "letter" { CheckMethod::Letter } else { CheckMethod::Phone })>
+                    <option value="phone" selected=move || method.get() == CheckMethod::Phone>{move || tr("电话核实", "By phone")}</option>
+                    <option value="letter" selected=move || method.get() == CheckMethod::Letter>{move || tr("函件核实", "By letter")}</option>
                 </select>
             </div>
             <div class="field">
@@ -47,8 +47,11 @@ pub fn OutOfCityIssue(
                     problem.set(Some("请填写核实对象和核实结果 / write whom you asked and what they confirmed".into()));
                     return;
                 }
-                send.run(json!({"action": "issue", "out_of_city": {
-                    "method": method.get_untracked(), "contact": who.trim(), "result": what.trim()}}));
+                send.run(Action::Issue { out_of_city: Some(OutOfCityCheck {
+                    method: method.get_untracked(),
+                    contact: who.trim().to_string(),
+                    result: what.trim().to_string(),
+                }) });
             }>{move || tr("记录核实并出具", "Record the check and issue")}</button>
         </fieldset>
         {can_defer.then(|| view! {
@@ -71,12 +74,15 @@ pub fn OutOfCityIssue(
                         return;
                     }
                     let to = to.trim();
-                    if !to.is_empty() && domain::DivisionCode::parse(to).is_err() {
+                    let to = if to.is_empty() {
+                        None
+                    } else if let Ok(code) = domain::DivisionCode::parse(to) {
+                        Some(code)
+                    } else {
                         problem.set(Some("协查单位代码无效 / the office code is not a valid division code".into()));
                         return;
-                    }
-                    send.run(json!({"action": "defer_out_of_city_check", "reason": why.trim(),
-                        "to": (!to.is_empty()).then_some(to)}));
+                    };
+                    send.run(Action::DeferOutOfCityCheck { reason: why.trim().to_string(), to });
                 }>{move || tr("转为承诺件", "Make it a promise case")}</button>
             </fieldset>
         })}
@@ -87,7 +93,7 @@ pub fn OutOfCityIssue(
 #[component]
 pub fn ForwardOut(
     problem: RwSignal<Option<String>>,
-    send: Callback<Value>,
+    send: Callback<Action>,
     /// The competent office's name, as the answer named it.
     to: String,
 ) -> impl IntoView {
@@ -109,7 +115,7 @@ pub fn ForwardOut(
                     problem.set(Some("请写明转送方式及单号 / write how the file was sent".into()));
                     return;
                 }
-                send.run(json!({"action": "forward_out", "via": how.trim()}));
+                send.run(Action::ForwardOut { via: how.trim().to_string() });
             }>{move || tr("记录转送", "Record the forwarding")}</button>
         </fieldset>
     }

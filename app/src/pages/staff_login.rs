@@ -119,7 +119,7 @@ pub fn StaffBar(session: Session) -> impl IntoView {
             let _ = w.location().set_href("/staff");
         }
     };
-    let supervisor = session.role == domain::roles::Role::Supervisor;
+    let supervisor = session.may(domain::roles::Capability::Supervise);
     let window = session.at_window();
     let role = session.role;
     view! {

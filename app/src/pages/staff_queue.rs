@@ -3,9 +3,9 @@
 //! with thousands of cases), ID numbers masked. A case number opens its case directly.
 
 use domain::Service;
+use domain::contract::{QueuePage, QueueRow};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use serde_json::Value;
 
 use crate::api;
 use crate::components::{Divisions, state_name, step_name};
@@ -20,7 +20,7 @@ pub fn StaffQueue() -> impl IntoView {
         match staff.session() {
         None => view! { <Login /> }.into_any(),
         // Administrators manage accounts and have no access to cases (SPEC §5).
-        Some(s) if s.role == domain::roles::Role::Admin => view! {
+        Some(s) if !s.may(domain::roles::Capability::WorkQueue) => view! {
             <StaffBar session=s />
             <h1>{move || tr("待办案件", "Work queue")}</h1>
             <p class="notice" id="admin-no-cases">{move || tr(
@@ -52,7 +52,7 @@ const STATES: [&str; 12] = [
 ];
 
 pub fn service_name(code: &str) -> String {
-    let service: Option<Service> = serde_json::from_value(Value::String(code.into())).ok();
+    let service = Service::ALL.into_iter().find(|s| s.code() == code);
     match (service, Lang::current()) {
         (Some(s), Lang::Zh) => s.name_zh().to_string(),
         (Some(s), Lang::En) => s.name_en().to_string(),
@@ -78,7 +78,7 @@ fn Queue(session: Session) -> impl IntoView {
     // The cursors of the pages before this one, for "previous".
     let cursors = RwSignal::new(Vec::<String>::new());
     let cursor = RwSignal::new(String::new());
-    let page = RwSignal::new(None::<Value>);
+    let page = RwSignal::new(None::<QueuePage>);
     let failure = RwSignal::new(None::<String>);
     let token = session.token.clone();
     let load = move || {
@@ -129,8 +129,7 @@ fn Queue(session: Session) -> impl IntoView {
     };
     let next = move |_| {
         let Some(n) = page.with_untracked(|p| {
-            p.as_ref()
-                .and_then(|p| p["next_cursor"].as_str().map(String::from))
+            p.as_ref().and_then(|p| p.next_cursor.clone())
         }) else {
             return;
         };
@@ -200,12 +199,13 @@ fn Queue(session: Session) -> impl IntoView {
         </form>
         {move || failure.get().map(|m| view! { <p class="field-error" role="alert" id="queue-failure">{bi(&m)}</p> })}
         {move || page.get().map(|p| {
-            let items = p["items"].as_array().cloned().unwrap_or_default();
-            let more = p["next_cursor"].is_string();
-            let today = p["today"].as_str().unwrap_or_default().to_string();
+            let count = p.items.len();
+            let items = p.items;
+            let more = p.next_cursor.is_some();
+            let today = p.today.to_string();
             view! {
                 <p class="caption" id="queue-count">
-                    {move || format!("{}{}{}", tr("本页 ", "This page: "), items_len(&p), tr(" 件（按最近期限排序，超时在前）", " cases (nearest deadline first, red lights first)"))}
+                    {move || format!("{}{}{}", tr("本页 ", "This page: "), count, tr(" 件（按最近期限排序，超时在前）", " cases (nearest deadline first, red lights first)"))}
                     {format!(" · {today}")}
                 </p>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=move || tr("待办案件列表", "Cases")>
@@ -235,30 +235,17 @@ fn Queue(session: Session) -> impl IntoView {
     }
 }
 
-fn items_len(p: &Value) -> usize {
-    p["items"].as_array().map_or(0, Vec::len)
-}
-
 #[component]
-fn Row(row: Value) -> impl IntoView {
+fn Row(row: QueueRow) -> impl IntoView {
     let divisions = Divisions::get();
-    let number = row["number"].as_str().unwrap_or_default().to_string();
-    let red = row["red_light"].as_bool().unwrap_or(false);
-    let overdue = crate::components::strings(&row["overdue"]);
-    let state = row["state"].as_str().unwrap_or_default().to_string();
-    let service = row["service"].as_str().unwrap_or_default().to_string();
-    let due = row["next_due"]
-        .as_str()
-        .and_then(|s| domain::Date::parse(s).ok());
-    let accepting = row["accepting_division"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let applicant = format!(
-        "{} {}",
-        row["applicant"]["name"].as_str().unwrap_or_default(),
-        row["applicant"]["id_number"].as_str().unwrap_or_default()
-    );
+    let number = row.head.number.clone();
+    let red = row.red_light;
+    let overdue = row.overdue.clone();
+    let state = row.head.state.code().to_string();
+    let service = row.head.service.code().to_string();
+    let due = row.next_due;
+    let accepting = row.head.accepting_division.to_string();
+    let applicant = format!("{} {}", row.applicant.name, row.applicant.id_number);
     view! {
         <tr class:red-light=red data-number=number.clone()>
             <td><a href=format!("/staff/cases/{number}")>{number.clone()}</a></td>

@@ -4,11 +4,11 @@
 //! only what is still open — an item accepted before appears for a county approver alone, who
 //! must then write the reason the case records as an exception.
 
-use domain::case::{Defect, ReturnedItem};
+use domain::case::{Action, Defect, ReturnedItem};
+use domain::contract::{ReturnableItem, StaffCaseView};
 use domain::materials::MaterialCode;
-use domain::roles::Role;
+use domain::roles::{Capability, Relation, Role};
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use crate::i18n::{Lang, tr};
 use crate::pages::staff_case::TextArea;
@@ -39,34 +39,16 @@ impl ReturnDraft {
     }
 }
 
-/// One item the form offers.
-#[derive(Debug, Clone)]
-struct Offered {
-    code: MaterialCode,
-    zh: String,
-    en: String,
-    needs_exception: bool,
-}
-
 /// The server's `returnable` list, trimmed to what this role may name.
-fn offered(case: &Value, role: Role) -> Vec<Offered> {
-    case["returnable"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(|r| {
-                    let code = MaterialCode::from_code(r["code"].as_str()?)?;
-                    Some(Offered {
-                        code,
-                        zh: r["name"].as_str().unwrap_or_default().to_string(),
-                        en: r["name_en"].as_str().unwrap_or_default().to_string(),
-                        needs_exception: r["needs_exception"].as_bool().unwrap_or(false),
-                    })
-                })
-                .filter(|o| !o.needs_exception || role == Role::CountyApprover)
-                .collect()
+fn offered(case: &StaffCaseView, role: Role) -> Vec<ReturnableItem> {
+    case.returnable
+        .iter()
+        .filter(|o| {
+            !o.needs_exception
+                || domain::roles::may(role, Relation::NoCase, Capability::ReturnException)
         })
-        .unwrap_or_default()
+        .cloned()
+        .collect()
 }
 
 fn defect_name(d: Defect) -> &'static str {
@@ -78,11 +60,11 @@ fn defect_name(d: Defect) -> &'static str {
 
 #[component]
 pub fn ReturnForm(
-    case: Value,
+    case: StaffCaseView,
     role: Role,
     draft: ReturnDraft,
     problem: RwSignal<Option<String>>,
-    send: Callback<Value>,
+    send: Callback<Action>,
 ) -> impl IntoView {
     let offered = offered(&case, role);
     let exceptional: Vec<MaterialCode> = offered
@@ -100,10 +82,7 @@ pub fn ReturnForm(
         move || items.with(|i| i.iter().any(|i| exceptional.contains(&i.code)))
     };
     let needs_reason_view = needs_reason.clone();
-    let after_a_return = !case["returns"]
-        .as_array()
-        .map(Vec::is_empty)
-        .unwrap_or(true);
+    let after_a_return = !case.returns.is_empty();
     view! {
         <fieldset class="action" id="form-return">
             <legend>{move || tr("退回补正：勾选全部缺少或不合格的材料，一次告知", "Return: tick everything missing or unusable, told at once")}</legend>
@@ -129,18 +108,19 @@ pub fn ReturnForm(
                     problem.set(Some("再次要求已受理的材料须写明理由 / write the reason for naming an item accepted before".into()));
                     return;
                 }
-                let mut body = json!({"action": "return", "items": chosen, "note": note.get_untracked().trim()});
-                if needs_reason() {
-                    body["exception"] = json!(reason);
-                }
-                send.run(body);
+                send.run(Action::Return {
+                    missing: Vec::new(),
+                    items: chosen,
+                    note: note.get_untracked().trim().to_string(),
+                    exception: needs_reason().then_some(reason),
+                });
             }>{move || tr("退回并一次告知", "Return with the full list")}</button>
         </fieldset>
     }
 }
 
 /// A tick box per item; once ticked, what is wrong with it and, optionally, where.
-fn item_row(o: Offered, items: RwSignal<Vec<ReturnedItem>>) -> impl IntoView {
+fn item_row(o: ReturnableItem, items: RwSignal<Vec<ReturnedItem>>) -> impl IntoView {
     let code = o.code;
     let id = format!("return-{}", code.code());
     let ticked = move || items.with(|i| i.iter().any(|i| i.code == code));
@@ -151,7 +131,7 @@ fn item_row(o: Offered, items: RwSignal<Vec<ReturnedItem>>) -> impl IntoView {
             }
         })
     };
-    let (zh, en) = (o.zh, o.en);
+    let (zh, en) = (o.name, o.name_en);
     view! {
         <div class="return-item" data-material=code.code()>
             <div class="field choice">

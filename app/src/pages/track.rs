@@ -2,15 +2,14 @@
 //! timeline, and after a return the complete list of what is missing — added here and
 //! resubmitted in one go.
 
-use domain::materials::MaterialCode;
+use domain::case::{Action, CaseState};
+use domain::contract::{ActionRequest, CaseView};
+use domain::materials::{MaterialCode, ProvidedMaterial};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde_json::{Value, json};
 
 use crate::api;
-use crate::components::{
-    DeadlineList, ErrorSummary, action_name, date_of, state_name, step_name, strings,
-};
+use crate::components::{DeadlineList, ErrorSummary, action_name, state_name, step_name};
 use crate::i18n::{Lang, bi, date, tr};
 use crate::pages::apply::{MaterialUpload, upload_issues};
 use crate::pages::review::issues_from;
@@ -21,7 +20,7 @@ pub fn Track() -> impl IntoView {
     let query = use_query_map();
     let number = RwSignal::new(query.read_untracked().get("number").unwrap_or_default());
     let code = RwSignal::new(String::new());
-    let case = RwSignal::new(None::<Value>);
+    let case = RwSignal::new(None::<CaseView>);
     let failure = RwSignal::new(None::<String>);
     let load = move || {
         let (n, c) = (
@@ -61,7 +60,7 @@ pub fn Track() -> impl IntoView {
             <button type="submit" class="button" id="track-submit">{move || tr("查询", "Look up")}</button>
         </form>
         {move || failure.get().map(|m| view! { <p class="field-error" role="alert" id="track-failure">{bi(&m)}</p> })}
-        {move || case.get().map(|c| view! { <CaseView case=c code=code.get_untracked() reload=Callback::new(move |()| load()) /> })}
+        {move || case.get().map(|c| view! { <CaseDetails case=c code=code.get_untracked() reload=Callback::new(move |()| load()) /> })}
     }
 }
 
@@ -87,80 +86,40 @@ fn SaveCertificate(number: String, code: String) -> impl IntoView {
     }
 }
 
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(text_of)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("；"),
-        Value::Object(map) => map
-            .iter()
-            .filter(|(k, _)| !["version", "materials"].contains(&k.as_str()))
-            .map(|(_, v)| text_of(v))
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("；"),
-        _ => String::new(),
-    }
-}
-
 #[component]
-fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
-    let state = case["state"].as_str().unwrap_or_default().to_string();
-    let overdue = strings(&case["overdue"]);
-    let deadlines = case["deadlines"].as_array().cloned().unwrap_or_default();
-    let timeline = case["timeline"].as_array().cloned().unwrap_or_default();
-    let missing: Vec<MaterialCode> = case["missing"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|m| m["code"].as_str().and_then(MaterialCode::from_code))
-                .collect()
-        })
-        .unwrap_or_default();
-    let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> =
-        case["missing"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|m| {
-                        let code = m["code"].as_str().and_then(MaterialCode::from_code)?;
-                        let text = |k: &str| m[k].as_str().unwrap_or_default().to_string();
-                        Some((
-                            code,
-                            (text("defect_name"), text("defect_name_en"), text("detail")),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-    let number = case["number"].as_str().unwrap_or_default().to_string();
-    let version = case["version"].as_u64().unwrap_or(0);
-    let next_due = date_of(&case["next_due"]);
-    // The running date is provisional when an open date that falls on it is.
-    let next_provisional = ["deadlines", "verifications", "corrections"]
+fn CaseDetails(case: CaseView, code: String, reload: Callback<()>) -> impl IntoView {
+    let state = case.head.state.code().to_string();
+    let overdue = case.overdue.clone();
+    let deadlines = case.deadlines.clone();
+    let timeline = case.timeline.clone();
+    let missing: Vec<MaterialCode> = case.missing.iter().map(|m| m.code).collect();
+    let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> = case
+        .missing
         .iter()
-        .any(|k| {
-            case[*k].as_array().is_some_and(|list| {
-                list.iter().any(|d| {
-                    d["provisional"] == true
-                        && date_of(&d["due"]) == next_due
-                        && d["done_on"].is_null()
-                        && d["answered_on"].is_null()
-                        && d["resolved_on"].is_null()
-                })
-            })
-        });
-    let returned = state == "returned";
+        .map(|m| {
+            let said = (
+                m.defect_name.clone(),
+                m.defect_name_en.clone(),
+                m.detail.clone(),
+            );
+            (m.code, said)
+        })
+        .collect();
+    let number = case.head.number.clone();
+    let version = case.head.version;
+    let next_due = case.next_due;
+    // The running date is provisional when an open date that falls on it is.
+    let next_provisional = case
+        .deadlines
+        .iter()
+        .any(|d| d.provisional && Some(d.due) == next_due && d.done_on.is_none());
+    let returned = case.head.state == CaseState::Returned;
     let state_for_name = state.clone();
     view! {
         <section class="panel case" id="case" data-state=state.clone()>
             <h2>{number.clone()}</h2>
             <p class="case-state" id="case-state">{move || state_name(&state_for_name)}</p>
-            {case["recognised"].as_bool().unwrap_or(false).then(|| view! {
+            {case.recognised.then(|| view! {
                 <p class="notice" id="recognised">{move || tr(
                     "外省再生育服务卡已予认可并登记，凭原卡享受服务，不另发本省证件（002 第七条）",
                     "The other province's re-birth card is recognised and registered; keep using it — no new card is issued (002 art. 7)",
@@ -180,17 +139,15 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
             })}
             <h3>{move || tr("办理时限", "Due dates")}</h3>
             <DeadlineList deadlines=deadlines overdue=overdue.clone() />
-            {case["certificate"]["verify_path"].as_str().map(|path| {
-                let number = case["certificate"]["number"].as_str().unwrap_or_default().to_string();
-                let status = case["certificate"]["status"].as_str().unwrap_or_default().to_string();
+            {case.certificate.clone().and_then(|c| Some((c.verify_path?, c.number, c.status))).map(|(path, number, status)| {
                 let pdf_code = code.clone();
                 let pdf_number = number.clone();
                 view! {
-                    <section class="panel" id="certificate" data-status=status>
+                    <section class="panel" id="certificate" data-status=status.code()>
                         <h3>{move || tr("电子证照", "Electronic certificate")}</h3>
                         <p>{move || tr("证照编号：", "Number: ")}<strong>{number.clone()}</strong></p>
                         // The verify page is a bundle of its own: a full page load.
-                        <a class="button" id="certificate-link" rel="external" href=path.to_string()>
+                        <a class="button" id="certificate-link" rel="external" href=path>
                             {move || tr("核验并出示电子证照", "Check and show the certificate")}
                         </a>
                         " "
@@ -206,12 +163,10 @@ fn CaseView(case: Value, code: String, reload: Callback<()>) -> impl IntoView {
             <h3>{move || tr("办理记录", "Timeline")}</h3>
             <ol class="timeline" id="timeline">
                 {timeline.into_iter().map(|e| {
-                    let action = e["action"].as_str().unwrap_or_default().to_string();
-                    let when = e["at"].as_i64().map(|ms| {
-                        // China time, as every office keeps it, whatever the phone's zone.
-                        domain::case::Moment(ms).china_time()
-                    }).unwrap_or_default();
-                    let details = text_of(&e["details"]);
+                    let action = e.action.clone();
+                    // China time, as every office keeps it, whatever the phone's zone.
+                    let when = e.at.china_time();
+                    let details = e.details.iter().filter(|d| !d.is_empty()).cloned().collect::<Vec<_>>().join("；");
                     let data_action = action.clone();
                     view! {
                         <li data-action=data_action>
@@ -253,11 +208,18 @@ fn Resubmit(
             return;
         }
         let order: Vec<MaterialCode> = uploaded.iter().map(|(c, _)| *c).collect();
-        let body = json!({
-            "version": version,
-            "action": "resubmit",
-            "materials": uploaded.iter().map(|(c, ids)| json!({"code": c.code(), "attachments": ids})).collect::<Vec<_>>(),
-        });
+        let body = ActionRequest {
+            version,
+            action: Action::Resubmit,
+            materials: uploaded
+                .iter()
+                .map(|(c, ids)| ProvidedMaterial {
+                    code: c.code().to_string(),
+                    attachments: ids.clone(),
+                    checked_in_person: false,
+                })
+                .collect(),
+        };
         let (number, code) = (number.clone(), code.clone());
         busy.set(true);
         leptos::task::spawn_local(async move {

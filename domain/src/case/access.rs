@@ -5,7 +5,7 @@
 
 use super::{Case, TransitionError, authorise};
 use crate::division::DivisionCode;
-use crate::roles::{Actor, Capability, Role, in_scope};
+use crate::roles::{self, Actor, Capability, Relation, Role, in_scope};
 
 /// The division works the case: it is, or encloses, the accepting or the deciding office.
 pub fn works(case: &Case, division: DivisionCode) -> bool {
@@ -20,8 +20,21 @@ pub fn verifies(case: &Case, division: DivisionCode) -> bool {
         .any(|v| division.contains(v.to) || v.to.contains(division))
 }
 
+/// How `division` stands to `case`.
+pub fn relation(case: &Case, division: DivisionCode) -> Relation {
+    if works(case, division) {
+        Relation::Works
+    } else if verifies(case, division) {
+        Relation::Verifies
+    } else {
+        Relation::Outside
+    }
+}
+
 /// May `actor` exercise `capability` on `case`? Staff only for everything but workflow steps
-/// (the applicant reads with the access code, which the server checks itself).
+/// (the applicant reads with the access code, which the server checks itself). The role and
+/// relation are the table's (`roles::may`); a workflow step's own office rules are
+/// `authorise`'s.
 pub fn may(case: &Case, actor: &Actor, capability: Capability) -> Result<(), TransitionError> {
     if let Capability::Act(kind) = capability {
         return authorise(case, kind, actor);
@@ -35,21 +48,10 @@ pub fn may(case: &Case, actor: &Actor, capability: Capability) -> Result<(), Tra
         return Err(TransitionError::OutOfScope);
     };
     let role = *role;
-    if role == Role::Admin {
-        // Administrators manage accounts and the calendar; they see no case (SPEC §5).
-        return Err(TransitionError::NoCaseAccess { role });
-    }
-    let works = works(case, *division);
-    let allowed = match capability {
-        Capability::Read => works || verifies(case, *division),
-        // Supervisors oversee with masked numbers (data minimisation, 吉林 art. 13); an office
-        // asked to verify answers a question, it does not work the file.
-        Capability::Reveal | Capability::OpenScans => works && role != Role::Supervisor,
-        Capability::DownloadCertificate => works,
-        Capability::Act(_) => false,
-    };
-    if allowed {
+    if roles::may(role, relation(case, *division), capability) {
         Ok(())
+    } else if role == Role::Admin {
+        Err(TransitionError::NoCaseAccess { role })
     } else {
         Err(TransitionError::OutOfScope)
     }

@@ -16,6 +16,7 @@ pub const OUT_OF_CITY_SOURCE: &str = "003 三(二)；004 三(三)";
 
 /// How the window verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckMethod {
     Phone,
@@ -33,6 +34,7 @@ impl CheckMethod {
 
 /// What the window sends with `issue` for an out-of-province applicant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct OutOfCityCheck {
     pub method: CheckMethod,
     /// Whom the window asked: the office or person at the hukou place, and how reached.
@@ -43,6 +45,7 @@ pub struct OutOfCityCheck {
 
 /// The check as the case keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RecordedCheck {
     #[serde(flatten)]
     pub check: OutOfCityCheck,

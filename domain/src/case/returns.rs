@@ -16,13 +16,14 @@ use super::{Case, TransitionError};
 use crate::Date;
 use crate::contract::ProvidedBy;
 use crate::materials::MaterialCode;
-use crate::roles::{Actor, Role};
+use crate::roles::{Actor, Capability, Relation};
 
 /// The source a return's rules rest on.
 pub const RETURN_SOURCE: &str = "000 二(二)2；003 三(二)、附件1";
 
 /// What is wrong with a returned item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Defect {
     #[default]
@@ -71,6 +72,7 @@ impl Defect {
 
 /// One item a return names, with what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReturnedItem {
     pub code: MaterialCode,
     #[serde(default)]
@@ -82,6 +84,7 @@ pub struct ReturnedItem {
 
 /// A return as the case keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReturnRecord {
     pub on: Date,
     pub by: String,
@@ -214,8 +217,11 @@ pub fn check(
         return Ok(None);
     }
     let reason = exception.map(str::trim).filter(|r| !r.is_empty());
-    match (reason, actor.role()) {
-        (Some(r), Some(Role::CountyApprover)) => Ok(Some(r.to_string())),
+    let may_except = actor
+        .role()
+        .is_some_and(|role| crate::roles::may(role, Relation::NoCase, Capability::ReturnException));
+    match reason {
+        Some(r) if may_except => Ok(Some(r.to_string())),
         _ => Err(TransitionError::AcceptedBefore(accepted)),
     }
 }

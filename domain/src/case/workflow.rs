@@ -393,7 +393,7 @@ pub fn apply(
     let event = Event {
         at: now,
         actor: actor.clone(),
-        action: action_code(kind).into(),
+        action: kind.code().into(),
         from: Some(state),
         to: next.state,
         details,
@@ -577,29 +577,6 @@ pub fn authorise(case: &Case, kind: ActionKind, actor: &Actor) -> Result<(), Tra
                 Err(TransitionError::OutOfScope)
             }
         }
-    }
-}
-
-fn action_code(kind: ActionKind) -> &'static str {
-    match kind {
-        ActionKind::PreReview => "pre_review",
-        ActionKind::Return => "return",
-        ActionKind::TownshipOpinion => "township_opinion",
-        ActionKind::Approve => "approve",
-        ActionKind::Refuse => "refuse",
-        ActionKind::Seal => "seal",
-        ActionKind::RequestVerification => "request_verification",
-        ActionKind::AnswerVerification => "answer_verification",
-        ActionKind::Issue => "issue",
-        ActionKind::Deliver => "deliver",
-        ActionKind::Revoke => "revoke",
-        ActionKind::Void => "void",
-        ActionKind::Resubmit => "resubmit",
-        ActionKind::Withdraw => "withdraw",
-        ActionKind::DeemedIssue => "deemed_issue",
-        ActionKind::ResolveCorrection => "resolve_correction",
-        ActionKind::DeferOutOfCityCheck => "defer_out_of_city_check",
-        ActionKind::ForwardOut => "forward_out",
     }
 }
 

@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::case::{Case, CaseState, Event, Moment, StepDeadline};
+use domain::contract::{Revealed, RevealedPerson, StaffCaseView};
 use domain::materials::{self, MaterialCode};
-use domain::roles::{Actor, Capability};
+use domain::roles::{Actor, Capability, Relation};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -27,7 +28,7 @@ mod views;
 
 use submission::read_submission;
 use views::actor_name;
-pub use views::{CaseView, applicant_view, staff_view};
+pub use views::{applicant_view, staff_view};
 
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
@@ -119,9 +120,8 @@ fn window_staff(
     staff: Option<&crate::auth::Claims>,
     accepting: Option<domain::DivisionCode>,
 ) -> Option<Actor> {
-    use domain::roles::Role;
     let claims = staff?;
-    let at_window = matches!(claims.role, Role::VillageClerk | Role::TownshipOfficer);
+    let at_window = claims.require(Capability::WindowIntake).is_ok();
     match (claims.division, accepting) {
         (Some(own), Some(office)) if at_window && own.contains(office) => Some(claims.actor()),
         _ => None,
@@ -416,11 +416,11 @@ async fn read(
     Path(number): Path<String>,
     MaybeStaff(staff): MaybeStaff,
     headers: HeaderMap,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Response, Problem> {
     if let Some(claims) = staff {
         return read_as_staff(&state, &number, &claims.actor())
             .await
-            .map(Json);
+            .map(|view| Json(view).into_response());
     }
     let Some(code) = headers
         .get(ACCESS_CODE_HEADER)
@@ -436,9 +436,7 @@ async fn read(
     let record = applicant_record(&state, &number, code).await?;
     let events = state.store.events(&number).await?;
     let view = applicant_view(&record, &events, state.clock.now().date());
-    serde_json::to_value(view)
-        .map(Json)
-        .map_err(|_| errors::internal("serialise"))
+    Ok(Json(view).into_response())
 }
 
 /// The case, when `code` is its access code; otherwise the same 404 as for no case.
@@ -466,7 +464,7 @@ pub async fn read_as_staff(
     state: &AppState,
     number: &str,
     actor: &Actor,
-) -> Result<Value, Problem> {
+) -> Result<StaffCaseView, Problem> {
     let (record, events, today) =
         audited_staff_read(state, number, actor, Capability::Read, READ_ACTION).await?;
     Ok(staff_view(&record, &events, today, actor))
@@ -491,7 +489,7 @@ async fn reveal(
     State(state): State<AppState>,
     Path(number): Path<String>,
     crate::auth::Staff(claims): crate::auth::Staff,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<Revealed>, Problem> {
     let (record, _, _) = audited_staff_read(
         &state,
         &number,
@@ -501,11 +499,17 @@ async fn reveal(
     )
     .await?;
     let a = &record.applicant;
-    Ok(Json(json!({
-        "number": record.case.number,
-        "applicant": {"name": a.name, "id_number": a.id_number.expose()},
-        "spouse": a.spouse_id_number.as_ref().map(|id| json!({"name": a.spouse_name, "id_number": id.expose()})),
-    })))
+    Ok(Json(Revealed {
+        number: record.case.number.clone(),
+        applicant: RevealedPerson {
+            name: Some(a.name.clone()),
+            id_number: a.id_number.expose().to_string(),
+        },
+        spouse: a.spouse_id_number.as_ref().map(|id| RevealedPerson {
+            name: a.spouse_name.clone(),
+            id_number: id.expose().to_string(),
+        }),
+    }))
 }
 
 /// The audit action of opening an attached scan.
@@ -618,6 +622,7 @@ pub(crate) async fn staff_record(
     actor: &Actor,
     capability: Capability,
 ) -> Result<CaseRecord, Problem> {
+    // Roles without a work queue (administrators) see no case, whatever the number.
     let Actor::Staff {
         division: Some(_),
         role,
@@ -626,7 +631,7 @@ pub(crate) async fn staff_record(
     else {
         return Err(errors::forbidden_role());
     };
-    if *role == domain::roles::Role::Admin {
+    if !domain::roles::may(*role, Relation::NoCase, Capability::WorkQueue) {
         return Err(errors::forbidden_role());
     }
     if number.len() > 40 {

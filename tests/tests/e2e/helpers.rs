@@ -28,12 +28,26 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     _data_dir: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
+    /// Answers that are not what the OpenAPI document says (`contract.rs`).
+    violations: crate::contract::Violations,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        // A test that passed on answers the document does not declare fails here.
+        let found = self
+            .violations
+            .lock()
+            .map(|v| v.clone())
+            .unwrap_or_default();
+        if !found.is_empty() && !std::thread::panicking() {
+            panic!(
+                "answers the OpenAPI document does not declare:\n{}",
+                found.join("\n")
+            );
         }
     }
 }
@@ -116,6 +130,11 @@ async fn spawn_with(
         demo_accounts: true,
     };
     let (app, state) = local::app_and_state(&config).await.expect("app builds");
+    let violations = crate::contract::Violations::default();
+    let recorded = violations.clone();
+    let app = app.layer(axum::middleware::from_fn(move |request, next| {
+        crate::contract::check(recorded.clone(), request, next)
+    }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a free port");
@@ -134,6 +153,7 @@ async fn spawn_with(
         clock,
         _data_dir: data_dir,
         shutdown: Some(tx),
+        violations,
     }
 }
 

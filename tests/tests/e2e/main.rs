@@ -12,6 +12,7 @@ mod browser;
 mod calendar;
 mod cases;
 mod certificates;
+mod contract;
 mod divisions;
 mod eligibility;
 mod fidelity;

@@ -4,6 +4,14 @@
 //! Requests are read field by field from a `serde_json::Value` by [`EligibilityRequest::from_json`]
 //! so that a malformed request is answered with **every** bad field at once, not serde's first.
 
+mod views;
+
+pub use views::{
+    ActionRequest, CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, ReturnableItem,
+    QueuePage, QueueRow, Revealed, RevealedPerson, SignedCommitment, StaffApplicant, StaffCaseView, StaffMay, StepBy,
+    TimelineEntry,
+};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
