@@ -1,6 +1,6 @@
 //! All network calls of the SPA. Every call returns a `Result`; nothing here panics.
 
-use domain::contract::{ActionRequest, CaseView, QueuePage, Revealed, StaffCaseView};
+use domain::contract::{ActionRequest, Application, CaseView, QueuePage, Revealed, StaffCaseView};
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -192,7 +192,7 @@ async fn post_json<T: DeserializeOwned, B: Serialize + ?Sized>(
 }
 
 /// `POST /api/cases`. The idempotency key makes a retry after a lost answer safe.
-pub async fn submit(body: &Value, idempotency_key: &str) -> Result<Submitted, ApiError> {
+pub async fn submit(body: &Application, idempotency_key: &str) -> Result<Submitted, ApiError> {
     post_json("/api/cases", &[("Idempotency-Key", idempotency_key)], body).await
 }
 
@@ -490,7 +490,7 @@ pub async fn request_correction(body: &Value) -> Result<Value, ApiError> {
 
 /// `POST /api/cases` by window staff: the same submission, made in their name.
 pub async fn window_submit(
-    body: &Value,
+    body: &Application,
     idempotency_key: &str,
     token: &str,
 ) -> Result<Submitted, ApiError> {

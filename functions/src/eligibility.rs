@@ -50,11 +50,7 @@ struct DueAnswer {
 }
 
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        code: "invalid_field".into(),
-        field: field.into(),
-        message: message.into(),
-    }
+    FieldError::new("invalid_field", field, message)
 }
 
 /// `GET /api/deadline?division=&service=&from=` (the legal steps) or
@@ -85,11 +81,11 @@ async fn deadline(
         "cross_province",
     ];
     for key in q.keys().filter(|k| !known.contains(&k.as_str())) {
-        errors.push(FieldError {
-            code: "unknown_field".into(),
-            field: key.clone(),
-            message: "未知参数 / unknown parameter".into(),
-        });
+        errors.push(FieldError::new(
+            "unknown_field",
+            key,
+            "未知参数 / unknown parameter",
+        ));
     }
     let single = q.contains_key("unit") || q.contains_key("value");
     let calendar = &state.calendar().await?;

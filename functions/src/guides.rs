@@ -27,11 +27,7 @@ struct GuideAnswer {
 }
 
 fn field(field: &str, message: &str) -> FieldError {
-    FieldError {
-        code: "invalid_field".into(),
-        field: field.into(),
-        message: message.into(),
-    }
+    FieldError::new("invalid_field", field, message)
 }
 
 async fn guides(

@@ -13,9 +13,9 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use domain::case::{self, Action, CaseState};
+use domain::contract::{CaseHead, MaskedApplicant, QueuePage, QueueRow};
 use domain::materials::ProvidedMaterial;
 use domain::roles::{Actor, Capability, Relation};
-use domain::contract::{CaseHead, MaskedApplicant, QueuePage, QueueRow};
 use domain::{DivisionCode, Service};
 use serde_json::{Map, Value, json};
 
@@ -447,7 +447,6 @@ async fn queue(
     }))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -472,7 +471,7 @@ mod tests {
             read_action(&json!({"version": 3, "action": "refuse", "reasons": ["超过两个子女"]}))
                 .unwrap();
         assert_eq!(r.version, 3);
-        assert_eq!(r.action.kind(), ActionKind::Refuse);
+        assert_eq!(r.action.kind(), domain::roles::ActionKind::Refuse);
     }
 
     #[test]

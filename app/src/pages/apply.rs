@@ -35,42 +35,6 @@ pub fn to_bring(answer: &EligibilityAnswer, committed: bool) -> Vec<MaterialItem
         .collect()
 }
 
-fn id_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option<FieldIssue> {
-    if value.trim().is_empty() {
-        return Some(FieldIssue::new(
-            field_id,
-            format!("请填写{who_zh}的身份证号码"),
-            format!("Enter the {who_en}'s ID number"),
-        ));
-    }
-    IdNumber::parse(value.trim()).err().map(|e| {
-        let text = e.to_string();
-        let (zh, en) = text.split_once(" / ").unwrap_or((&text, &text));
-        FieldIssue::new(
-            field_id,
-            format!("{who_zh}：{zh}"),
-            format!("{who_en}: {en}"),
-        )
-    })
-}
-
-fn name_issue(field_id: &str, who_zh: &str, who_en: &str, value: &str) -> Option<FieldIssue> {
-    match applicant::name(value).err()? {
-        applicant::NameProblem::Length => Some(FieldIssue::new(
-            field_id,
-            format!("请填写{who_zh}的姓名（最多50字）"),
-            format!("Enter the {who_en}'s name (at most 50 characters)"),
-        )),
-        applicant::NameProblem::Character(code) => Some(FieldIssue::new(
-            field_id,
-            format!("{who_zh}的姓名含有不可见或控制字符（U+{code:04X}），请重新输入"),
-            format!(
-                "The {who_en}'s name holds an invisible or control character (U+{code:04X}): type it again"
-            ),
-        )),
-    }
-}
-
 /// For each required material: still uploading, or not there (the domain's check of the list).
 pub fn upload_issues(draft: Draft, required: &[MaterialItem]) -> Vec<FieldIssue> {
     let rows = draft.uploads.get_untracked();
@@ -105,65 +69,27 @@ pub fn upload_issues(draft: Draft, required: &[MaterialItem]) -> Vec<FieldIssue>
     issues
 }
 
-/// A person's name and ID number problems; the fields are `<prefix>-name` and `<prefix>-id`.
-fn person_issues(
-    prefix: &str,
-    (who_zh, who_en): (&str, &str),
-    name: RwSignal<String>,
-    id: RwSignal<String>,
-) -> Vec<FieldIssue> {
-    let name = name_issue(
-        &format!("{prefix}-name"),
-        who_zh,
-        who_en,
-        &name.get_untracked(),
-    );
-    let id = id_issue(&format!("{prefix}-id"), who_zh, who_en, &id.get_untracked());
-    name.into_iter().chain(id).collect()
-}
-
-/// Every problem with the form, at once, in the order of the page.
+/// Every problem with the form, at once, in the order of the page: the domain's submission
+/// check (`read_submission`, the very function the server runs on receipt) on the body this
+/// form would send, then what only the browser knows — uploads still running or failed.
 pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
-    let mut issues = Vec::new();
-    issues.extend(person_issues(
-        "applicant",
-        ("申请人", "applicant"),
-        draft.applicant_name,
-        draft.applicant_id,
-    ));
-    if applicant::phone(&draft.phone.get_untracked()).is_none() {
-        issues.push(FieldIssue::new(
-            "applicant-phone",
-            "请填写11位手机号码",
-            "Enter an 11-digit mobile number",
-        ));
-    }
-    if married(draft) {
-        issues.extend(person_issues(
-            "spouse",
-            ("配偶", "spouse"),
-            draft.spouse_name,
-            draft.spouse_id,
-        ));
-    }
-    let committed = draft.committed.get_untracked();
+    let mut issues = match crate::pages::review::submission(draft) {
+        Some((application, order)) => match serde_json::to_value(&application) {
+            Ok(body) => {
+                let (_, errors) = domain::contract::read_submission(&body);
+                crate::pages::review::issues_from_fields(&errors, &order)
+            }
+            Err(e) => vec![FieldIssue::bilingual("", &e.to_string())],
+        },
+        None => vec![FieldIssue::new(
+            "",
+            "申请情况不完整，请重新检查条件",
+            "The situation is incomplete: check again",
+        )],
+    };
+    // The online commitment stands for the letter; without it the letter is uploaded.
+    let committed = draft.committed.get_untracked() && !draft.dishonest.get_untracked();
     issues.extend(upload_issues(draft, &to_bring(answer, committed)));
-    if !draft.dishonest.get_untracked() && !committed {
-        issues.push(FieldIssue::new(
-            "commitment",
-            "请阅读并勾选承诺",
-            "Read and tick the commitment",
-        ));
-    }
-    if draft.delivery.get_untracked() == DeliveryChoice::ExpressCod
-        && applicant::address(&draft.address.get_untracked()).is_none()
-    {
-        issues.push(FieldIssue::new(
-            "delivery-address",
-            "请填写收件地址（5至200字）",
-            "Enter a delivery address (5 to 200 characters)",
-        ));
-    }
     issues
 }
 

@@ -2,11 +2,13 @@
 //! one submit. A 422 from the server comes back to the form as an error summary with every
 //! problem linked to its field; nothing typed or uploaded is lost.
 
-use domain::contract::EligibilityAnswer;
+use domain::case::Delivery;
+use domain::contract::{
+    ApplicantEntry, Application, CommitmentEntry, EligibilityAnswer, FieldError, PersonEntry,
+};
 use domain::materials::MaterialCode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use serde_json::{Value, json};
 
 use crate::api::{self, ApiError};
 use crate::components::Divisions;
@@ -14,50 +16,40 @@ use crate::i18n::{Lang, bi, tr};
 use crate::pages::apply::{eligible_answer, married, material_field, validate};
 use crate::state::{DeliveryChoice, Draft, FieldIssue, Today};
 
-/// The body of `POST /api/cases` (SPEC §9), with the delivery and commitment extensions.
-fn submission(draft: Draft) -> (Value, Vec<MaterialCode>) {
-    let situation = draft
-        .situation(Today::get())
-        .and_then(|s| serde_json::to_value(s).ok())
-        .unwrap_or(Value::Null);
-    let provided = draft.provided();
-    let order: Vec<MaterialCode> = provided
+/// The body of `POST /api/cases` (SPEC §9, with the delivery and commitment extensions) and
+/// the order of its materials (to link a problem with `materials[i]` to its upload); `None`
+/// while the situation is incomplete.
+pub fn submission(draft: Draft) -> Option<(Application, Vec<MaterialCode>)> {
+    let situation = draft.situation(Today::get())?;
+    let materials = draft.provided();
+    let order: Vec<MaterialCode> = materials
         .iter()
         .filter_map(|p| MaterialCode::from_code(&p.code))
         .collect();
-    let materials: Vec<Value> = provided
-        .iter()
-        .map(|p| {
-            let mut m = json!({"code": p.code, "attachments": p.attachments});
-            if p.checked_in_person {
-                m["checked_in_person"] = json!(true);
-            }
-            m
-        })
-        .collect();
-    let mut body = json!({
-        "situation": situation,
-        "applicant": {
-            "name": draft.applicant_name.get_untracked().trim(),
-            "id_number": draft.applicant_id.get_untracked().trim(),
-            "phone": draft.phone.get_untracked().trim(),
+    let delivery = match draft.delivery.get_untracked() {
+        DeliveryChoice::ExpressCod => Delivery::ExpressCod {
+            address: draft.address.get_untracked().trim().to_string(),
         },
-        "materials": materials,
-        "delivery": match draft.delivery.get_untracked() {
-            DeliveryChoice::ExpressCod => json!({"method": "express_cod", "address": draft.address.get_untracked().trim()}),
-            d => json!({"method": d.code()}),
+        DeliveryChoice::SelfPrint => Delivery::SelfPrint,
+        DeliveryChoice::Pickup => Delivery::Pickup,
+    };
+    let application = Application {
+        situation,
+        applicant: ApplicantEntry {
+            name: draft.applicant_name.get_untracked().trim().to_string(),
+            id_number: draft.applicant_id.get_untracked().trim().to_string(),
+            phone: draft.phone.get_untracked().trim().to_string(),
         },
-    });
-    if married(draft) {
-        body["spouse"] = json!({
-            "name": draft.spouse_name.get_untracked().trim(),
-            "id_number": draft.spouse_id.get_untracked().trim(),
-        });
-    }
-    if draft.committed.get_untracked() && !draft.dishonest.get_untracked() {
-        body["commitment"] = json!({"accepted": true, "version": domain::commitment::VERSION});
-    }
-    (body, order)
+        spouse: married(draft).then(|| PersonEntry {
+            name: draft.spouse_name.get_untracked().trim().to_string(),
+            id_number: draft.spouse_id.get_untracked().trim().to_string(),
+        }),
+        materials,
+        delivery: Some(delivery),
+        commitment: (draft.committed.get_untracked() && !draft.dishonest.get_untracked())
+            .then(CommitmentEntry::current),
+    };
+    Some((application, order))
 }
 
 /// The form field a server error is about.
@@ -85,6 +77,14 @@ fn field_for(path: &str, order: &[MaterialCode]) -> String {
         return material_field(*code);
     }
     String::new()
+}
+
+/// The domain's field errors (the same check the server runs) as issues linked to fields.
+pub fn issues_from_fields(errors: &[FieldError], order: &[MaterialCode]) -> Vec<FieldIssue> {
+    errors
+        .iter()
+        .map(|e| FieldIssue::bilingual(&field_for(&e.field, order), &e.message))
+        .collect()
 }
 
 /// Every problem of a 422 answer as an issue linked to its field.
@@ -157,7 +157,10 @@ fn Answers(answer: EligibilityAnswer) -> impl IntoView {
             navigate("/apply", Default::default());
             return;
         }
-        let (body, order) = submission(draft);
+        let Some((body, order)) = submission(draft) else {
+            navigate("/check", Default::default());
+            return;
+        };
         let key = draft.idempotency_key.get_value();
         // At a window the submission is made in the staff member's name (SPEC §9).
         let window_token = draft
@@ -256,6 +259,7 @@ fn Answers(answer: EligibilityAnswer) -> impl IntoView {
 mod tests {
     use super::*;
     use crate::api::Problem;
+    use serde_json::{Value, json};
 
     fn problem(errors: Value) -> ApiError {
         ApiError::Problem(Problem {

@@ -128,9 +128,8 @@ fn Queue(session: Session) -> impl IntoView {
         }
     };
     let next = move |_| {
-        let Some(n) = page.with_untracked(|p| {
-            p.as_ref().and_then(|p| p.next_cursor.clone())
-        }) else {
+        let Some(n) = page.with_untracked(|p| p.as_ref().and_then(|p| p.next_cursor.clone()))
+        else {
             return;
         };
         cursors.update(|c| c.push(cursor.get_untracked()));

@@ -4,12 +4,17 @@
 //! Requests are read field by field from a `serde_json::Value` by [`EligibilityRequest::from_json`]
 //! so that a malformed request is answered with **every** bad field at once, not serde's first.
 
+mod application;
 mod views;
 
+pub use application::{
+    ApplicantEntry, Application, CommitmentEntry, Person, PersonEntry, Submission, read_submission,
+};
+
 pub use views::{
-    ActionRequest, CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, ReturnableItem,
-    QueuePage, QueueRow, Revealed, RevealedPerson, SignedCommitment, StaffApplicant, StaffCaseView, StaffMay, StepBy,
-    TimelineEntry,
+    ActionRequest, CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, QueuePage,
+    QueueRow, ReturnableItem, Revealed, RevealedPerson, SignedCommitment, StaffApplicant,
+    StaffCaseView, StaffMay, StepBy, TimelineEntry,
 };
 
 use serde::{Deserialize, Serialize};
@@ -305,14 +310,18 @@ pub struct FieldError {
     /// JSON path, e.g. `children[1].born`.
     pub field: String,
     pub message: String,
+    /// A finer code where one helps a client (an ID number's `id_check_digit`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl FieldError {
-    pub(crate) fn new(code: &str, field: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: &str, field: &str, message: impl Into<String>) -> Self {
         FieldError {
             code: code.to_string(),
             field: field.to_string(),
             message: message.into(),
+            reason: None,
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use domain::case::{CaseState, Event};
 use domain::contract::{
-    CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, ReturnableItem, StaffApplicant,
-    StaffCaseView, StaffMay, TimelineEntry,
+    CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, ReturnableItem,
+    StaffApplicant, StaffCaseView, StaffMay, TimelineEntry,
 };
 use domain::roles::{ActionKind, Actor, Capability};
 
