@@ -39,7 +39,7 @@ impl From<StoreError> for Problem {
 pub fn store(e: &StoreError) -> Problem {
     match e {
         StoreError::Unavailable(_) => unavailable(e),
-        StoreError::NotFound => crate::cases::case_not_found(),
+        StoreError::NotFound => crate::access::case_not_found(),
         StoreError::VersionConflict { current } => Problem::new(
             StatusCode::CONFLICT,
             "version_conflict",

@@ -32,20 +32,20 @@ pub async fn reckoning_from_env() -> Result<crate::state::Reckoning, lambda_http
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     Ok(crate::state::Reckoning {
         // It reads only the holiday notices: no key for case records.
-        store: Arc::new(crate::store::dynamodb::DynamoStore::new(
+        store: Arc::new(crate::adapters::store::dynamodb::DynamoStore::new(
             aws_sdk_dynamodb::Client::new(&aws),
             table,
             crate::sealed::Sealer::unkeyed(),
         )),
         clock: Arc::new(crate::ports::SystemClock),
-        divisions: Arc::new(crate::divisions::Gazette::from_env()),
+        divisions: Arc::new(crate::handlers::divisions::Gazette::from_env()),
     })
 }
 
 /// What a stateful function needs on AWS, built once per cold start from its environment:
 /// `JISHENG_TABLE` (DynamoDB), `JISHENG_UPLOADS_BUCKET` (S3), `JISHENG_HMAC_KEY` (base64,
 /// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template),
-/// `JISHENG_SEAL_KEY_ID` (the KMS key of the sealing data key, `crate::envelope`), and the
+/// `JISHENG_SEAL_KEY_ID` (the KMS key of the sealing data key, `crate::adapters::envelope`), and the
 /// Cognito user pool of staff (`JISHENG_COGNITO_JWKS`, `_ISSUER`, `_CLIENT_ID`).
 pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Error> {
     use std::sync::Arc;
@@ -80,16 +80,18 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
             mac.finalize().into_bytes().into()
         }
     };
-    let signer = Arc::new(crate::certificates::Ed25519Signer::from_seed(seed));
+    let signer = Arc::new(crate::handlers::certificates::Ed25519Signer::from_seed(
+        seed,
+    ));
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let dynamo = aws_sdk_dynamodb::Client::new(&aws);
     let mut keys = crate::state::Keys::new(key);
     // ID numbers and replayed answers are sealed under a KMS data key where the deployment has
-    // one (crate::envelope); else under keys derived from the HMAC secret.
+    // one (crate::adapters::envelope); else under keys derived from the HMAC secret.
     if let Ok(key_id) = std::env::var("JISHENG_SEAL_KEY_ID")
         && !key_id.trim().is_empty()
     {
-        let root = crate::envelope::data_key(
+        let root = crate::adapters::envelope::data_key(
             &aws_sdk_kms::Client::new(&aws),
             &dynamo,
             &table,
@@ -103,15 +105,15 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
     if !jwks.trim().is_empty() {
         let issuer = var("JISHENG_COGNITO_ISSUER")?;
         let client = var("JISHENG_COGNITO_CLIENT_ID")?;
-        keys = keys.with_jwks(crate::auth::Jwks::parse(&jwks, &issuer, &client)?);
+        keys = keys.with_jwks(crate::tokens::Jwks::parse(&jwks, &issuer, &client)?);
     }
-    let store = Arc::new(crate::store::dynamodb::DynamoStore::new(
+    let store = Arc::new(crate::adapters::store::dynamodb::DynamoStore::new(
         dynamo, table, sealer,
     ));
     Ok(crate::state::AppState {
         store: store.clone(),
         staff: store,
-        blobs: Arc::new(crate::blob::S3BlobStore::new(
+        blobs: Arc::new(crate::adapters::blob::S3BlobStore::new(
             aws_sdk_s3::Client::new(&aws),
             bucket,
         )),
@@ -120,6 +122,6 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         credit: Arc::new(crate::credit::UncheckedCreditList),
         keys: Arc::new(keys),
         signer,
-        divisions: Arc::new(crate::divisions::Gazette::from_env()),
+        divisions: Arc::new(crate::handlers::divisions::Gazette::from_env()),
     })
 }

@@ -9,11 +9,11 @@ use domain::case::Moment;
 use tokio::net::TcpListener;
 use tower_http::services::ServeDir;
 
-use crate::blob::FsBlobStore;
+use crate::adapters::blob::FsBlobStore;
+use crate::adapters::store::dynamodb::DynamoStore;
+use crate::adapters::store::embedded::EmbeddedStore;
 use crate::ports::{CaseStore, Clock, FixedClock, StaffStore, SystemClock};
 use crate::state::{AppState, Keys};
-use crate::store::dynamodb::DynamoStore;
-use crate::store::embedded::EmbeddedStore;
 
 /// What the local server needs to start.
 #[derive(Debug, Clone, Default)]
@@ -73,7 +73,7 @@ pub enum LocalError {
         source: std::io::Error,
     },
     #[error("cannot get the deployment's sealing key: {0}")]
-    SealKey(#[from] crate::envelope::EnvelopeError),
+    SealKey(#[from] crate::adapters::envelope::EnvelopeError),
 }
 
 /// Builds the whole application: `/api/*` from the routers, everything else from the SPA, with
@@ -85,7 +85,7 @@ pub async fn app(config: &LocalConfig) -> Result<Router, LocalError> {
 /// [`app`], and the ports it runs on (tests run the deadline sweep on them).
 pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), LocalError> {
     std::fs::create_dir_all(&config.data_dir)
-        .and_then(|()| crate::blob::owner_only(&config.data_dir))
+        .and_then(|()| crate::adapters::blob::owner_only(&config.data_dir))
         .map_err(|source| LocalError::DataDir {
             path: config.data_dir.clone(),
             source,
@@ -93,7 +93,7 @@ pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), L
     let state = state(config).await?;
     // An unreachable store must not stop the server: it answers 503 until the store is back.
     if config.demo_accounts
-        && let Err(e) = crate::auth::create_demo_accounts(state.staff.as_ref()).await
+        && let Err(e) = crate::handlers::auth::create_demo_accounts(state.staff.as_ref()).await
     {
         tracing::error!("the demo staff accounts were not created: {e}");
     }
@@ -149,7 +149,7 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         staff,
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
-        registry: Arc::new(crate::registry::DemoPopulationRegistry::new()),
+        registry: Arc::new(crate::handlers::registry::DemoPopulationRegistry::new()),
         credit: Arc::new(credit),
         keys: Arc::new(Keys::new(secret)),
         signer: Arc::new(signer(&config.data_dir.join("signing.key"))?),
@@ -158,8 +158,8 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
             config
                 .spa_dir
                 .as_deref()
-                .map_or_else(crate::divisions::Gazette::none, |dir| {
-                    crate::divisions::Gazette::beside_spa(dir)
+                .map_or_else(crate::handlers::divisions::Gazette::none, |dir| {
+                    crate::handlers::divisions::Gazette::beside_spa(dir)
                 }),
         ),
     })
@@ -196,10 +196,10 @@ pub async fn store_for_tool(data_dir: &Path) -> Result<Arc<dyn CaseStore>, Local
     {
         let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let dynamo = aws_sdk_dynamodb::Client::new(&aws);
-        // The deployment's sealing key, as its functions get it (crate::envelope).
+        // The deployment's sealing key, as its functions get it (crate::adapters::envelope).
         let sealer = match std::env::var("JISHENG_SEAL_KEY_ID") {
             Ok(key_id) if !key_id.trim().is_empty() => {
-                let root = crate::envelope::data_key(
+                let root = crate::adapters::envelope::data_key(
                     &aws_sdk_kms::Client::new(&aws),
                     &dynamo,
                     &table,
@@ -226,10 +226,12 @@ pub async fn store_for_tool(data_dir: &Path) -> Result<Arc<dyn CaseStore>, Local
 }
 
 /// The local certificate signing key: `<data>/signing.key`, made on first start.
-fn signer(path: &Path) -> Result<crate::certificates::Ed25519Signer, LocalError> {
-    crate::certificates::Ed25519Signer::from_key_file(path).map_err(|source| LocalError::Key {
-        path: path.to_path_buf(),
-        source,
+fn signer(path: &Path) -> Result<crate::handlers::certificates::Ed25519Signer, LocalError> {
+    crate::handlers::certificates::Ed25519Signer::from_key_file(path).map_err(|source| {
+        LocalError::Key {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 
@@ -315,7 +317,7 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), LocalError> {
-    // The peer address is what the lookup's per-client limit counts (crate::lookup::Client).
+    // The peer address is what the lookup's per-client limit counts (crate::handlers::lookup::Client).
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -167,7 +167,7 @@ pub struct AuditEntry {
 impl AuditEntry {
     /// An entry for what `actor` (staff) did now.
     pub fn by(
-        claims: &crate::auth::Claims,
+        claims: &crate::tokens::Claims,
         at: Moment,
         action: &str,
         subject: impl Into<String>,

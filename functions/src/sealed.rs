@@ -4,7 +4,7 @@
 //! record (the keyed-hash index stays for look-ups) and the replayed answer of an idempotent
 //! submission, which holds the access code.
 //!
-//! On AWS the root the keys derive from is a KMS data key (`crate::envelope`); locally, the
+//! On AWS the root the keys derive from is a KMS data key (`crate::adapters::envelope`); locally, the
 //! server secret (`<data>/secret.key`).
 
 use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};

@@ -19,9 +19,9 @@ pub struct AppState {
     pub credit: Arc<dyn crate::credit::CreditList>,
     pub keys: Arc<Keys>,
     /// Signs electronic certificates (SPEC §6).
-    pub signer: Arc<dyn crate::certificates::Signer>,
+    pub signer: Arc<dyn crate::handlers::certificates::Signer>,
     /// The country's divisions: codes checked, villages searched (issue 22).
-    pub divisions: Arc<crate::divisions::Gazette>,
+    pub divisions: Arc<crate::handlers::divisions::Gazette>,
 }
 
 /// What the public functions that count dates need (health, eligibility and deadlines, guides):
@@ -31,7 +31,7 @@ pub struct Reckoning {
     pub store: Arc<dyn CaseStore>,
     pub clock: Arc<dyn Clock>,
     /// Division codes are checked against the country's data (issue 22).
-    pub divisions: Arc<crate::divisions::Gazette>,
+    pub divisions: Arc<crate::handlers::divisions::Gazette>,
 }
 
 impl std::fmt::Debug for Reckoning {
@@ -43,7 +43,7 @@ impl std::fmt::Debug for Reckoning {
 impl Reckoning {
     /// The calendar the functions count on now (built-in years and loaded notices).
     pub async fn calendar(&self) -> Result<domain::Calendar, crate::ports::StoreError> {
-        crate::calendar::current(self.store.as_ref()).await
+        crate::handlers::calendar::current(self.store.as_ref()).await
     }
 }
 
@@ -58,7 +58,7 @@ impl AppState {
 
     /// The calendar the functions count on now (built-in years and loaded notices).
     pub async fn calendar(&self) -> Result<domain::Calendar, crate::ports::StoreError> {
-        crate::calendar::current(self.store.as_ref()).await
+        crate::handlers::calendar::current(self.store.as_ref()).await
     }
 }
 
@@ -73,10 +73,10 @@ impl std::fmt::Debug for AppState {
 pub struct Keys {
     hmac_key: Vec<u8>,
     /// What sealing keys are derived from, when not the HMAC key: the KMS data key on AWS
-    /// (`crate::envelope`).
+    /// (`crate::adapters::envelope`).
     seal_root: Option<Vec<u8>>,
     /// The Cognito user pool's public keys, when staff sign in there (AWS).
-    pub jwks: Option<crate::auth::Jwks>,
+    pub jwks: Option<crate::tokens::Jwks>,
 }
 
 impl std::fmt::Debug for Keys {
@@ -101,7 +101,7 @@ impl Keys {
     }
 
     /// Also accepts RS256 tokens of this user pool.
-    pub fn with_jwks(mut self, jwks: crate::auth::Jwks) -> Keys {
+    pub fn with_jwks(mut self, jwks: crate::tokens::Jwks) -> Keys {
         self.jwks = Some(jwks);
         self
     }

@@ -7,9 +7,9 @@
 mod common;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use functions::envelope::data_key;
+use functions::adapters::envelope::data_key;
+use functions::adapters::store::dynamodb::DynamoStore;
 use functions::sealed::Sealer;
-use functions::store::dynamodb::DynamoStore;
 
 async fn new_key(kms: &aws_sdk_kms::Client) -> String {
     kms.create_key()

@@ -85,7 +85,7 @@ fn template_functions() -> BTreeMap<String, Function> {
 
 /// The router each binary serves (as in `functions/src/bin/<name>.rs`).
 fn router_of(bin: &str, state: &AppState) -> Option<Router> {
-    use functions::*;
+    use functions::handlers::*;
     Some(match bin {
         "health" => health::router().with_state(state.reckoning()),
         "eligibility" => eligibility::router().with_state(state.reckoning()),
@@ -114,7 +114,7 @@ fn every_function_binary_has_one_resource_and_every_resource_a_binary() {
 #[test]
 fn the_template_routes_exactly_the_documented_operations() {
     // Arrange
-    let doc = functions::openapi::document();
+    let doc = functions::handlers::openapi::document();
     let documented: BTreeSet<(String, String)> = doc["paths"]
         .as_object()
         .unwrap()

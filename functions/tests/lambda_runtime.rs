@@ -127,8 +127,8 @@ fn lambda_command(program: &str, runtime: std::net::SocketAddr) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_eligibility_lambda_answers_api_gateway_events() {
+    use functions::adapters::store::dynamodb::DynamoStore;
     use functions::ports::{CaseStore, StoredNotice};
-    use functions::store::dynamodb::DynamoStore;
 
     // Arrange: the table with the 2028 notice loaded (2027 left without one), and a runtime
     // API with four events queued.
@@ -216,8 +216,8 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
     use domain::case::{Case, Moment};
     use domain::contract::EligibilityRequest;
     use domain::{Calendar, Date, IdNumber};
+    use functions::adapters::store::dynamodb::DynamoStore;
     use functions::ports::{Applicant, CaseRecord, CaseStore};
-    use functions::store::dynamodb::DynamoStore;
 
     // Arrange: a Hubei re-birth case accepted on 2026-03-02 that nobody decided, in DynamoDB.
     let moto = common::start_moto().await;
@@ -241,7 +241,7 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
     .create_table()
     .await
     .unwrap();
-    let root = functions::envelope::data_key(
+    let root = functions::adapters::envelope::data_key(
         &kms,
         &common::dynamo_client(&moto.endpoint),
         "jisheng-sweep",

@@ -5,7 +5,7 @@
 
 #[test]
 fn the_eligibility_request_schema_matches_the_contract() {
-    let doc = functions::openapi::document();
+    let doc = functions::handlers::openapi::document();
     let req = &doc["components"]["schemas"]["EligibilityRequest"];
     let required: Vec<&str> = req["required"]
         .as_array()

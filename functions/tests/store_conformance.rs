@@ -17,12 +17,12 @@ use domain::contract::EligibilityRequest;
 use domain::roles::{Actor, Role};
 use domain::{Calendar, Date, IdNumber};
 use domain::{DivisionCode, Service};
+use functions::adapters::store::dynamodb::DynamoStore;
+use functions::adapters::store::embedded::EmbeddedStore;
 use functions::ports::{
     Applicant, CaseRecord, CaseStore, DatesIndex, IdempotencyRecord, QueueQuery, StaffAccount,
     StaffStore, StoreError, StoredNotice, SweepFailure, dated_all,
 };
-use functions::store::dynamodb::DynamoStore;
-use functions::store::embedded::EmbeddedStore;
 
 fn record(number: &str) -> (CaseRecord, Vec<Event>) {
     let situation = EligibilityRequest::from_json(&serde_json::json!({
@@ -802,7 +802,7 @@ fn upload_id(tag: &str) -> String {
     format!("up_{tag:a<20}")
 }
 
-async fn s3_store(moto: &common::Moto, bucket: &str) -> functions::blob::S3BlobStore {
+async fn s3_store(moto: &common::Moto, bucket: &str) -> functions::adapters::blob::S3BlobStore {
     use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
     let client = s3_client(&moto.endpoint);
     client.create_bucket().bucket(bucket).send().await.unwrap();
@@ -818,7 +818,7 @@ async fn s3_store(moto: &common::Moto, bucket: &str) -> functions::blob::S3BlobS
         .send()
         .await
         .unwrap();
-    functions::blob::S3BlobStore::new(client, bucket)
+    functions::adapters::blob::S3BlobStore::new(client, bucket)
 }
 
 /// PUTs `body` to a presigned URL as a browser would; answers the status.
@@ -836,8 +836,8 @@ async fn put_to(put: &functions::ports::PresignedPut, body: Vec<u8>) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_blob_store_stores_inspects_and_presigns_uploads() {
+    use functions::handlers::uploads::{UploadCheck, check_upload};
     use functions::ports::BlobStore;
-    use functions::uploads::{UploadCheck, check_upload};
 
     // Arrange
     let moto = start_moto().await;
@@ -896,8 +896,8 @@ async fn s3_blob_store_stores_inspects_and_presigns_uploads() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_a_case_keeps_the_version_checked_though_its_presigned_url_is_used_again() {
+    use functions::handlers::uploads::{UploadCheck, check_upload};
     use functions::ports::{BlobStore, Pinned};
-    use functions::uploads::{UploadCheck, check_upload};
 
     // Arrange: two uploads checked as a submission checks them.
     let moto = start_moto().await;
@@ -946,8 +946,8 @@ async fn s3_a_case_keeps_the_version_checked_though_its_presigned_url_is_used_ag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_what_moto_enforces_of_a_presigned_put() {
+    use functions::handlers::uploads::{UploadCheck, check_upload};
     use functions::ports::BlobStore;
-    use functions::uploads::{UploadCheck, check_upload};
 
     // Arrange: a URL signed for 7 bytes of JPEG.
     let moto = start_moto().await;

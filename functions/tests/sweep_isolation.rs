@@ -160,10 +160,10 @@ async fn a_case_that_cannot_be_written_is_recorded_and_the_sweep_goes_on() {
     let county = DivisionCode::parse("500116").unwrap();
     let elsewhere = DivisionCode::parse("420704").unwrap();
     assert_eq!(
-        functions::supervision::failures_in(county, &failures).len(),
+        functions::handlers::supervision::failures_in(county, &failures).len(),
         1
     );
-    assert!(functions::supervision::failures_in(elsewhere, &failures).is_empty());
+    assert!(functions::handlers::supervision::failures_in(elsewhere, &failures).is_empty());
 
     // Once the case can be written again, the next sweep handles it and forgets the failure.
     faulty.broken.store(false, Ordering::SeqCst);

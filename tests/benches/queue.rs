@@ -15,9 +15,9 @@ use domain::case::{Case, CaseState, Moment};
 use domain::contract::EligibilityRequest;
 use domain::roles::Actor;
 use domain::{Calendar, Date, DivisionCode, IdNumber};
+use functions::adapters::store::embedded::EmbeddedStore;
 use functions::local::{self, LocalConfig};
 use functions::ports::{Applicant, CaseRecord, QueueQuery};
-use functions::store::embedded::EmbeddedStore;
 use serde_json::{Value, json};
 
 const CASES: usize = 100_000;

@@ -7,8 +7,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     // The village search rides with the cases function: it needs the same store (its per-client
     // limit) and key, and the divisions layer the submission checks codes against.
     functions::lambda::serve(
-        functions::cases::router()
-            .merge(functions::divisions::router())
+        functions::handlers::cases::router()
+            .merge(functions::handlers::divisions::router())
             .with_state(state),
     )
     .await

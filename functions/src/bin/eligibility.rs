@@ -4,5 +4,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let state = functions::lambda::reckoning_from_env().await?;
-    functions::lambda::serve(functions::eligibility::router().with_state(state)).await
+    functions::lambda::serve(functions::handlers::eligibility::router().with_state(state)).await
 }

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    functions::lambda::serve(functions::openapi::router()).await
+    functions::lambda::serve(functions::handlers::openapi::router()).await
 }

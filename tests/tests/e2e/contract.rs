@@ -26,7 +26,7 @@ struct Document {
 fn document() -> &'static Document {
     static DOC: OnceLock<Document> = OnceLock::new();
     DOC.get_or_init(|| Document {
-        doc: functions::openapi::document(),
+        doc: functions::handlers::openapi::document(),
         validators: Mutex::new(HashMap::new()),
     })
 }

@@ -480,7 +480,7 @@ fn payload(action: &str) -> Value {
 
 /// Extra accounts outside the case's divisions, for every role that has one.
 async fn add_outsiders(app: &TestApp) {
-    let hash = functions::auth::hash_password("demo").unwrap();
+    let hash = functions::passwords::hash_password("demo").unwrap();
     for (username, role, division) in [
         ("out-village", Role::VillageClerk, "500116001006"),
         ("out-township", Role::TownshipOfficer, "500116002"),
@@ -1703,7 +1703,7 @@ async fn the_window_reads_the_population_registry_to_issue_a_marital_status_proo
 async fn registry_look_ups_are_scoped_limited_and_audited() {
     // Arrange: a Hubei window beside the 江津 one.
     let app = spawn_app_on(DAY).await;
-    let hash = functions::auth::hash_password("demo").unwrap();
+    let hash = functions::passwords::hash_password("demo").unwrap();
     app.state
         .staff
         .put_account(&StaffAccount {

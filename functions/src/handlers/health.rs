@@ -5,7 +5,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::calendar::Coverage;
+use crate::handlers::calendar::Coverage;
 use crate::problem::Problem;
 use crate::state::Reckoning;
 
@@ -36,7 +36,7 @@ async fn health(State(state): State<Reckoning>) -> Result<Json<Health>, Problem>
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         today,
-        calendar: crate::calendar::coverage(&calendar, today),
+        calendar: crate::handlers::calendar::coverage(&calendar, today),
         divisions: if state.divisions.loaded() {
             "checked"
         } else {

@@ -9,10 +9,7 @@
 
 use std::sync::OnceLock;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,11 +19,13 @@ use domain::roles::Role;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::access::Staff;
 use crate::errors;
+use crate::passwords::{decoy_hash, hash_password, password_matches};
 use crate::ports::{StaffAccount, StaffStore, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, random_code};
-pub use crate::tokens::{Claims, ISSUER, Jwks, TokenError, sign, verify};
+use crate::tokens::{Claims, ISSUER, sign};
 
 /// How long a token is valid.
 pub const TOKEN_LIFETIME_SECS: i64 = 8 * 3600;
@@ -36,123 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
-}
-
-/// An Argon2id hash of `password` with a fresh salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
-}
-
-fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// A hash to verify against when the username is unknown, so the answer takes as long as for
-/// a known one and does not tell which usernames exist.
-fn decoy_hash() -> &'static str {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| hash_password("decoy password").unwrap_or_default())
-}
-
-fn problem(status: StatusCode, code: &'static str, zh: &'static str, en: &'static str) -> Problem {
-    Problem::new(status, code, zh, en)
-}
-
-pub fn unauthenticated() -> Problem {
-    problem(
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-        "请先登录（Authorization: Bearer 令牌）",
-        "Sign in first: send Authorization: Bearer <token>",
-    )
-}
-
-fn invalid_token(why: &str) -> Problem {
-    problem(
-        StatusCode::UNAUTHORIZED,
-        "invalid_token",
-        "登录已失效，请重新登录",
-        "The token is invalid or expired: sign in again",
-    )
-    .with_detail(why.to_string())
-}
-
-/// The signed-in staff member making the request.
-#[derive(Debug, Clone)]
-pub struct Staff(pub Claims);
-
-/// The staff member, if the request carries a token (a bad token is still an error).
-#[derive(Debug, Clone)]
-pub struct MaybeStaff(pub Option<Claims>);
-
-async fn claims_from(parts: &Parts, state: &AppState) -> Result<Option<Claims>, Problem> {
-    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .ok_or_else(|| invalid_token("expected `Bearer <token>`"))?;
-    let claims =
-        verify(&state.keys, token, state.clock.now()).map_err(|e| invalid_token(&e.to_string()))?;
-    if state.staff.token_revoked(&claims.jti).await? {
-        return Err(invalid_token("signed out"));
-    }
-    // The account as it stands now (issue 18): disabled, reset or moved to another role or
-    // division since the token was signed, the token no longer counts. Cognito users without
-    // an account here are managed in the pool.
-    let account = state.staff.account(&claims.sub).await?;
-    match account {
-        None if claims.iss == ISSUER => return Err(invalid_token("no such account")),
-        None => {}
-        Some(a) => {
-            if a.disabled {
-                return Err(invalid_token("account disabled"));
-            }
-            if claims.iss == ISSUER
-                && (a.token_epoch != claims.epoch
-                    || a.role != claims.role
-                    || a.division != claims.division)
-            {
-                return Err(invalid_token("the account changed since sign-in"));
-            }
-        }
-    }
-    Ok(Some(claims))
-}
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        claims_from(parts, state)
-            .await?
-            .map(Staff)
-            .ok_or_else(unauthenticated)
-    }
-}
-
-impl FromRequestParts<AppState> for MaybeStaff {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        Ok(MaybeStaff(claims_from(parts, state).await?))
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -167,7 +49,7 @@ struct LoginAnswer {
 }
 
 fn invalid_credentials() -> Problem {
-    problem(
+    Problem::new(
         StatusCode::UNAUTHORIZED,
         "invalid_credentials",
         "用户名或密码不正确",
@@ -176,7 +58,7 @@ fn invalid_credentials() -> Problem {
 }
 
 fn retry_later(code: &'static str, zh: &'static str, en: &'static str, secs: i64) -> Response {
-    let mut response = problem(StatusCode::TOO_MANY_REQUESTS, code, zh, en)
+    let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS, code, zh, en)
         .with_detail(format!("retry after {secs} s"))
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
@@ -218,14 +100,14 @@ async fn verify_blocking(password: String, phc: String) -> bool {
 
 async fn login(
     State(state): State<AppState>,
-    client: crate::lookup::Client,
+    client: crate::handlers::lookup::Client,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     use crate::login_guard::{self, Refusal};
     let (username, password) = read_login(&body)?;
     if state.keys.jwks.is_some() {
         // With a user pool, staff sign in there; the system's own tokens are refused.
-        return Err(problem(
+        return Err(Problem::new(
             StatusCode::CONFLICT,
             "use_user_pool",
             "请通过统一身份认证登录",
@@ -269,7 +151,7 @@ async fn login(
     login_guard::succeeded(store, &state.keys, &username).await?;
     if account.disabled {
         // Told only to someone who knows the password.
-        return Err(problem(
+        return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "account_disabled",
             "该账号已被管理员停用",

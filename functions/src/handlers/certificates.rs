@@ -159,7 +159,7 @@ pub fn unprintable(e: &crate::pdf::PdfError) -> Problem {
 async fn pdf(
     State(state): State<AppState>,
     UrlPath(file): UrlPath<String>,
-    crate::auth::MaybeStaff(staff): crate::auth::MaybeStaff,
+    crate::access::MaybeStaff(staff): crate::access::MaybeStaff,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
     let number = file
@@ -169,7 +169,7 @@ async fn pdf(
     let case_number = number.case_number();
     let record = match staff {
         Some(claims) => {
-            crate::cases::audited_staff_read(
+            crate::access::audited_staff_read(
                 &state,
                 &case_number,
                 &claims.actor(),
@@ -181,10 +181,10 @@ async fn pdf(
         }
         None => {
             let code = headers
-                .get(crate::cases::ACCESS_CODE_HEADER)
+                .get(crate::access::ACCESS_CODE_HEADER)
                 .and_then(|v| v.to_str().ok())
-                .ok_or_else(crate::auth::unauthenticated)?;
-            crate::cases::applicant_record(&state, &case_number, code)
+                .ok_or_else(crate::access::unauthenticated)?;
+            crate::access::applicant_record(&state, &case_number, code)
                 .await
                 .map_err(|_| certificate_not_found())?
         }

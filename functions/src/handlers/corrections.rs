@@ -17,7 +17,7 @@ use domain::division::Gazetteer;
 use serde_json::{Value, json};
 
 use crate::errors;
-use crate::lookup::{Client, LIMITS, Query, certificates_of, throttle};
+use crate::handlers::lookup::{Client, LIMITS, Query, certificates_of, throttle};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 

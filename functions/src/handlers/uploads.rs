@@ -298,7 +298,7 @@ mod tests {
     #[tokio::test]
     async fn a_stored_file_is_usable_only_if_its_bytes_match_its_type() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = crate::blob::FsBlobStore::open(dir.path().to_path_buf()).unwrap();
+        let blobs = crate::adapters::blob::FsBlobStore::open(dir.path().to_path_buf()).unwrap();
         blobs
             .put(
                 "up_aaaaaaaaaaaaaaaaaaaa",

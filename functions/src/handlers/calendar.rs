@@ -22,7 +22,7 @@ use domain::roles::Capability;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::auth::Staff;
+use crate::access::Staff;
 use crate::ports::{CaseStore, DatesIndex, QueueItem, StoreError, StoredNotice, dated_all};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;

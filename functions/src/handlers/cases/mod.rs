@@ -8,31 +8,32 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::case::{Case, CaseState, Event, Moment, StepDeadline};
+use domain::case::{Case, CaseState, Moment, StepDeadline};
 use domain::contract::{Revealed, RevealedPerson, StaffCaseView};
 use domain::materials::{self, MaterialCode};
-use domain::roles::{Actor, Capability, Relation};
+use domain::roles::{Actor, Capability};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::auth::MaybeStaff;
+use crate::access::{
+    ACCESS_CODE_HEADER, ATTACHMENT_ACTION, READ_ACTION, REVEAL_ACTION, applicant_record, audit_read,
+    audited_staff_read, staff_record,
+};
 use crate::errors;
+use crate::views::{applicant_view, staff_view};
+use crate::access::MaybeStaff;
+use crate::handlers::uploads::{check_materials, pin_all};
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
-use crate::uploads::{check_materials, pin_all};
 
 mod submission;
-mod views;
 
 use submission::read_submission;
-use views::actor_name;
-pub use views::{applicant_view, staff_view};
 
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
-pub const ACCESS_CODE_HEADER: &str = "x-access-code";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,20 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}/reveal", post(reveal))
         .route("/cases/{number}/attachments/{id}", get(attachment))
         // Certificates are read where cases are: the same table, the same function.
-        .merge(crate::certificates::router())
+        .merge(crate::handlers::certificates::router())
         // The lookup and correction requests read and change the same cases.
-        .merge(crate::lookup::router())
-        .merge(crate::corrections::router())
-}
-
-/// The same answer for "no such case" and "wrong access code": neither reveals anything.
-pub fn case_not_found() -> Problem {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "case_not_found",
-        "未找到该案件，或查询码不正确",
-        "No such case, or the access code is wrong",
-    )
+        .merge(crate::handlers::lookup::router())
+        .merge(crate::handlers::corrections::router())
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Value {
@@ -117,7 +108,7 @@ fn key_reused() -> Problem {
 
 /// Window staff may submit for an applicant at their own window and mark originals as seen.
 fn window_staff(
-    staff: Option<&crate::auth::Claims>,
+    staff: Option<&crate::tokens::Claims>,
     accepting: Option<domain::DivisionCode>,
 ) -> Option<Actor> {
     let claims = staff?;
@@ -439,24 +430,6 @@ async fn read(
     Ok(Json(view).into_response())
 }
 
-/// The case, when `code` is its access code; otherwise the same 404 as for no case.
-pub async fn applicant_record(
-    state: &AppState,
-    number: &str,
-    code: &str,
-) -> Result<CaseRecord, Problem> {
-    if number.len() > 40 {
-        return Err(case_not_found());
-    }
-    let record = state.store.get(number).await?;
-    record
-        .filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
-        .ok_or_else(case_not_found)
-}
-
-/// The audit action recorded when staff read a case (吉林 art. 13: every read is logged).
-pub const READ_ACTION: &str = "read";
-
 /// Staff in scope get the whole record — materials, seals, verifications, the timeline and
 /// the audit trail — and the read itself is audited before it is answered. ID numbers stay
 /// masked here; showing them in full is an act of its own ([`reveal`]), audited as such.
@@ -470,25 +443,13 @@ pub async fn read_as_staff(
     Ok(staff_view(&record, &events, today, actor))
 }
 
-/// The audit action of showing a case's ID numbers in full (吉林 art. 13).
-pub const REVEAL_ACTION: &str = "reveal_id_numbers";
-
-/// Reads that change nothing and stay out of the timeline (they are in the audit trail).
-fn audit_only(e: &Event) -> bool {
-    e.action == READ_ACTION
-        || e.action == REVEAL_ACTION
-        || e.action.starts_with(ATTACHMENT_ACTION)
-        || e.action == crate::lookup::LOOKUP_ACTION
-        || e.action == crate::certificates::DOWNLOAD_ACTION
-}
-
 /// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope who work the case,
 /// audited. Supervisors read cases to oversee deadlines, which masked numbers serve; they are
 /// refused the full numbers (data minimisation, 吉林 art. 13).
 async fn reveal(
     State(state): State<AppState>,
     Path(number): Path<String>,
-    crate::auth::Staff(claims): crate::auth::Staff,
+    crate::access::Staff(claims): crate::access::Staff,
 ) -> Result<Json<Revealed>, Problem> {
     let (record, _, _) = audited_staff_read(
         &state,
@@ -511,9 +472,6 @@ async fn reveal(
         }),
     }))
 }
-
-/// The audit action of opening an attached scan.
-pub const ATTACHMENT_ACTION: &str = "read_attachment";
 
 /// `GET /api/cases/{no}/attachments/{id}`: a scan attached to the case, for staff in scope (the
 /// opening is audited) or the applicant with the access code. Served as the stored type, never
@@ -555,7 +513,7 @@ async fn attachment(
             let code = headers
                 .get(ACCESS_CODE_HEADER)
                 .and_then(|v| v.to_str().ok())
-                .ok_or_else(crate::auth::unauthenticated)?;
+                .ok_or_else(crate::access::unauthenticated)?;
             if !attached(&applicant_record(&state, &number, code).await?) {
                 return Err(not_found());
             }
@@ -597,77 +555,4 @@ async fn attachment(
         bytes,
     )
         .into_response())
-}
-
-/// The case for staff who may exercise `capability` on it (`domain::case::may`), after
-/// recording `action` in its audit trail.
-pub(crate) async fn audited_staff_read(
-    state: &AppState,
-    number: &str,
-    actor: &Actor,
-    capability: Capability,
-    action: &str,
-) -> Result<(CaseRecord, Vec<Event>, domain::Date), Problem> {
-    let record = staff_record(state, number, actor, capability).await?;
-    let (events, today) = audit_read(state, &record, actor, action).await?;
-    Ok((record, events, today))
-}
-
-/// The case for staff who may exercise `capability` on it. A case they may not even read
-/// answers exactly as a missing one, so nobody probes which case numbers exist (issue 18);
-/// one they read but may not use this way is a 403.
-pub(crate) async fn staff_record(
-    state: &AppState,
-    number: &str,
-    actor: &Actor,
-    capability: Capability,
-) -> Result<CaseRecord, Problem> {
-    // Roles without a work queue (administrators) see no case, whatever the number.
-    let Actor::Staff {
-        division: Some(_),
-        role,
-        ..
-    } = actor
-    else {
-        return Err(errors::forbidden_role());
-    };
-    if !domain::roles::may(*role, Relation::NoCase, Capability::WorkQueue) {
-        return Err(errors::forbidden_role());
-    }
-    if number.len() > 40 {
-        return Err(case_not_found());
-    }
-    let record = state.store.get(number).await?.ok_or_else(case_not_found)?;
-    if domain::case::may(&record.case, actor, Capability::Read).is_err() {
-        return Err(case_not_found());
-    }
-    domain::case::may(&record.case, actor, capability).map_err(|e| errors::transition(&e))?;
-    Ok(record)
-}
-
-/// Records that `actor` read the case (`action`, e.g. which scan), changing nothing else, and
-/// answers its audit trail and the day.
-pub(crate) async fn audit_read(
-    state: &AppState,
-    record: &CaseRecord,
-    actor: &Actor,
-    action: &str,
-) -> Result<(Vec<Event>, domain::Date), Problem> {
-    let number = record.case.number.as_str();
-    let now = state.clock.now();
-    let read = Event {
-        at: now,
-        actor: actor.clone(),
-        action: action.into(),
-        from: Some(record.case.state),
-        to: record.case.state,
-        details: Vec::new(),
-    };
-    state
-        .store
-        .append_events(number, std::slice::from_ref(&read))
-        .await?;
-    tracing::info!(case = %number, by = ?actor_name(actor), action, "case read");
-    let events = state.store.events(number).await?;
-    Ok((events, now.date()))
 }

@@ -7,7 +7,7 @@
 //! - `POST /api/lookup/export` — the same body → a PDF that says it is a lookup result, not an
 //!   electronic certificate ("未生成电子证照的不得作为法定要件", 004 三(四)).
 //! - `POST /api/corrections` — a request to correct one certificate of the lookup result,
-//!   queued at the office that issued it (004 四(四)); see [`crate::corrections`].
+//!   queued at the office that issued it (004 四(四)); see [`crate::handlers::corrections`].
 //!
 //! Every lookup is counted per client (its IP address) and per ID number, in counters the store
 //! keeps for every server instance, and refused over the limit with 429 and `Retry-After`, so
@@ -265,10 +265,10 @@ pub fn entry(record: &CaseRecord) -> Option<Value> {
         "issuer_name": Gazetteer::seed().full_name(f.issuer),
         "issued_on": f.issued_on,
         "valid_until": f.valid_until,
-        "status": crate::certificates::status_of(&record.case),
+        "status": crate::handlers::certificates::status_of(&record.case),
         "electronic": true,
-        "verify_path": crate::certificates::verify_path(c),
-        "open_corrections": crate::corrections::open_count(&record.case),
+        "verify_path": crate::handlers::certificates::verify_path(c),
+        "open_corrections": crate::handlers::corrections::open_count(&record.case),
     }))
 }
 
@@ -317,8 +317,8 @@ async fn export(
         Ok(answer) => answer,
         Err(response) => return Ok(response),
     };
-    let font = crate::pdf::process_font().map_err(crate::certificates::unprintable)?;
-    let origin = crate::certificates::public_origin(&headers);
+    let font = crate::pdf::process_font().map_err(crate::handlers::certificates::unprintable)?;
+    let origin = crate::handlers::certificates::public_origin(&headers);
     let bytes = crate::certificate_pdf::lookup_result(
         font,
         &query,
@@ -326,7 +326,7 @@ async fn export(
         state.clock.now().date(),
         &origin,
     )
-    .map_err(|e| crate::certificates::unprintable(&e))?;
+    .map_err(|e| crate::handlers::certificates::unprintable(&e))?;
     Ok((
         [
             (

@@ -13,7 +13,7 @@ use domain::IdNumber;
 use domain::roles::Capability;
 use serde_json::{Value, json};
 
-use crate::auth::Staff;
+use crate::access::Staff;
 use crate::ports::{PopulationRegistry, RegistryPerson};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;

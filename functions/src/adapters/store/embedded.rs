@@ -63,7 +63,8 @@ impl EmbeddedStore {
     /// with `sealer`. The file is readable by its owner only.
     pub fn open(path: &Path, sealer: Sealer) -> Result<EmbeddedStore, StoreError> {
         let db = Database::create(path).map_err(unavailable)?;
-        crate::blob::owner_only(path).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        crate::adapters::blob::owner_only(path)
+            .map_err(|e| StoreError::Unavailable(Box::new(e)))?;
         let txn = db.begin_write().map_err(unavailable)?;
         {
             txn.open_table(CASES).map_err(unavailable)?;

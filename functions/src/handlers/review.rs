@@ -19,20 +19,20 @@ use domain::roles::{Actor, Capability, Relation};
 use domain::{DivisionCode, Service};
 use serde_json::{Map, Value, json};
 
-use crate::auth::{MaybeStaff, Staff, unauthenticated};
-use crate::cases::{ACCESS_CODE_HEADER, applicant_record, applicant_view, staff_view};
 use crate::errors;
+use crate::access::{ACCESS_CODE_HEADER, MaybeStaff, Staff, applicant_record, unauthenticated};
+use crate::views::{applicant_view, staff_view};
+use crate::handlers::uploads::check_materials;
 use crate::ports::{QueueItem, QueueQuery, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
-use crate::uploads::check_materials;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{number}/actions", post(act))
         .route("/staff/cases", get(queue))
         // The window's registry look-up runs in the same function as the rest of staff work.
-        .merge(crate::registry::router())
+        .merge(crate::handlers::registry::router())
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Value {
@@ -131,14 +131,14 @@ async fn act(
                 .store
                 .get(&number)
                 .await?
-                .ok_or_else(crate::cases::case_not_found)?;
+                .ok_or_else(crate::access::case_not_found)?;
             let actor = claims.actor();
             // Staff who may not even read the case learn nothing of it: a missing case's answer
             // (issue 18). Admins are refused for their role, whatever the number.
             if claims.require(domain::roles::Capability::WorkQueue).is_ok()
                 && case::may(&record.case, &actor, domain::roles::Capability::Read).is_err()
             {
-                return Err(crate::cases::case_not_found());
+                return Err(crate::access::case_not_found());
             }
             (actor, record)
         }
@@ -200,7 +200,7 @@ async fn act(
         && record.case.certificate.is_none()
         && !record.case.is_recognition()
     {
-        record.case.certificate = Some(crate::certificates::issue(
+        record.case.certificate = Some(crate::handlers::certificates::issue(
             &record,
             state.signer.as_ref(),
             now.date(),
@@ -221,7 +221,8 @@ async fn act(
         }
         let mut superseded = corrected.superseded.clone();
         superseded.push(corrected.signature.clone());
-        let mut signed = crate::certificates::sign(corrected.facts, state.signer.as_ref())?;
+        let mut signed =
+            crate::handlers::certificates::sign(corrected.facts, state.signer.as_ref())?;
         signed.superseded = superseded;
         record.case.certificate = Some(signed);
     }
@@ -268,7 +269,7 @@ async fn add_materials(
         }
     }
     if problems.is_empty() {
-        crate::uploads::pin_all(state.blobs.as_ref(), &checked, &mut problems)
+        crate::handlers::uploads::pin_all(state.blobs.as_ref(), &checked, &mut problems)
             .await
             .map_err(|e| errors::unavailable(&e))?;
     }

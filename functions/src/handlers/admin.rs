@@ -11,8 +11,10 @@ use domain::DivisionCode;
 use domain::roles::{Capability, Role};
 use serde_json::{Value, json};
 
-use crate::auth::{Claims, Staff, hash_password};
 use crate::errors;
+use crate::access::Staff;
+use crate::passwords::hash_password;
+use crate::tokens::Claims;
 use crate::ports::{StaffAccount, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;

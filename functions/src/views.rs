@@ -9,7 +9,7 @@ use domain::contract::{
 };
 use domain::roles::{ActionKind, Actor, Capability};
 
-use super::audit_only;
+use crate::access::audit_only;
 use crate::ports::CaseRecord;
 
 /// What the applicant sees: their case with the ID masked and no staff reads in the timeline.
@@ -33,7 +33,7 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
         certificate: case.certificate.as_ref().map(|c| CertificateSummary {
             number: c.facts.number.to_string(),
             status: domain::certificate::Standing::of(case.state),
-            verify_path: crate::certificates::verify_path(c),
+            verify_path: crate::handlers::certificates::verify_path(c),
         }),
         recognised: case.is_recognition() && case.state == CaseState::Issued,
     }
@@ -48,7 +48,7 @@ fn timeline(events: &[Event]) -> Vec<TimelineEntry> {
         .collect()
 }
 
-pub(super) fn actor_name(actor: &Actor) -> &str {
+pub fn actor_name(actor: &Actor) -> &str {
     match actor {
         Actor::Staff { username, .. } => username,
         Actor::Applicant => "applicant",

@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::lookup::Client;
+use crate::handlers::lookup::Client;
 use crate::problem::Problem;
 use crate::state::AppState;
 use domain::division::search::{QUERY_MAX_CHARS, best};

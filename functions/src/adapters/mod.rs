@@ -1,0 +1,6 @@
+//! Adapters of the ports (`crate::ports`): the embedded redb store and DynamoDB (`store/`),
+//! files and S3 (`blob/`), and the KMS envelope of the sealing keys (`envelope.rs`).
+
+pub mod blob;
+pub mod envelope;
+pub mod store;
