@@ -3,7 +3,9 @@
 //! audited reads of a case that every handler reading one goes through (吉林 art. 13: every read
 //! is logged). Handlers import this; it imports no handler.
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use domain::case::Event;
@@ -13,8 +15,8 @@ use crate::errors;
 use crate::ports::CaseRecord;
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::views::actor_name;
 use crate::tokens::{Claims, ISSUER, verify};
+use crate::views::actor_name;
 
 pub fn unauthenticated() -> Problem {
     Problem::new(
@@ -141,8 +143,8 @@ pub fn audit_only(e: &Event) -> bool {
     e.action == READ_ACTION
         || e.action == REVEAL_ACTION
         || e.action.starts_with(ATTACHMENT_ACTION)
-        || e.action == crate::handlers::lookup::LOOKUP_ACTION
-        || e.action == crate::handlers::certificates::DOWNLOAD_ACTION
+        || e.action == crate::holders::LOOKUP_ACTION
+        || e.action == crate::signing::DOWNLOAD_ACTION
 }
 
 /// The audit action of opening an attached scan.
@@ -219,4 +221,110 @@ pub(crate) async fn audit_read(
     tracing::info!(case = %number, by = ?actor_name(actor), action, "case read");
     let events = state.store.events(number).await?;
     Ok((events, now.date()))
+}
+
+/// Who is asking. Behind CloudFront, API Gateway's source address is the edge's, so the
+/// viewer's address is taken from `CloudFront-Viewer-Address` — but only on a request that
+/// carries the origin secret CloudFront adds (`X-Origin-Verify`, `JISHENG_ORIGIN_VERIFY`), as a
+/// caller going straight to the API could write that header itself. Otherwise the source
+/// address API Gateway saw, or locally the peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client(pub String);
+
+/// `JISHENG_ORIGIN_VERIFY`, read once.
+fn origin_secret() -> Option<&'static str> {
+    static SECRET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SECRET
+        .get_or_init(|| {
+            std::env::var("JISHENG_ORIGIN_VERIFY")
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
+        .as_deref()
+}
+
+impl Client {
+    pub fn of(parts: &Parts, origin_secret: Option<&str>) -> Client {
+        use sha2::{Digest, Sha256};
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        // Digests compared, so the comparison's time says nothing about the secret.
+        let via_cloudfront = origin_secret.is_some_and(|secret| {
+            header("x-origin-verify")
+                .is_some_and(|v| Sha256::digest(v.as_bytes()) == Sha256::digest(secret.as_bytes()))
+        });
+        if via_cloudfront
+            && let Some((ip, _port)) =
+                header("cloudfront-viewer-address").and_then(|a| a.rsplit_once(':'))
+        {
+            return Client(ip.trim_matches(['[', ']']).to_string());
+        }
+        if let Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) =
+            parts
+                .extensions
+                .get::<lambda_http::request::RequestContext>()
+            && let Some(ip) = &ctx.http.source_ip
+        {
+            return Client(ip.clone());
+        }
+        if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            return Client(addr.ip().to_string());
+        }
+        Client("unknown".into())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client::of(parts, origin_secret()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::request::Parts;
+
+    fn parts(headers: &[(&str, &str)]) -> Parts {
+        let mut request = axum::http::Request::builder();
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let mut parts = request.body(()).unwrap().into_parts().0;
+        parts
+            .extensions
+            .insert(ConnectInfo(SocketAddr::from(([203, 0, 113, 9], 443))));
+        parts
+    }
+
+    #[test]
+    fn the_viewer_address_counts_only_with_cloudfront_s_secret() {
+        // Arrange
+        let viewer = [
+            ("cloudfront-viewer-address", "198.51.100.7:50432"),
+            ("x-origin-verify", "s3cret"),
+        ];
+        let v6 = [
+            ("cloudfront-viewer-address", "2001:db8::1:50432"),
+            ("x-origin-verify", "s3cret"),
+        ];
+        let forged = [
+            ("cloudfront-viewer-address", "198.51.100.7:50432"),
+            ("x-origin-verify", "guess"),
+        ];
+
+        // Act + assert
+        assert_eq!(
+            Client::of(&parts(&viewer), Some("s3cret")).0,
+            "198.51.100.7"
+        );
+        assert_eq!(Client::of(&parts(&v6), Some("s3cret")).0, "2001:db8::1");
+        assert_eq!(Client::of(&parts(&forged), Some("s3cret")).0, "203.0.113.9");
+        assert_eq!(
+            Client::of(&parts(&viewer), None).0,
+            "203.0.113.9",
+            "no secret configured"
+        );
+    }
 }

@@ -189,7 +189,7 @@ const EXPORT_ROWS: usize = 5;
 /// whether an electronic certificate exists (each here does; its QR code verifies it).
 pub fn lookup_result(
     font: &CjkFont,
-    query: &crate::handlers::lookup::Query,
+    query: &crate::holders::Query,
     found: &[CaseRecord],
     today: domain::Date,
     origin: &str,
@@ -302,7 +302,7 @@ pub fn lookup_result(
                     line,
                 )?;
             }
-            if let Some(path) = crate::handlers::certificates::verify_path(certificate) {
+            if let Some(path) = crate::signing::verify_path(certificate) {
                 sheet.qr(
                     w - 150.0,
                     top + 6.0,

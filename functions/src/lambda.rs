@@ -38,7 +38,7 @@ pub async fn reckoning_from_env() -> Result<crate::state::Reckoning, lambda_http
             crate::sealed::Sealer::unkeyed(),
         )),
         clock: Arc::new(crate::ports::SystemClock),
-        divisions: Arc::new(crate::handlers::divisions::Gazette::from_env()),
+        divisions: Arc::new(crate::gazette::Gazette::from_env()),
     })
 }
 
@@ -80,9 +80,7 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
             mac.finalize().into_bytes().into()
         }
     };
-    let signer = Arc::new(crate::handlers::certificates::Ed25519Signer::from_seed(
-        seed,
-    ));
+    let signer = Arc::new(crate::signing::Ed25519Signer::from_seed(seed));
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let dynamo = aws_sdk_dynamodb::Client::new(&aws);
     let mut keys = crate::state::Keys::new(key);
@@ -122,6 +120,6 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         credit: Arc::new(crate::credit::UncheckedCreditList),
         keys: Arc::new(keys),
         signer,
-        divisions: Arc::new(crate::handlers::divisions::Gazette::from_env()),
+        divisions: Arc::new(crate::gazette::Gazette::from_env()),
     })
 }

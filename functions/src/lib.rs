@@ -8,11 +8,15 @@
 
 pub mod access;
 pub mod adapters;
+pub mod attachments;
 pub mod certificate_pdf;
 pub mod credit;
+pub mod demo;
 pub mod errors;
+pub mod gazette;
 pub mod handlers;
 pub mod headers;
+pub mod holders;
 pub mod lambda;
 pub mod local;
 pub mod login_guard;
@@ -21,7 +25,9 @@ pub mod passwords;
 pub mod pdf;
 pub mod ports;
 pub mod problem;
+pub mod reckoning;
 pub mod sealed;
+pub mod signing;
 pub mod state;
 pub mod sweep;
 pub mod tokens;
@@ -37,15 +43,12 @@ pub fn api_router(state: AppState) -> Router {
     let router = Router::new()
         .merge(handlers::health::router().with_state(state.reckoning()))
         .merge(handlers::eligibility::router().with_state(state.reckoning()))
-        .merge(handlers::calendar::router().with_state(state.clone()))
         .merge(handlers::openapi::router())
-        .merge(handlers::cases::router().with_state(state.clone()))
-        .merge(handlers::auth::router().with_state(state.clone()))
-        .merge(handlers::admin::router().with_state(state.clone()))
-        .merge(handlers::review::router().with_state(state.clone()))
+        .merge(handlers::cases_function().with_state(state.clone()))
+        .merge(handlers::auth_function().with_state(state.clone()))
+        .merge(handlers::review_function().with_state(state.clone()))
         .merge(handlers::supervision::router().with_state(state.clone()))
         .merge(handlers::guides::router().with_state(state.reckoning()))
-        .merge(handlers::divisions::router().with_state(state.clone()))
         .merge(handlers::uploads::router().with_state(state))
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed);

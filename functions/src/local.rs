@@ -93,7 +93,7 @@ pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), L
     let state = state(config).await?;
     // An unreachable store must not stop the server: it answers 503 until the store is back.
     if config.demo_accounts
-        && let Err(e) = crate::handlers::auth::create_demo_accounts(state.staff.as_ref()).await
+        && let Err(e) = crate::demo::create_demo_accounts(state.staff.as_ref()).await
     {
         tracing::error!("the demo staff accounts were not created: {e}");
     }
@@ -149,7 +149,7 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
         staff,
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
-        registry: Arc::new(crate::handlers::registry::DemoPopulationRegistry::new()),
+        registry: Arc::new(crate::adapters::registry::DemoPopulationRegistry::new()),
         credit: Arc::new(credit),
         keys: Arc::new(Keys::new(secret)),
         signer: Arc::new(signer(&config.data_dir.join("signing.key"))?),
@@ -158,8 +158,8 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
             config
                 .spa_dir
                 .as_deref()
-                .map_or_else(crate::handlers::divisions::Gazette::none, |dir| {
-                    crate::handlers::divisions::Gazette::beside_spa(dir)
+                .map_or_else(crate::gazette::Gazette::none, |dir| {
+                    crate::gazette::Gazette::beside_spa(dir)
                 }),
         ),
     })
@@ -226,12 +226,10 @@ pub async fn store_for_tool(data_dir: &Path) -> Result<Arc<dyn CaseStore>, Local
 }
 
 /// The local certificate signing key: `<data>/signing.key`, made on first start.
-fn signer(path: &Path) -> Result<crate::handlers::certificates::Ed25519Signer, LocalError> {
-    crate::handlers::certificates::Ed25519Signer::from_key_file(path).map_err(|source| {
-        LocalError::Key {
-            path: path.to_path_buf(),
-            source,
-        }
+fn signer(path: &Path) -> Result<crate::signing::Ed25519Signer, LocalError> {
+    crate::signing::Ed25519Signer::from_key_file(path).map_err(|source| LocalError::Key {
+        path: path.to_path_buf(),
+        source,
     })
 }
 
@@ -317,7 +315,7 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), LocalError> {
-    // The peer address is what the lookup's per-client limit counts (crate::handlers::lookup::Client).
+    // The peer address is what the lookup's per-client limit counts (crate::access::Client).
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -5,7 +5,7 @@
 //! success clears the count. Beside it, each client (IP address) may fail eight times in half an
 //! hour, so one stranger is stopped before they can lock someone else's account.
 
-use crate::handlers::lookup::Client;
+use crate::access::Client;
 use crate::ports::{LoginGate, LoginPolicy, StaffStore, StoreError};
 use crate::state::Keys;
 use domain::case::Moment;

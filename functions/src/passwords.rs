@@ -32,3 +32,17 @@ pub fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| hash_password("decoy password").unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_against_their_argon2_hash_only() {
+        let h = hash_password("demo").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(password_matches("demo", &h));
+        assert!(!password_matches("Demo", &h));
+        assert!(!password_matches("demo", "not a hash"));
+    }
+}

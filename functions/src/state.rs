@@ -19,9 +19,9 @@ pub struct AppState {
     pub credit: Arc<dyn crate::credit::CreditList>,
     pub keys: Arc<Keys>,
     /// Signs electronic certificates (SPEC §6).
-    pub signer: Arc<dyn crate::handlers::certificates::Signer>,
+    pub signer: Arc<dyn crate::signing::Signer>,
     /// The country's divisions: codes checked, villages searched (issue 22).
-    pub divisions: Arc<crate::handlers::divisions::Gazette>,
+    pub divisions: Arc<crate::gazette::Gazette>,
 }
 
 /// What the public functions that count dates need (health, eligibility and deadlines, guides):
@@ -31,7 +31,7 @@ pub struct Reckoning {
     pub store: Arc<dyn CaseStore>,
     pub clock: Arc<dyn Clock>,
     /// Division codes are checked against the country's data (issue 22).
-    pub divisions: Arc<crate::handlers::divisions::Gazette>,
+    pub divisions: Arc<crate::gazette::Gazette>,
 }
 
 impl std::fmt::Debug for Reckoning {
@@ -43,7 +43,7 @@ impl std::fmt::Debug for Reckoning {
 impl Reckoning {
     /// The calendar the functions count on now (built-in years and loaded notices).
     pub async fn calendar(&self) -> Result<domain::Calendar, crate::ports::StoreError> {
-        crate::handlers::calendar::current(self.store.as_ref()).await
+        crate::reckoning::current(self.store.as_ref()).await
     }
 }
 
@@ -58,7 +58,7 @@ impl AppState {
 
     /// The calendar the functions count on now (built-in years and loaded notices).
     pub async fn calendar(&self) -> Result<domain::Calendar, crate::ports::StoreError> {
-        crate::handlers::calendar::current(self.store.as_ref()).await
+        crate::reckoning::current(self.store.as_ref()).await
     }
 }
 

@@ -12,7 +12,7 @@ use domain::case::{self, Action, TransitionError};
 use domain::roles::Actor;
 use domain::{Calendar, DivisionCode};
 
-use crate::handlers::calendar::RecomputeReport;
+use crate::reckoning::RecomputeReport;
 use serde::Serialize;
 
 use crate::ports::{QueueQuery, StoreError};
@@ -90,7 +90,7 @@ pub async fn run(state: &AppState) -> Result<SweepReport, StoreError> {
         conflicts,
         failed,
         ..
-    } = crate::handlers::calendar::reconcile(state.store.as_ref(), now, &failed_before).await?;
+    } = crate::reckoning::reconcile(state.store.as_ref(), now, &failed_before).await?;
     report.recomputed = recomputed;
     report.conflicts += conflicts;
     report.failures += failed;
@@ -174,7 +174,7 @@ async fn sweep_case(
     };
     record.case = next;
     if is_deemed && record.case.certificate.is_none() {
-        match crate::handlers::certificates::issue(&record, state.signer.as_ref(), now.date()) {
+        match crate::signing::issue(&record, state.signer.as_ref(), now.date()) {
             Ok(c) => record.case.certificate = Some(c),
             // Left unsigned rather than not issued: the applicant's right does not wait on a
             // signature; the log says which case to sign.

@@ -33,7 +33,7 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
         certificate: case.certificate.as_ref().map(|c| CertificateSummary {
             number: c.facts.number.to_string(),
             status: domain::certificate::Standing::of(case.state),
-            verify_path: crate::handlers::certificates::verify_path(c),
+            verify_path: crate::signing::verify_path(c),
         }),
         recognised: case.is_recognition() && case.state == CaseState::Issued,
     }

@@ -91,15 +91,10 @@ fn router_of(bin: &str, state: &AppState) -> Option<Router> {
         "eligibility" => eligibility::router().with_state(state.reckoning()),
         "openapi" => openapi::router(),
         "guides" => guides::router().with_state(state.reckoning()),
-        "cases" => cases::router()
-            .merge(divisions::router())
-            .with_state(state.clone()),
+        "cases" => cases_function().with_state(state.clone()),
         "uploads" => uploads::router().with_state(state.clone()),
-        "auth" => auth::router()
-            .merge(admin::router())
-            .merge(calendar::router())
-            .with_state(state.clone()),
-        "review" => review::router().with_state(state.clone()),
+        "auth" => auth_function().with_state(state.clone()),
+        "review" => review_function().with_state(state.clone()),
         "supervision" => supervision::router().with_state(state.clone()),
         _ => return None,
     })

@@ -59,7 +59,7 @@ fn serves_health_and_stops_cleanly_on_sigterm() {
     assert!(killed.success());
     assert!(status.success(), "exit status {status:?}");
     assert!(rest.contains("stopped"), "{rest}");
-    for (username, _, role, _) in functions::handlers::auth::DEMO_ACCOUNTS {
+    for (username, _, role, _) in functions::demo::DEMO_ACCOUNTS {
         assert!(
             rest.lines()
                 .any(|l| l.contains(username) && l.contains(role.code())),

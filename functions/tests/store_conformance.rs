@@ -836,7 +836,7 @@ async fn put_to(put: &functions::ports::PresignedPut, body: Vec<u8>) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_blob_store_stores_inspects_and_presigns_uploads() {
-    use functions::handlers::uploads::{UploadCheck, check_upload};
+    use functions::attachments::{UploadCheck, check_upload};
     use functions::ports::BlobStore;
 
     // Arrange
@@ -896,7 +896,7 @@ async fn s3_blob_store_stores_inspects_and_presigns_uploads() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_a_case_keeps_the_version_checked_though_its_presigned_url_is_used_again() {
-    use functions::handlers::uploads::{UploadCheck, check_upload};
+    use functions::attachments::{UploadCheck, check_upload};
     use functions::ports::{BlobStore, Pinned};
 
     // Arrange: two uploads checked as a submission checks them.
@@ -946,7 +946,7 @@ async fn s3_a_case_keeps_the_version_checked_though_its_presigned_url_is_used_ag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_what_moto_enforces_of_a_presigned_put() {
-    use functions::handlers::uploads::{UploadCheck, check_upload};
+    use functions::attachments::{UploadCheck, check_upload};
     use functions::ports::BlobStore;
 
     // Arrange: a URL signed for 7 bytes of JPEG.

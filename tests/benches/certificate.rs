@@ -15,10 +15,10 @@ use domain::contract::EligibilityRequest;
 use domain::division::Level;
 use domain::roles::Actor;
 use domain::{Calendar, Date, DivisionCode, IdNumber};
-use functions::handlers::certificates::{Ed25519Signer, Signer};
-use functions::handlers::lookup::Query;
+use functions::holders::Query;
 use functions::pdf::{CjkFont, DEFAULT_FONT};
 use functions::ports::{Applicant, CaseRecord};
+use functions::signing::{Ed25519Signer, Signer};
 use serde_json::json;
 
 const RUNS: usize = 200;
@@ -71,8 +71,7 @@ fn record(signer: &dyn Signer) -> CaseRecord {
         id_hashes: vec![],
         created_at: now,
     };
-    record.case.certificate =
-        Some(functions::handlers::certificates::issue(&record, signer, day).unwrap());
+    record.case.certificate = Some(functions::signing::issue(&record, signer, day).unwrap());
     record
 }
 
@@ -88,7 +87,7 @@ fn main() {
     let signer = Ed25519Signer::from_seed([7; 32]);
     let record = record(&signer);
     let certificate = record.case.certificate.clone().unwrap();
-    let path = functions::handlers::certificates::verify_path(&certificate).unwrap();
+    let path = functions::signing::verify_path(&certificate).unwrap();
     let payload = path.trim_start_matches("/verify#").to_string();
     let url = format!("https://jisheng.example.gov.cn{path}");
 

@@ -187,7 +187,7 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 /// `calendar load FILE [--data DIR]`: the notice is checked, stored and the open cases it
-/// concerns recounted by the `local` binary (functions::handlers::calendar::load_notice), so a deployment
+/// concerns recounted by the `local` binary (functions::reckoning::load_notice), so a deployment
 /// loads a year without the console.
 fn calendar(args: &[String]) -> Result<()> {
     let [verb, file, rest @ ..] = args else {

@@ -4,8 +4,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let state = functions::lambda::state_from_env().await?;
-    let router = functions::handlers::auth::router()
-        .merge(functions::handlers::admin::router())
-        .merge(functions::handlers::calendar::router());
-    functions::lambda::serve(router.with_state(state)).await
+    functions::lambda::serve(functions::handlers::auth_function().with_state(state)).await
 }

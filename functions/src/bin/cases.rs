@@ -4,12 +4,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let state = functions::lambda::state_from_env().await?;
-    // The village search rides with the cases function: it needs the same store (its per-client
-    // limit) and key, and the divisions layer the submission checks codes against.
-    functions::lambda::serve(
-        functions::handlers::cases::router()
-            .merge(functions::handlers::divisions::router())
-            .with_state(state),
-    )
-    .await
+    functions::lambda::serve(functions::handlers::cases_function().with_state(state)).await
 }

@@ -101,7 +101,7 @@ async fn calendar_load(mut args: impl Iterator<Item = String>) -> ExitCode {
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
     );
     let now = functions::ports::Clock::now(&functions::ports::SystemClock);
-    match functions::handlers::calendar::load_notice(store.as_ref(), notice, &by, now, None).await {
+    match functions::reckoning::load_notice(store.as_ref(), notice, &by, now, None).await {
         Ok(done) => {
             println!(
                 "{} {}: {} open case(s) looked at, {} recounted, {} conflict(s) left to the sweep",
@@ -181,7 +181,7 @@ async fn main() -> ExitCode {
     }
     if config.demo_accounts {
         println!("  demo staff accounts (local runs only), password `demo`:");
-        for (username, name, role, division) in functions::handlers::auth::DEMO_ACCOUNTS {
+        for (username, name, role, division) in functions::demo::DEMO_ACCOUNTS {
             println!(
                 "    {username:<16} {:<17} {:<13} {name}",
                 role.code(),

@@ -4,5 +4,5 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     let state = functions::lambda::state_from_env().await?;
-    functions::lambda::serve(functions::handlers::review::router().with_state(state)).await
+    functions::lambda::serve(functions::handlers::review_function().with_state(state)).await
 }

@@ -11,13 +11,13 @@ use domain::DivisionCode;
 use domain::roles::{Capability, Role};
 use serde_json::{Value, json};
 
-use crate::errors;
 use crate::access::Staff;
+use crate::errors;
 use crate::passwords::hash_password;
-use crate::tokens::Claims;
 use crate::ports::{StaffAccount, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
+use crate::tokens::Claims;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -7,8 +7,6 @@
 //! `custom:role` and `custom:division` attributes; [`verify`] accepts either and yields the same
 //! [`Claims`], so every handler has one token check. Logout revokes a token by its id in both.
 
-use std::sync::OnceLock;
-
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -21,8 +19,7 @@ use serde_json::{Value, json};
 
 use crate::access::Staff;
 use crate::errors;
-use crate::passwords::{decoy_hash, hash_password, password_matches};
-use crate::ports::{StaffAccount, StaffStore, StoreError};
+use crate::passwords::{decoy_hash, password_matches};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, random_code};
 use crate::tokens::{Claims, ISSUER, sign};
@@ -100,7 +97,7 @@ async fn verify_blocking(password: String, phc: String) -> bool {
 
 async fn login(
     State(state): State<AppState>,
-    client: crate::handlers::lookup::Client,
+    client: crate::access::Client,
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     use crate::login_guard::{self, Refusal};
@@ -210,95 +207,9 @@ pub fn rfc3339(unix_secs: i64) -> String {
     )
 }
 
-/// The demo accounts of a local run (issue 5; never created on AWS), all with password `demo`.
-pub const DEMO_ACCOUNTS: [(&str, &str, Role, Option<&str>); 6] = [
-    (
-        "demo-village",
-        "四牌坊社区 村(居)专干",
-        Role::VillageClerk,
-        Some("500116001005"),
-    ),
-    (
-        "demo-township",
-        "几江街道 计生办",
-        Role::TownshipOfficer,
-        Some("500116001"),
-    ),
-    (
-        "demo-county",
-        "江津区卫生健康委",
-        Role::CountyApprover,
-        Some("500116"),
-    ),
-    (
-        "demo-supervisor",
-        "江津区 监督",
-        Role::Supervisor,
-        Some("500116"),
-    ),
-    ("demo-admin", "系统管理员", Role::Admin, None),
-    (
-        "demo-ezhou",
-        "鄂城区卫生健康局",
-        Role::CountyApprover,
-        Some("420704"),
-    ),
-];
-
-/// Creates (or resets) the demo accounts. One hash of `demo` serves them all: these accounts
-/// exist only on a developer's machine, and hashing six times would slow every test start.
-pub async fn create_demo_accounts(store: &dyn StaffStore) -> Result<(), DemoError> {
-    static DEMO_HASH: OnceLock<String> = OnceLock::new();
-    let hash = match DEMO_HASH.get() {
-        Some(h) => h.clone(),
-        None => {
-            let h = tokio::task::spawn_blocking(|| hash_password("demo"))
-                .await
-                .map_err(|e| DemoError::Hash(e.to_string()))?
-                .map_err(DemoError::Hash)?;
-            DEMO_HASH.get_or_init(|| h).clone()
-        }
-    };
-    for (username, name, role, division) in DEMO_ACCOUNTS {
-        let division = match division {
-            Some(d) => Some(DivisionCode::parse(d).map_err(|e| DemoError::Hash(e.to_string()))?),
-            None => None,
-        };
-        store
-            .put_account(&StaffAccount {
-                username: username.into(),
-                display_name: name.into(),
-                role,
-                division,
-                password_hash: hash.clone(),
-                disabled: false,
-                token_epoch: 0,
-            })
-            .await?;
-    }
-    Ok(())
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DemoError {
-    #[error("cannot hash the demo password: {0}")]
-    Hash(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_verify_against_their_argon2_hash_only() {
-        let h = hash_password("demo").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(password_matches("demo", &h));
-        assert!(!password_matches("Demo", &h));
-        assert!(!password_matches("demo", "not a hash"));
-    }
 
     #[test]
     fn times_are_written_as_rfc3339_utc() {

@@ -12,12 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use domain::case::Case;
 use domain::division::Gazetteer;
 use serde_json::{Value, json};
 
+use crate::access::Client;
 use crate::errors;
-use crate::handlers::lookup::{Client, LIMITS, Query, certificates_of, throttle};
+use crate::holders::{LIMITS, Query, certificates_of, throttle};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 
@@ -26,10 +26,6 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Correction requests of `case` still waiting for the office.
-pub fn open_count(case: &Case) -> usize {
-    case.open_corrections().count()
-}
-
 fn not_in_result() -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,

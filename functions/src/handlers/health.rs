@@ -5,8 +5,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::handlers::calendar::Coverage;
 use crate::problem::Problem;
+use crate::reckoning::Coverage;
 use crate::state::Reckoning;
 
 /// The health answer. `version` lets the SPA and operators see which build is running;
@@ -36,7 +36,7 @@ async fn health(State(state): State<Reckoning>) -> Result<Json<Health>, Problem>
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         today,
-        calendar: crate::handlers::calendar::coverage(&calendar, today),
+        calendar: crate::reckoning::coverage(&calendar, today),
         divisions: if state.divisions.loaded() {
             "checked"
         } else {

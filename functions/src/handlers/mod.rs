@@ -19,3 +19,33 @@ pub mod registry;
 pub mod review;
 pub mod supervision;
 pub mod uploads;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// The `cases` function (`bin/cases.rs`): certificates are read where cases are (the same
+/// table), the lookup and correction requests read and change the same cases, and the village
+/// search needs the same store (its per-client limit) and the divisions layer the submission
+/// checks codes against.
+pub fn cases_function() -> Router<AppState> {
+    cases::router()
+        .merge(certificates::router())
+        .merge(lookup::router())
+        .merge(corrections::router())
+        .merge(divisions::router())
+}
+
+/// The `review` function (`bin/review.rs`): the window's registry look-up runs with the rest
+/// of staff work.
+pub fn review_function() -> Router<AppState> {
+    review::router().merge(registry::router())
+}
+
+/// The `auth` function (`bin/auth.rs`): sign-in, the administrators' account management and
+/// the calendar notices they load.
+pub fn auth_function() -> Router<AppState> {
+    auth::router()
+        .merge(admin::router())
+        .merge(calendar::router())
+}

@@ -156,7 +156,7 @@ pub fn document() -> Value {
                     "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
                     "application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}},
                     "application/json": {"schema": {"type": "object", "required": ["content_type", "size"], "description": "on AWS: ask for a presigned PUT instead of sending the file (a Lambda request is at most 6 MB)",
-                        "properties": {"content_type": {"enum": domain::applicant::UPLOAD_TYPES}, "size": {"type": "integer", "minimum": 1, "maximum": crate::handlers::uploads::UPLOAD_LIMIT}}}}}},
+                        "properties": {"content_type": {"enum": domain::applicant::UPLOAD_TYPES}, "size": {"type": "integer", "minimum": 1, "maximum": crate::attachments::UPLOAD_LIMIT}}}}}},
                 "responses": {"201": ok("stored, or (JSON request) the presigned PUT to send the file to", json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "content_type": {"type": "string"}, "size": {"type": "integer"},
                         "upload": {"type": "object", "description": "the presigned PUT: url, method, headers"}}})),
                     "400": problem("malformed_json, invalid size, or presign_unavailable (this server takes the file itself)"),

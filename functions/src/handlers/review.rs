@@ -19,20 +19,18 @@ use domain::roles::{Actor, Capability, Relation};
 use domain::{DivisionCode, Service};
 use serde_json::{Map, Value, json};
 
-use crate::errors;
 use crate::access::{ACCESS_CODE_HEADER, MaybeStaff, Staff, applicant_record, unauthenticated};
-use crate::views::{applicant_view, staff_view};
-use crate::handlers::uploads::check_materials;
+use crate::attachments::check_materials;
+use crate::errors;
 use crate::ports::{QueueItem, QueueQuery, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
+use crate::views::{applicant_view, staff_view};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{number}/actions", post(act))
         .route("/staff/cases", get(queue))
-        // The window's registry look-up runs in the same function as the rest of staff work.
-        .merge(crate::handlers::registry::router())
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Value {
@@ -200,7 +198,7 @@ async fn act(
         && record.case.certificate.is_none()
         && !record.case.is_recognition()
     {
-        record.case.certificate = Some(crate::handlers::certificates::issue(
+        record.case.certificate = Some(crate::signing::issue(
             &record,
             state.signer.as_ref(),
             now.date(),
@@ -221,8 +219,7 @@ async fn act(
         }
         let mut superseded = corrected.superseded.clone();
         superseded.push(corrected.signature.clone());
-        let mut signed =
-            crate::handlers::certificates::sign(corrected.facts, state.signer.as_ref())?;
+        let mut signed = crate::signing::sign(corrected.facts, state.signer.as_ref())?;
         signed.superseded = superseded;
         record.case.certificate = Some(signed);
     }
@@ -269,7 +266,7 @@ async fn add_materials(
         }
     }
     if problems.is_empty() {
-        crate::handlers::uploads::pin_all(state.blobs.as_ref(), &checked, &mut problems)
+        crate::attachments::pin_all(state.blobs.as_ref(), &checked, &mut problems)
             .await
             .map_err(|e| errors::unavailable(&e))?;
     }

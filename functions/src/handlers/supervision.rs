@@ -16,8 +16,8 @@ use domain::{Date, DivisionCode, Gazetteer};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::errors;
 use crate::access::Staff;
+use crate::errors;
 use crate::ports::QueueItem;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -265,7 +265,7 @@ async fn summary(
         "division": division.to_string(),
         "today": today,
         // Issue 16: from 60 days before the confirmed holiday data ends, supervisors see it.
-        "calendar": crate::handlers::calendar::coverage(&calendar, today),
+        "calendar": crate::reckoning::coverage(&calendar, today),
         "total": rows.len(),
         "overdue": offices.iter().map(|o| o.overdue).sum::<usize>(),
         "offices": offices,

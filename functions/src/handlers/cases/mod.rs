@@ -16,17 +16,17 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::access::{
-    ACCESS_CODE_HEADER, ATTACHMENT_ACTION, READ_ACTION, REVEAL_ACTION, applicant_record, audit_read,
-    audited_staff_read, staff_record,
-};
-use crate::errors;
-use crate::views::{applicant_view, staff_view};
 use crate::access::MaybeStaff;
-use crate::handlers::uploads::{check_materials, pin_all};
+use crate::access::{
+    ACCESS_CODE_HEADER, ATTACHMENT_ACTION, READ_ACTION, REVEAL_ACTION, applicant_record,
+    audit_read, audited_staff_read, staff_record,
+};
+use crate::attachments::{check_materials, pin_all};
+use crate::errors;
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
+use crate::views::{applicant_view, staff_view};
 
 mod submission;
 
@@ -41,11 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}", get(read))
         .route("/cases/{number}/reveal", post(reveal))
         .route("/cases/{number}/attachments/{id}", get(attachment))
-        // Certificates are read where cases are: the same table, the same function.
-        .merge(crate::handlers::certificates::router())
-        // The lookup and correction requests read and change the same cases.
-        .merge(crate::handlers::lookup::router())
-        .merge(crate::handlers::corrections::router())
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Value {
