@@ -86,16 +86,7 @@ pub async fn health() -> Result<Health, ApiError> {
 
 /// `GET /api/calendar`: the confirmed range, the warning, each year's notice and the notices
 /// loaded at run time, which the SPA adds to its built-in calendar.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CalendarOverview {
-    pub coverage: Value,
-    #[serde(default)]
-    pub years: Vec<Value>,
-    #[serde(default)]
-    pub loaded: Vec<domain::calendar::HolidayNotice>,
-}
-
-pub async fn calendar() -> Result<CalendarOverview, ApiError> {
+pub async fn calendar() -> Result<domain::contract::CalendarOverview, ApiError> {
     read(
         Request::get("/api/calendar")
             .send()
@@ -162,16 +153,7 @@ pub async fn search_villages(q: &str) -> Result<Vec<(String, String)>, ApiError>
 }
 
 /// The 201 answer of `POST /api/cases`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Submitted {
-    pub number: String,
-    pub access_code: String,
-    pub deciding_division: String,
-    #[serde(default)]
-    pub due: Option<domain::Date>,
-    #[serde(default)]
-    pub deadlines: Vec<domain::case::StepDeadline>,
-}
+pub type Submitted = domain::contract::CaseSubmitted;
 
 /// A JSON POST with its headers (an idempotency key, an access code, a bearer token).
 async fn post_json<T: DeserializeOwned, B: Serialize + ?Sized>(
@@ -306,19 +288,13 @@ pub fn upload(
 // ---- The staff console (bearer token; never cookies) ----
 
 /// The answer of `POST /api/auth/login`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct LoginAnswer {
-    pub token: String,
-    pub role: domain::roles::Role,
-    #[serde(default)]
-    pub division: Option<domain::DivisionCode>,
-    pub expires_at: String,
-    pub username: String,
-    pub display_name: String,
-}
+pub type LoginAnswer = domain::contract::LoginAnswer;
 
 pub async fn login(username: &str, password: &str) -> Result<LoginAnswer, ApiError> {
-    let body = serde_json::json!({"username": username, "password": password});
+    let body = domain::contract::LoginRequest {
+        username: username.to_string(),
+        password: password.to_string(),
+    };
     let response = Request::post("/api/auth/login")
         .json(&body)
         .map_err(network)?
@@ -508,40 +484,22 @@ pub async fn window_submit(
 
 /// `GET /api/certificates/keys`: the keys certificates are signed with.
 pub async fn certificate_keys() -> Result<Vec<domain::certificate::PublishedKey>, ApiError> {
-    #[derive(Deserialize)]
-    struct Keys {
-        keys: Vec<domain::certificate::PublishedKey>,
-    }
     let response = Request::get("/api/certificates/keys")
         .send()
         .await
         .map_err(network)?;
-    read::<Keys>(response).await.map(|k| k.keys)
-}
-
-/// An issuing office's revocation list.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Revocations {
-    pub revoked: Vec<domain::certificate::CertificateNumber>,
-    pub void: Vec<domain::certificate::CertificateNumber>,
-    /// Certificates corrected and signed anew, with the signatures they replaced.
-    #[serde(default)]
-    pub superseded: Vec<Superseded>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Superseded {
-    pub number: domain::certificate::CertificateNumber,
-    pub signatures: Vec<String>,
+    read::<domain::certificate::PublishedKeys>(response)
+        .await
+        .map(|k| k.keys)
 }
 
 /// `GET /api/certificates/revocations?issuer=`: the office's revoked, void and superseded
 /// certificates.
-pub async fn revocations(issuer: &str) -> Result<Revocations, ApiError> {
+pub async fn revocations(issuer: &str) -> Result<domain::certificate::Revocations, ApiError> {
     let response = Request::get("/api/certificates/revocations")
         .query([("issuer", issuer)])
         .send()
         .await
         .map_err(network)?;
-    read::<Revocations>(response).await
+    read::<domain::certificate::Revocations>(response).await
 }

@@ -160,6 +160,44 @@ impl schemars::JsonSchema for CertificateNumber {
     }
 }
 
+/// `GET /api/certificates/keys`: the keys certificates are signed with (cached by browsers to
+/// check offline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct PublishedKeys {
+    pub keys: Vec<PublishedKey>,
+}
+
+/// `GET /api/certificates/{number}/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct CertificateStatus {
+    pub number: CertificateNumber,
+    pub status: Standing,
+}
+
+/// A certificate corrected and signed anew (004 四(四)), with the signatures it replaced: a
+/// copy carrying one of them is superseded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct Superseded {
+    pub number: CertificateNumber,
+    pub signatures: Vec<String>,
+}
+
+/// `GET /api/certificates/revocations?issuer=`: an issuing office's revoked, void and
+/// superseded certificates — what the verify page reads, so the server learns the office and
+/// not the certificate in hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct Revocations {
+    pub issuer: DivisionCode,
+    pub revoked: Vec<CertificateNumber>,
+    pub void: Vec<CertificateNumber>,
+    #[serde(default)]
+    pub superseded: Vec<Superseded>,
+}
+
 /// Where a certificate stands, from its case: revoked for a false commitment (002 art. 20),
 /// void when the re-birth card is cancelled (002 art. 22), valid otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +369,7 @@ impl CertificateFacts {
 
 /// A published verification key: `GET /api/certificates/keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PublishedKey {
     pub kid: String,
     /// `Ed25519`.

@@ -3,6 +3,7 @@
 //! against the file store, and pinning the checked ones so the case keeps exactly those bytes
 //! (issue 18). The uploads handler takes files in; cases and review attach them.
 
+use crate::errors::invalid;
 use crate::ports::{BlobError, BlobInfo, BlobStore, Pinned};
 
 pub const UPLOAD_LIMIT: usize = domain::applicant::UPLOAD_LIMIT_BYTES as usize;
@@ -96,10 +97,6 @@ pub async fn pin_all(
         }
     }
     Ok(())
-}
-
-fn invalid(field: &str, message: &str) -> serde_json::Value {
-    serde_json::json!({"code": "invalid_field", "field": field, "message": message})
 }
 
 /// Whether `id` has the form of an id this server makes (`up_` and 20 lowercase letters or

@@ -191,3 +191,15 @@ pub fn forbidden_role() -> Problem {
         "Your role has no access to this",
     )
 }
+
+/// One field's problem as a problem document lists it (`domain::contract::FieldError`): the
+/// one way handlers build field errors.
+pub fn field_error(code: &str, field: &str, message: impl Into<String>) -> serde_json::Value {
+    serde_json::to_value(domain::contract::FieldError::new(code, field, message))
+        .unwrap_or_default()
+}
+
+/// An `invalid_field` error.
+pub fn invalid(field: &str, message: impl Into<String>) -> serde_json::Value {
+    field_error("invalid_field", field, message)
+}

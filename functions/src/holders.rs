@@ -59,12 +59,18 @@ impl Query {
         );
         let mut errors = Vec::new();
         if name.is_none() {
-            errors.push(json!({"code": "invalid_field", "field": "name",
-                "message": "请填写姓名（不超过 50 字）/ the name is required (at most 50 characters)"}));
+            errors.push(crate::errors::field_error(
+                "invalid_field",
+                "name",
+                "请填写姓名（不超过 50 字）/ the name is required (at most 50 characters)",
+            ));
         }
         if id_number.is_none() {
-            errors.push(json!({"code": "invalid_field", "field": "id_number",
-                "message": "请填写身份证号码 / the ID number is required"}));
+            errors.push(crate::errors::field_error(
+                "invalid_field",
+                "id_number",
+                "请填写身份证号码 / the ID number is required",
+            ));
         }
         match (name, id_number) {
             (Some(name), Some(id_number)) => Ok(Query { name, id_number }),

@@ -184,15 +184,7 @@ impl AuditEntry {
     }
 }
 
-/// A case the deadline sweep could not read or write: which, where, why, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SweepFailure {
-    pub number: String,
-    /// The accepting and deciding offices (from the queue row: the case itself may not read).
-    pub offices: Vec<DivisionCode>,
-    pub error: String,
-    pub at: Moment,
-}
+pub use domain::contract::SweepFailure;
 
 /// A State Council holiday notice as an administrator loaded it, with the versions it replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,9 @@
 use std::collections::HashSet;
 
 use domain::Calendar;
-use domain::calendar::{CalendarWarning, HolidayNotice, PROVISIONAL_NOTE, PROVISIONAL_NOTE_EN};
+use domain::calendar::HolidayNotice;
 use domain::case::Moment;
+use domain::contract::CalendarCoverage;
 use serde::Serialize;
 
 use crate::ports::{CaseStore, DatesIndex, QueueItem, StoreError, StoredNotice, dated_all};
@@ -25,47 +26,9 @@ pub async fn current(store: &dyn CaseStore) -> Result<Calendar, StoreError> {
     Ok(Calendar::builtin().with_notices(&loaded))
 }
 
-/// The confirmed range and the warning, as `/api/health` and the dashboards show them.
-#[derive(Debug, Clone, Serialize)]
-pub struct Coverage {
-    pub first_year: Option<i32>,
-    /// Due dates up to 31 December of this year are exact.
-    pub confirmed_through: Option<i32>,
-    pub provisional_from: Option<domain::Date>,
-    pub provisional_note: &'static str,
-    pub provisional_note_en: &'static str,
-    pub warning: Option<Warning>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Warning {
-    pub year: i32,
-    pub confirmed_until: domain::Date,
-    pub text: String,
-    pub text_en: String,
-}
-
-impl From<CalendarWarning> for Warning {
-    fn from(w: CalendarWarning) -> Warning {
-        Warning {
-            year: w.year,
-            confirmed_until: w.confirmed_until,
-            text: w.text(),
-            text_en: w.text_en(),
-        }
-    }
-}
-
-pub fn coverage(calendar: &Calendar, today: domain::Date) -> Coverage {
-    let through = calendar.confirmed_through();
-    Coverage {
-        first_year: calendar.first_year(),
-        confirmed_through: through,
-        provisional_from: through.and_then(|y| domain::Date::new(y + 1, 1, 1)),
-        provisional_note: PROVISIONAL_NOTE,
-        provisional_note_en: PROVISIONAL_NOTE_EN,
-        warning: calendar.warning(today).map(Warning::from),
-    }
+/// How far the calendar is confirmed, as `/api/health` and the dashboards show it.
+pub fn coverage(calendar: &Calendar, today: domain::Date) -> CalendarCoverage {
+    CalendarCoverage::of(calendar, today)
 }
 
 /// What loading a notice did.

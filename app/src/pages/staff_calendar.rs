@@ -5,6 +5,7 @@
 
 use domain::Date;
 use domain::calendar::statutory;
+use domain::contract::CalendarOverview;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -24,7 +25,7 @@ pub fn StaffCalendar() -> impl IntoView {
 
 #[component]
 fn CalendarPage(session: Session) -> impl IntoView {
-    let overview = RwSignal::new(None::<api::CalendarOverview>);
+    let overview = RwSignal::new(None::<CalendarOverview>);
     let failure = RwSignal::new(None::<String>);
     let reload = move || {
         leptos::task::spawn_local(async move {
@@ -50,12 +51,9 @@ pub fn CalendarWarning() -> impl IntoView {
     let warning = RwSignal::new(None::<(String, String)>);
     leptos::task::spawn_local(async move {
         if let Ok(o) = api::calendar().await
-            && let Some(w) = o.coverage["warning"]["text"].as_str()
+            && let Some(w) = o.coverage.warning
         {
-            let en = o.coverage["warning"]["text_en"]
-                .as_str()
-                .unwrap_or_default();
-            warning.set(Some((w.to_string(), en.to_string())));
+            warning.set(Some((w.text, w.text_en)));
         }
     });
     move || {
@@ -71,15 +69,16 @@ pub fn CalendarWarning() -> impl IntoView {
 
 /// The warning, the confirmed range and the years.
 #[component]
-fn Coverage(overview: api::CalendarOverview) -> impl IntoView {
+fn Coverage(overview: CalendarOverview) -> impl IntoView {
     let coverage = overview.coverage.clone();
-    let warning = coverage["warning"]["text"].as_str().map(String::from);
-    let warning_en = coverage["warning"]["text_en"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let through = coverage["confirmed_through"].as_i64().unwrap_or_default();
-    let first = coverage["first_year"].as_i64().unwrap_or_default();
+    let warning = coverage.warning.as_ref().map(|w| w.text.clone());
+    let warning_en = coverage
+        .warning
+        .as_ref()
+        .map(|w| w.text_en.clone())
+        .unwrap_or_default();
+    let through = coverage.confirmed_through.unwrap_or_default();
+    let first = coverage.first_year.unwrap_or_default();
     view! {
         {warning.map(|w| view! {
             <p class="notice warning" id="calendar-warning" role="status">
@@ -106,13 +105,13 @@ fn Coverage(overview: api::CalendarOverview) -> impl IntoView {
                 </thead>
                 <tbody>
                     {overview.years.iter().rev().map(|y| {
-                        let loaded = y["origin"] == "loaded";
-                        let when = y["loaded_at"].as_str().unwrap_or_default().to_string();
+                        let loaded = y.origin == "loaded";
+                        let when = y.loaded_at.clone().unwrap_or_default();
                         view! {
-                            <tr data-year=y["year"].to_string() data-origin=y["origin"].as_str().unwrap_or_default().to_string()>
-                                <td>{y["year"].to_string()}</td>
-                                <td>{y["title"].as_str().unwrap_or_default().to_string()}</td>
-                                <td>{y["document_number"].as_str().unwrap_or_default().to_string()}</td>
+                            <tr data-year=y.year.to_string() data-origin=y.origin.clone()>
+                                <td>{y.year.to_string()}</td>
+                                <td>{y.title.clone()}</td>
+                                <td>{y.document_number.clone()}</td>
                                 <td>{move || if loaded { format!("{}{when}", tr("导入于 ", "loaded ")) } else { tr("内置", "built in").to_string() }}</td>
                             </tr>
                         }

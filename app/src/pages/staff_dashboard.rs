@@ -2,9 +2,9 @@
 //! red lights and deemed issues, the processing-time distribution drawn as an SVG bar chart
 //! (no chart library), the red-lit cases themselves, and the summary as CSV.
 
-use domain::contract::QueuePage;
+use domain::case::CaseState;
+use domain::contract::{ProcessingBand, QueuePage, SupervisionSummary};
 use leptos::prelude::*;
-use serde_json::Value;
 
 use crate::api;
 use crate::components::{Divisions, step_name};
@@ -33,7 +33,7 @@ pub fn StaffDashboard() -> impl IntoView {
 #[component]
 fn Dashboard(session: Session) -> impl IntoView {
     let staff = Staff::get();
-    let summary = RwSignal::new(None::<Value>);
+    let summary = RwSignal::new(None::<SupervisionSummary>);
     let red = RwSignal::new(None::<QueuePage>);
     let failure = RwSignal::new(None::<String>);
     let token = StoredValue::new(session.token.clone());
@@ -106,47 +106,36 @@ fn Dashboard(session: Session) -> impl IntoView {
 }
 
 #[component]
-fn Summary(summary: Value) -> impl IntoView {
+fn Summary(summary: SupervisionSummary) -> impl IntoView {
     let divisions = Divisions::get();
-    let offices = summary["offices"].as_array().cloned().unwrap_or_default();
+    let offices = summary.offices;
     for o in &offices {
-        if let Some(code) = o["office"].as_str() {
-            divisions.load_for(code, code.len());
-        }
+        let code = o.office.to_string();
+        divisions.load_for(&code, code.len());
     }
-    let total = summary["total"].as_u64().unwrap_or(0);
-    let overdue = summary["overdue"].as_u64().unwrap_or(0);
+    let total = summary.total;
+    let overdue = summary.overdue;
     let overdue_any = overdue > 0;
-    let bands = summary["distribution"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let n = |o: &Value, k: &str| o["by_state"][k].as_u64().unwrap_or(0);
+    let bands = summary.distribution;
     // Issue 16: from 60 days before the confirmed holiday data ends.
-    let warning = summary["calendar"]["warning"]["text"]
-        .as_str()
-        .map(String::from);
-    let warning_en = summary["calendar"]["warning"]["text_en"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let failures = summary["sweep_failures"]
-        .as_array()
-        .cloned()
+    let warning = summary.calendar.warning.as_ref().map(|w| w.text.clone());
+    let warning_en = summary
+        .calendar
+        .warning
+        .as_ref()
+        .map(|w| w.text_en.clone())
         .unwrap_or_default();
-    let exceptions = summary["return_exceptions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let failures = summary.sweep_failures;
+    let exceptions = summary.return_exceptions;
     view! {
         {(!exceptions.is_empty()).then(|| view! {
             <section class="notice warning" id="return-exceptions" role="status">
                 <h2>{move || tr("再次要求已受理材料的退回（例外，000 二(二)2）", "Returns naming items accepted before (exceptions, 000 二(二)2)")}</h2>
                 <ul>
                     {exceptions.iter().map(|e| {
-                        let number = e["number"].as_str().unwrap_or_default().to_string();
+                        let number = e.number.clone();
                         let href = format!("/staff/cases/{number}");
-                        let count = e["exceptions"].as_u64().unwrap_or(0);
+                        let count = e.exceptions;
                         let data_number = number.clone();
                         view! { <li data-number=data_number><a href=href>{number}</a>{move || format!("{}{count}", tr("：例外次数 ", ": exceptions "))}</li> }
                     }).collect_view()}
@@ -158,9 +147,9 @@ fn Summary(summary: Value) -> impl IntoView {
                 <h2>{move || tr("期限巡查无法处理的案件", "Cases the deadline sweep could not handle")}</h2>
                 <ul>
                     {failures.iter().map(|f| {
-                        let number = f["number"].as_str().unwrap_or_default().to_string();
+                        let number = f.number.clone();
                         let href = format!("/staff/cases/{number}");
-                        view! { <li><a href=href>{number}</a>{format!("：{}", f["error"].as_str().unwrap_or_default())}</li> }
+                        view! { <li><a href=href>{number}</a>{format!("：{}", f.error)}</li> }
                     }).collect_view()}
                 </ul>
             </section>
@@ -190,28 +179,29 @@ fn Summary(summary: Value) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {offices.into_iter().map(|o| {
-                        let code = o["office"].as_str().unwrap_or_default().to_string();
-                        let pending = n(&o, "submitted") + n(&o, "pre_reviewed") + n(&o, "township_reviewed") + n(&o, "approved");
-                        let issued = n(&o, "issued") + n(&o, "delivered");
-                        let red = o["overdue"].as_u64().unwrap_or(0);
+                        let code = o.office.to_string();
+                        let n = |state| o.count(state);
+                        let pending = n(CaseState::Submitted) + n(CaseState::PreReviewed) + n(CaseState::TownshipReviewed) + n(CaseState::Approved);
+                        let issued = n(CaseState::Issued) + n(CaseState::Delivered);
+                        let red = o.overdue;
                         let days = format!(
                             "{} / {}",
-                            o["median_days"].as_i64().map_or("—".into(), |d| d.to_string()),
-                            o["p90_days"].as_i64().map_or("—".into(), |d| d.to_string())
+                            o.median_days.map_or("—".into(), |d| d.to_string()),
+                            o.p90_days.map_or("—".into(), |d| d.to_string())
                         );
                         let data_office = code.clone();
                         let red_any = red > 0;
                         view! {
                             <tr data-office=data_office class:red-light=red_any>
                                 <th scope="row">{move || divisions.full_name(&code)}</th>
-                                <td>{o["total"].as_u64().unwrap_or(0)}</td>
+                                <td>{o.total}</td>
                                 <td>{pending}</td>
                                 <td>{issued}</td>
-                                <td>{n(&o, "returned")}</td>
-                                <td>{n(&o, "refused")}</td>
+                                <td>{n(CaseState::Returned)}</td>
+                                <td>{n(CaseState::Refused)}</td>
                                 <td class="overdue" data-red=red.to_string()>{red_any.then(|| view! { <span class="dot" aria-hidden="true"></span> })}{red}</td>
                                 <td>{days}</td>
-                                <td>{o["deemed_issues"].as_u64().unwrap_or(0)}</td>
+                                <td>{o.deemed_issues}</td>
                             </tr>
                         }
                     }).collect_view()}
@@ -224,16 +214,8 @@ fn Summary(summary: Value) -> impl IntoView {
 
 /// Decided cases by days from acceptance to decision, as bars.
 #[component]
-fn Chart(bands: Vec<Value>) -> impl IntoView {
-    let counts: Vec<(String, u64)> = bands
-        .iter()
-        .map(|b| {
-            (
-                b["days"].as_str().unwrap_or_default().to_string(),
-                b["count"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+fn Chart(bands: Vec<ProcessingBand>) -> impl IntoView {
+    let counts: Vec<(String, usize)> = bands.into_iter().map(|b| (b.days, b.count)).collect();
     let max = counts.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
     let (width, height, base) = (60.0_f64, 120.0_f64, 150.0_f64);
     let description = counts

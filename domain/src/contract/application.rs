@@ -62,6 +62,53 @@ pub struct Application {
     pub commitment: Option<CommitmentEntry>,
 }
 
+/// Something the applicant should know about an accepted submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct SubmissionNotice {
+    /// `material_not_required`: a material beyond the list, accepted and not kept (002 第八条).
+    pub code: String,
+    pub material: crate::materials::MaterialCode,
+    pub message: String,
+}
+
+/// The 201 answer of `POST /api/cases` (kept sealed as the idempotent replay: it holds the
+/// access code, shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct CaseSubmitted {
+    pub number: String,
+    pub access_code: String,
+    pub state: crate::case::CaseState,
+    pub deciding_division: crate::DivisionCode,
+    pub due: Option<crate::Date>,
+    pub deadlines: Vec<crate::case::StepDeadline>,
+    pub materials: Vec<super::MaterialItem>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<SubmissionNotice>,
+}
+
+/// `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// The answer of `POST /api/auth/login`: a bearer token (JWT) with the role and division.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct LoginAnswer {
+    pub token: String,
+    pub role: crate::roles::Role,
+    pub division: Option<crate::DivisionCode>,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+    pub username: String,
+    pub display_name: String,
+}
+
 /// A person as read: a valid name (trimmed, not yet in Unicode NFC: the server normalises) and
 /// a valid ID number.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,12 +5,18 @@
 //! so that a malformed request is answered with **every** bad field at once, not serde's first.
 
 mod application;
+mod supervision;
 mod views;
 
 pub use application::{
-    ApplicantEntry, Application, CommitmentEntry, Person, PersonEntry, Submission, read_submission,
+    ApplicantEntry, Application, CaseSubmitted, CommitmentEntry, LoginAnswer, LoginRequest, Person,
+    PersonEntry, Submission, SubmissionNotice, read_submission,
 };
 
+pub use supervision::{
+    CalendarCoverage, CalendarOverview, CoverageWarning, NoticeYear, OfficeSummary, ProcessingBand,
+    ReturnException, SupervisionSummary, SweepFailure,
+};
 pub use views::{
     ActionRequest, CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, QueuePage,
     QueueRow, ReturnableItem, Revealed, RevealedPerson, SignedCommitment, StaffApplicant,

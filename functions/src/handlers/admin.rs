@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::access::Staff;
 use crate::errors;
+use crate::errors::invalid;
 use crate::passwords::hash_password;
 use crate::ports::{StaffAccount, StoreError};
 use crate::problem::{JsonBody, Problem};
@@ -55,10 +56,6 @@ async fn list(State(state): State<AppState>, Staff(claims): Staff) -> Result<Jso
         views.push(view(&state, a).await?);
     }
     Ok(Json(json!({ "accounts": views })))
-}
-
-fn invalid(field: &str, message: &str) -> Value {
-    json!({"code": "invalid_field", "field": field, "message": message})
 }
 
 fn read_password(body: &Value, errors: &mut Vec<Value>) -> Option<String> {
@@ -121,7 +118,11 @@ fn read_account(body: &Value) -> Result<(StaffAccount, String), Problem> {
     let known = ["username", "display_name", "role", "division", "password"];
     if let Some(obj) = body.as_object() {
         for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
-            errors.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
+            errors.push(crate::errors::field_error(
+                "unknown_field",
+                key,
+                "未知字段 / unknown field",
+            ));
         }
     }
     let username = body
@@ -333,7 +334,11 @@ async fn change_role(
             .keys()
             .filter(|k| !["role", "division"].contains(&k.as_str()))
         {
-            problems.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
+            problems.push(crate::errors::field_error(
+                "unknown_field",
+                key,
+                "未知字段 / unknown field",
+            ));
         }
     }
     let (role, division) = read_role(&body, &mut problems);

@@ -12,9 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::DivisionCode;
-use domain::roles::Role;
-use serde::Serialize;
+use domain::contract::LoginAnswer;
 use serde_json::{Value, json};
 
 use crate::access::Staff;
@@ -32,17 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/auth/me", get(me))
-}
-
-#[derive(Debug, Serialize)]
-struct LoginAnswer {
-    token: String,
-    role: Role,
-    division: Option<DivisionCode>,
-    /// RFC 3339, UTC.
-    expires_at: String,
-    username: String,
-    display_name: String,
 }
 
 fn invalid_credentials() -> Problem {
@@ -69,7 +56,11 @@ fn read_login(body: &Value) -> Result<(String, String), Problem> {
     let text = |key: &str, errors: &mut Vec<Value>| match body.get(key).and_then(Value::as_str) {
         Some(v) if !v.is_empty() && v.len() <= 200 => Some(v.to_string()),
         _ => {
-            errors.push(json!({"code": "invalid_field", "field": key, "message": "必填，最多200字符 / required, at most 200 characters"}));
+            errors.push(crate::errors::field_error(
+                "invalid_field",
+                key,
+                "必填，最多200字符 / required, at most 200 characters",
+            ));
             None
         }
     };
@@ -80,7 +71,11 @@ fn read_login(body: &Value) -> Result<(String, String), Problem> {
             .keys()
             .filter(|k| !["username", "password"].contains(&k.as_str()))
         {
-            errors.push(json!({"code": "unknown_field", "field": key, "message": "未知字段 / unknown field"}));
+            errors.push(crate::errors::field_error(
+                "unknown_field",
+                key,
+                "未知字段 / unknown field",
+            ));
         }
     }
     match (username, password) {

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::Calendar;
 use domain::calendar::HolidayNotice;
+use domain::contract::{CalendarOverview, NoticeYear};
 use domain::roles::Capability;
 use serde_json::{Value, json};
 
@@ -28,31 +29,36 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendar", post(load))
 }
 
-async fn overview(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+async fn overview(State(state): State<AppState>) -> Result<Json<CalendarOverview>, Problem> {
     let stored = state.store.holiday_notices().await?;
     let loaded: Vec<HolidayNotice> = stored.iter().map(|n| n.notice.clone()).collect();
     let calendar = Calendar::builtin().with_notices(&loaded);
     let today = state.clock.now().date();
-    let years: Vec<Value> = calendar
+    let years = calendar
         .notices()
         .map(|n| {
             let stored = stored.iter().find(|s| s.notice.year == n.year);
-            json!({
-                "year": n.year,
-                "title": n.title,
-                "document_number": n.document_number,
-                "published": n.published,
-                "origin": if stored.is_some() { "loaded" } else { "built_in" },
-                "loaded_at": stored.map(|s| s.loaded_at.china_time()),
-                "replaced": stored.map_or(0, |s| s.replaced.len()),
-            })
+            NoticeYear {
+                year: n.year,
+                title: n.title.clone(),
+                document_number: n.document_number.clone(),
+                published: n.published,
+                origin: if stored.is_some() {
+                    "loaded"
+                } else {
+                    "built_in"
+                }
+                .to_string(),
+                loaded_at: stored.map(|s| s.loaded_at.china_time()),
+                replaced: stored.map_or(0, |s| s.replaced.len()),
+            }
         })
         .collect();
-    Ok(Json(json!({
-        "coverage": coverage(&calendar, today),
-        "years": years,
-        "loaded": loaded,
-    })))
+    Ok(Json(CalendarOverview {
+        coverage: coverage(&calendar, today),
+        years,
+        loaded,
+    }))
 }
 
 async fn load(

@@ -18,12 +18,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::case::CaseState;
-use domain::certificate::CertificateNumber;
-use serde_json::json;
+use domain::certificate::{
+    CertificateNumber, CertificateStatus, PublishedKeys, Revocations, Standing, Superseded,
+};
 
 use crate::errors;
 use crate::problem::Problem;
-use crate::signing::{DOWNLOAD_ACTION, public_origin, status_of, unprintable, verify_path};
+use crate::signing::{DOWNLOAD_ACTION, public_origin, unprintable, verify_path};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -106,7 +107,9 @@ async fn keys(State(state): State<AppState>) -> Response {
             // Browsers keep the keys for checking offline; a new key is added before it is used.
             HeaderValue::from_static("public, max-age=86400"),
         )],
-        Json(json!({"keys": state.signer.published()})),
+        Json(PublishedKeys {
+            keys: state.signer.published(),
+        }),
     )
         .into_response()
 }
@@ -123,11 +126,13 @@ fn certificate_not_found() -> Problem {
 async fn status(
     State(state): State<AppState>,
     UrlPath(number): UrlPath<String>,
-) -> Result<Json<serde_json::Value>, Problem> {
+) -> Result<Json<CertificateStatus>, Problem> {
     let number = CertificateNumber::parse(&number).map_err(|e| {
-        Problem::invalid_request(&[
-            json!({"code": "invalid_field", "field": "number", "message": e.to_string()}),
-        ])
+        Problem::invalid_request(&[crate::errors::field_error(
+            "invalid_field",
+            "number",
+            e.to_string(),
+        )])
     })?;
     let record = state
         .store
@@ -140,10 +145,10 @@ async fn status(
                 .is_some_and(|c| c.facts.number == number)
         })
         .ok_or_else(certificate_not_found)?;
-    Ok(Json(json!({
-        "number": number,
-        "status": status_of(&record.case),
-    })))
+    Ok(Json(CertificateStatus {
+        number,
+        status: Standing::of(record.case.state),
+    }))
 }
 
 async fn revocations(
@@ -154,8 +159,11 @@ async fn revocations(
         .get("issuer")
         .and_then(|d| domain::DivisionCode::parse(d).ok())
         .ok_or_else(|| {
-            Problem::invalid_request(&[json!({"code": "invalid_field", "field": "issuer",
-                "message": "须提供签发机构的区划代码 / the issuing office's division code is required"})])
+            Problem::invalid_request(&[crate::errors::field_error(
+                "invalid_field",
+                "issuer",
+                "须提供签发机构的区划代码 / the issuing office's division code is required",
+            )])
         })?;
     let mut lists = Vec::new();
     for case_state in [CaseState::Revoked, CaseState::Void] {
@@ -179,7 +187,10 @@ async fn revocations(
     for row in corrected.iter().filter(|r| r.deciding_division == issuer) {
         let record = state.store.get(&row.number).await?;
         if let Some(c) = record.and_then(|r| r.case.certificate) {
-            superseded.push(json!({"number": c.facts.number, "signatures": c.superseded}));
+            superseded.push(Superseded {
+                number: c.facts.number,
+                signatures: c.superseded,
+            });
         }
     }
     Ok((
@@ -188,10 +199,12 @@ async fn revocations(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         )],
-        Json(
-            json!({"issuer": issuer.to_string(), "revoked": revoked, "void": void,
-            "superseded": superseded}),
-        ),
+        Json(Revocations {
+            issuer,
+            revoked,
+            void,
+            superseded,
+        }),
     )
         .into_response())
 }

@@ -55,12 +55,14 @@ async fn request(
         Ok(_) => Vec::new(),
     };
     if !matches!(number, Some(Ok(_))) {
-        bad.push(json!({"code": "invalid_field", "field": "certificate",
-            "message": "请填写查询结果中的证照编号 / the certificate number from the lookup result"}));
+        bad.push(crate::errors::field_error(
+            "invalid_field",
+            "certificate",
+            "请填写查询结果中的证照编号 / the certificate number from the lookup result",
+        ));
     }
     if text.is_none() {
-        bad.push(json!({"code": "invalid_field", "field": "request",
-            "message": "请写明哪里有误、应当如何更正（不超过 500 字）/ say what is wrong and what is right (at most 500 characters)"}));
+        bad.push(crate::errors::field_error("invalid_field", "request", "请写明哪里有误、应当如何更正（不超过 500 字）/ say what is wrong and what is right (at most 500 characters)"));
     }
     let (Ok(query), Some(Ok(number)), Some(text)) = (query, number, text) else {
         return Err(Problem::invalid_request(&bad));

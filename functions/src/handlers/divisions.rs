@@ -42,10 +42,13 @@ async fn search(
     let q = query.q.trim().to_string();
     let chars = q.chars().count();
     if chars == 0 || chars > QUERY_MAX_CHARS {
-        return Err(Problem::invalid_request(&[
-            json!({"code": "invalid_field", "field": "q",
-            "message": format!("请输入1至{QUERY_MAX_CHARS}个字的地名或拼音首字母 / 1 to {QUERY_MAX_CHARS} characters of a place name or its pinyin initials")}),
-        ]));
+        return Err(Problem::invalid_request(&[crate::errors::field_error(
+            "invalid_field",
+            "q",
+            format!(
+                "请输入1至{QUERY_MAX_CHARS}个字的地名或拼音首字母 / 1 to {QUERY_MAX_CHARS} characters of a place name or its pinyin initials"
+            ),
+        )]));
     }
     let now = state.clock.now().0 / 1000;
     let window_end = (now / WINDOW_SECS + 1) * WINDOW_SECS;

@@ -6,8 +6,8 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::problem::Problem;
-use crate::reckoning::Coverage;
 use crate::state::Reckoning;
+use domain::contract::CalendarCoverage;
 
 /// The health answer. `version` lets the SPA and operators see which build is running;
 /// `today` is the service's date (China time), which the SPA uses for its own checks so the
@@ -19,7 +19,7 @@ pub struct Health {
     pub status: &'static str,
     pub version: &'static str,
     pub today: domain::Date,
-    pub calendar: Coverage,
+    pub calendar: CalendarCoverage,
     /// `checked`: division codes are checked against the country's data; `form_only`: this
     /// server has no division data, codes are checked for their form only (issue 22).
     pub divisions: &'static str,

@@ -36,15 +36,6 @@ pub fn document() -> Value {
     let deadline_answer = generator.subschema_for::<DeadlineAnswer>().to_value();
     let guide = generator.subschema_for::<Guide>().to_value();
     let provided = generator.subschema_for::<ProvidedMaterial>().to_value();
-    let step = generator
-        .subschema_for::<domain::case::StepDeadline>()
-        .to_value();
-    let material_item = generator
-        .subschema_for::<domain::contract::MaterialItem>()
-        .to_value();
-    let case_state = generator
-        .subschema_for::<domain::case::CaseState>()
-        .to_value();
     let notice = generator
         .subschema_for::<domain::calendar::HolidayNotice>()
         .to_value();
@@ -57,6 +48,29 @@ pub fn document() -> Value {
     let revealed = generator
         .subschema_for::<domain::contract::Revealed>()
         .to_value();
+    let keys = generator
+        .subschema_for::<domain::certificate::PublishedKeys>()
+        .to_value();
+    let certificate_status = generator
+        .subschema_for::<domain::certificate::CertificateStatus>()
+        .to_value();
+    let revocations = generator
+        .subschema_for::<domain::certificate::Revocations>()
+        .to_value();
+    let coverage = generator
+        .subschema_for::<domain::contract::CalendarCoverage>()
+        .to_value();
+    let calendar_overview = generator
+        .subschema_for::<domain::contract::CalendarOverview>()
+        .to_value();
+    let supervision_summary = generator
+        .subschema_for::<domain::contract::SupervisionSummary>()
+        .to_value();
+    let login_answer = generator
+        .subschema_for::<domain::contract::LoginAnswer>()
+        .to_value();
+    // Its definition lands in the components (`#/components/schemas/CaseSubmitted`).
+    generator.subschema_for::<domain::contract::CaseSubmitted>();
     let queue_page = generator
         .subschema_for::<domain::contract::QueuePage>()
         .to_value();
@@ -75,12 +89,6 @@ pub fn document() -> Value {
             "errors": {"type": "array", "items": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}}
         }
     }));
-    let coverage = json!({"type": "object", "properties": {
-        "first_year": {"type": ["integer", "null"]}, "confirmed_through": {"type": ["integer", "null"]},
-        "provisional_from": {"type": ["string", "null"], "format": "date"},
-        "provisional_note": {"type": "string"}, "provisional_note_en": {"type": "string"},
-        "warning": {"type": ["object", "null"], "properties": {"year": {"type": "integer"}, "confirmed_until": {"type": "string", "format": "date"},
-            "text": {"type": "string"}, "text_en": {"type": "string"}}}}});
     let person = json!({"type": "object", "required": ["name", "id_number"], "properties": {
         "name": {"type": "string", "maxLength": 50},
         "id_number": {"type": "string", "pattern": "^[0-9]{17}[0-9Xx]$", "description": "GB 11643 resident ID; never in a URL"},
@@ -105,14 +113,6 @@ pub fn document() -> Value {
             }
         }),
     );
-    schemas.insert("CaseSubmitted".into(), json!({
-        "type": "object", "required": ["number", "access_code", "state", "deciding_division", "deadlines", "materials"],
-        "properties": {
-            "number": {"type": "string"}, "access_code": {"type": "string", "description": "shown once; stored only as a keyed hash"},
-            "state": case_state, "deciding_division": {"type": "string"}, "due": {"type": ["string", "null"], "format": "date"},
-            "deadlines": {"type": "array", "items": step}, "materials": {"type": "array", "items": material_item}
-        }
-    }));
     let json_body = |schema: Value| json!({"required": true, "content": {"application/json": {"schema": schema}}});
     let ok = |description: &str, schema: Value| json!({"description": description, "content": {"application/json": {"schema": schema}}});
     json!({
@@ -127,8 +127,7 @@ pub fn document() -> Value {
                 "responses": {"200": ok("up", json!({"type": "object", "properties": {"status": {"type": "string"}, "version": {"type": "string"}, "today": {"type": "string", "format": "date"},
                     "calendar": coverage.clone()}})), "503": problem("store unavailable")}}},
             "/api/calendar": {"get": {"operationId": "calendar", "summary": "The working-day calendar: confirmed range, warning, each year's notice and the notices loaded at run time (issue 16)",
-                "responses": {"200": ok("the calendar", json!({"type": "object", "required": ["coverage", "years", "loaded"], "properties": {
-                    "coverage": coverage, "years": {"type": "array", "items": {"type": "object"}}, "loaded": {"type": "array", "items": notice.clone()}}})),
+                "responses": {"200": ok("the calendar", calendar_overview),
                     "503": problem("store unavailable")}}},
             "/api/admin/calendar": {"post": {"operationId": "loadHolidayNotice", "summary": "Load a year's State Council holiday notice (admins): checked against the statutory holidays, stored, open cases recounted and audited", "security": [{"bearer": []}],
                 "requestBody": json_body(notice),
@@ -176,9 +175,7 @@ pub fn document() -> Value {
             "/api/auth/login": {"post": {"operationId": "login", "summary": "Staff sign-in: a bearer token (JWT, 8 h) with role and division",
                 "requestBody": json_body(json!({"type": "object", "required": ["username", "password"], "additionalProperties": false,
                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}})),
-                "responses": {"200": ok("signed in", json!({"type": "object", "required": ["token", "role", "division", "expires_at"],
-                    "properties": {"token": {"type": "string"}, "role": {"type": "string"}, "division": {"type": ["string", "null"]},
-                        "expires_at": {"type": "string", "format": "date-time"}}})),
+                "responses": {"200": ok("signed in", login_answer),
                     "400": problem("every bad field"), "401": problem("wrong username or password (indistinguishable)"),
                     "403": problem("account_disabled: told only with the right password"),
                     "429": problem("login_throttled or account_locked, with Retry-After")}}},
@@ -223,16 +220,14 @@ pub fn document() -> Value {
                     "404": problem("no such case"), "409": problem("version_conflict with current_version, or invalid_state"),
                     "422": problem("reasons_required, missing_list_required, not_asked_for (a return naming an item the applicant was not asked for), accepted_before (naming an item accepted before without a county approver's reason), out_of_city_check_required, application_incomplete …")}}},
             "/api/certificates/keys": {"get": {"operationId": "certificateKeys", "summary": "The Ed25519 public keys certificates are signed with (cache them to verify offline)",
-                "responses": {"200": ok("the keys", json!({"type": "object", "properties": {"keys": {"type": "array", "items": {"type": "object",
-                    "properties": {"kid": {"type": "string"}, "alg": {"type": "string"}, "public_key": {"type": "string"}}}}}}))}}},
+                "responses": {"200": ok("the keys", keys)}}},
             "/api/certificates/{number}/status": {"get": {"operationId": "certificateStatus", "summary": "One certificate's status: valid, revoked or void",
                 "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": ok("the status", json!({"type": "object", "properties": {"number": {"type": "string"}, "status": {"enum": ["valid", "revoked", "void"]}}})),
+                "responses": {"200": ok("the status", certificate_status),
                     "400": problem("not a certificate number (format or check character)"), "404": problem("certificate_not_found")}}},
             "/api/certificates/revocations": {"get": {"operationId": "certificateRevocations", "summary": "Every revoked and void certificate of an issuing office: what the verify page reads, so the server learns the office and not the certificate",
                 "parameters": [query("issuer", true, "the issuing office's division code")],
-                "responses": {"200": ok("the lists", json!({"type": "object", "properties": {"issuer": {"type": "string"}, "revoked": {"type": "array", "items": {"type": "string"}}, "void": {"type": "array", "items": {"type": "string"}},
-                    "superseded": {"type": "array", "description": "certificates corrected and signed anew, with the signatures they replaced", "items": {"type": "object", "properties": {"number": {"type": "string"}, "signatures": {"type": "array", "items": {"type": "string"}}}}}}})),
+                "responses": {"200": ok("the lists", revocations),
                     "400": problem("no or invalid issuer")}}},
             "/api/certificates/{file}": {"get": {"operationId": "certificatePdf", "summary": "The electronic certificate as an A4 PDF (file = `<number>.pdf`): Chinese text in an embedded font subset, the e-seals, a QR code that opens /verify with the signed payload. For the holder (X-Access-Code) or staff in scope (bearer; audited)",
                 "parameters": [{"name": "file", "in": "path", "required": true, "description": "`<certificate number>.pdf`", "schema": {"type": "string"}},
@@ -278,7 +273,7 @@ pub fn document() -> Value {
             "/api/supervision/summary": {"get": {"operationId": "supervisionSummary", "summary": "Per deciding office: counts by state, red lights, median and p90 processing days, deemed issues, the processing-time distribution",
                 "security": [{"bearer": []}],
                 "parameters": [query("division", false, "a division inside the supervisor's"), query("format", false, "json | csv")],
-                "responses": {"200": {"description": "the summary", "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}}},
+                "responses": {"200": {"description": "the summary", "content": {"application/json": {"schema": supervision_summary}, "text/csv": {"schema": {"type": "string"}}}},
                     "401": problem("not signed in"), "403": problem("not a supervisor, or outside the division")}}},
             "/api/admin/staff": {
                 "get": {"operationId": "listStaff", "summary": "Staff accounts (admins)", "security": [{"bearer": []}],

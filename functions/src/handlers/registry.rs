@@ -40,14 +40,18 @@ async fn lookup(
     claims.require(Capability::RegistryLookup)?;
     let id = match body.get("id_number").and_then(Value::as_str) {
         Some(s) => IdNumber::parse(s.trim()).map_err(|e| {
-            Problem::invalid_request(&[
-                json!({"code": "invalid_field", "field": "id_number", "message": e.to_string()}),
-            ])
+            Problem::invalid_request(&[crate::errors::field_error(
+                "invalid_field",
+                "id_number",
+                e.to_string(),
+            )])
         })?,
         None => {
-            return Err(Problem::invalid_request(&[
-                json!({"code": "invalid_field", "field": "id_number", "message": "须提供身份证号码 / an ID number is required"}),
-            ]));
+            return Err(Problem::invalid_request(&[crate::errors::field_error(
+                "invalid_field",
+                "id_number",
+                "须提供身份证号码 / an ID number is required",
+            )]));
         }
     };
     // At most this many look-ups per staff member an hour: a window serves the people in front

@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 use crate::access::{ACCESS_CODE_HEADER, MaybeStaff, Staff, applicant_record, unauthenticated};
 use crate::attachments::check_materials;
 use crate::errors;
+use crate::errors::invalid;
 use crate::ports::{QueueItem, QueueQuery, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
@@ -31,10 +32,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{number}/actions", post(act))
         .route("/staff/cases", get(queue))
-}
-
-fn invalid(field: &str, message: impl Into<String>) -> Value {
-    json!({"code": "invalid_field", "field": field, "message": message.into()})
 }
 
 /// `{"version": N, "action": "...", ...payload, "materials": [...] (resubmit only)}`.

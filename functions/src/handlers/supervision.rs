@@ -11,9 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::case::CaseState;
+use domain::contract::{
+    OfficeSummary, ProcessingBand, ReturnException, SupervisionSummary, SweepFailure,
+};
 use domain::roles::Capability;
 use domain::{Date, DivisionCode, Gazetteer};
-use serde::Serialize;
 use serde_json::json;
 
 use crate::access::Staff;
@@ -42,9 +44,11 @@ async fn audit(
     let day = match params.get("day") {
         None => today,
         Some(d) => Date::parse(d).map_err(|e| {
-            Problem::invalid_request(&[
-                json!({"code": "invalid_field", "field": "day", "message": e.to_string()}),
-            ])
+            Problem::invalid_request(&[crate::errors::field_error(
+                "invalid_field",
+                "day",
+                e.to_string(),
+            )])
         })?,
     };
     let entries: Vec<_> = state
@@ -74,23 +78,6 @@ const STATES: [CaseState; 12] = [
     CaseState::Forwarded,
 ];
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct OfficeSummary {
-    pub office: String,
-    pub name: Option<String>,
-    pub total: usize,
-    pub by_state: BTreeMap<&'static str, usize>,
-    /// Pending cases with a step past due today (red lights).
-    pub overdue: usize,
-    /// Cases decided (approved, refused or issued), and the calendar days from acceptance.
-    pub decided: usize,
-    pub median_days: Option<i64>,
-    pub p90_days: Option<i64>,
-    pub deemed_issues: usize,
-    /// Cases returned again for an item accepted before, on a written exception (000 二(二)2).
-    pub return_exceptions: usize,
-}
-
 /// Nearest-rank percentile of sorted values.
 fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
     if sorted.is_empty() {
@@ -109,10 +96,10 @@ pub fn summarise(rows: &[QueueItem], today: Date) -> Vec<OfficeSummary> {
     groups
         .into_iter()
         .map(|(office, rows)| {
-            let mut by_state: BTreeMap<&'static str, usize> =
-                STATES.iter().map(|s| (s.code(), 0)).collect();
+            let mut by_state: BTreeMap<String, usize> =
+                STATES.iter().map(|s| (s.code().to_string(), 0)).collect();
             for r in &rows {
-                *by_state.entry(r.state.code()).or_default() += 1;
+                *by_state.entry(r.state.code().to_string()).or_default() += 1;
             }
             let mut days: Vec<i64> = rows
                 .iter()
@@ -120,7 +107,7 @@ pub fn summarise(rows: &[QueueItem], today: Date) -> Vec<OfficeSummary> {
                 .collect();
             days.sort_unstable();
             OfficeSummary {
-                office: office.to_string(),
+                office,
                 name: Gazetteer::seed().full_name(office),
                 total: rows.len(),
                 by_state,
@@ -146,7 +133,7 @@ pub const BANDS: [(&str, i64, i64); 6] = [
 ];
 
 /// How many decided cases took how long, over every office in the division.
-pub fn distribution(rows: &[QueueItem]) -> Vec<serde_json::Value> {
+pub fn distribution(rows: &[QueueItem]) -> Vec<ProcessingBand> {
     let days: Vec<i64> = rows
         .iter()
         .filter_map(|r| Some(r.decided_on?.to_days() - r.accepted_on.to_days()))
@@ -155,19 +142,20 @@ pub fn distribution(rows: &[QueueItem]) -> Vec<serde_json::Value> {
         .iter()
         .map(|(label, lo, hi)| {
             let count = days.iter().filter(|d| (*lo..=*hi).contains(*d)).count();
-            json!({"days": label, "count": count})
+            ProcessingBand {
+                days: (*label).to_string(),
+                count,
+            }
         })
         .collect()
 }
 
 /// The sweep's failures on cases whose accepting or deciding office lies in `division`.
-pub fn failures_in(
-    division: domain::DivisionCode,
-    failures: &[crate::ports::SweepFailure],
-) -> Vec<&crate::ports::SweepFailure> {
+pub fn failures_in(division: domain::DivisionCode, failures: &[SweepFailure]) -> Vec<SweepFailure> {
     failures
         .iter()
         .filter(|f| f.offices.iter().any(|o| division.contains(*o)))
+        .cloned()
         .collect()
 }
 
@@ -214,26 +202,32 @@ async fn summary(
     let mut bad = Vec::new();
     let division = match params.get("division") {
         None => own,
-        Some(d) => {
-            match DivisionCode::parse(d) {
-                Ok(d) if own.contains(d) => d,
-                Ok(_) => {
-                    return Err(errors::transition(
-                        &domain::case::TransitionError::OutOfScope,
-                    ));
-                }
-                Err(e) => {
-                    bad.push(json!({"code": "invalid_field", "field": "division", "message": e.to_string()}));
-                    own
-                }
+        Some(d) => match DivisionCode::parse(d) {
+            Ok(d) if own.contains(d) => d,
+            Ok(_) => {
+                return Err(errors::transition(
+                    &domain::case::TransitionError::OutOfScope,
+                ));
             }
-        }
+            Err(e) => {
+                bad.push(crate::errors::field_error(
+                    "invalid_field",
+                    "division",
+                    e.to_string(),
+                ));
+                own
+            }
+        },
     };
     let as_csv = match params.get("format").map(String::as_str) {
         None | Some("json") => false,
         Some("csv") => true,
         Some(_) => {
-            bad.push(json!({"code": "invalid_field", "field": "format", "message": "json | csv"}));
+            bad.push(crate::errors::field_error(
+                "invalid_field",
+                "format",
+                "json | csv",
+            ));
             false
         }
     };
@@ -259,28 +253,30 @@ async fn summary(
     }
     let calendar = state.calendar().await?;
     let failures = state.store.sweep_failures().await?;
-    Ok(Json(json!({
+    let summary = SupervisionSummary {
         // Cases of this division the deadline sweep could not read or write (issue 18).
-        "sweep_failures": failures_in(division, &failures),
-        "division": division.to_string(),
-        "today": today,
+        sweep_failures: failures_in(division, &failures),
+        division,
+        today,
         // Issue 16: from 60 days before the confirmed holiday data ends, supervisors see it.
-        "calendar": crate::reckoning::coverage(&calendar, today),
-        "total": rows.len(),
-        "overdue": offices.iter().map(|o| o.overdue).sum::<usize>(),
-        "offices": offices,
-        "distribution": distribution(&rows),
+        calendar: crate::reckoning::coverage(&calendar, today),
+        total: rows.len(),
+        overdue: offices.iter().map(|o| o.overdue).sum(),
+        offices,
+        distribution: distribution(&rows),
         // Each case returned again for an item accepted before (issue 17; 000 二(二)2).
-        "return_exceptions": rows
+        return_exceptions: rows
             .iter()
             .filter(|r| r.return_exceptions > 0)
-            .map(|r| json!({
-                "number": r.number, "deciding_division": r.deciding_division.to_string(),
-                "state": r.state, "exceptions": r.return_exceptions,
-            }))
-            .collect::<Vec<_>>(),
-    }))
-    .into_response())
+            .map(|r| ReturnException {
+                number: r.number.clone(),
+                deciding_division: r.deciding_division,
+                state: r.state,
+                exceptions: r.return_exceptions,
+            })
+            .collect(),
+    };
+    Ok(Json(summary).into_response())
 }
 
 #[cfg(test)]

@@ -8,11 +8,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::case::{Case, CaseState, Moment, StepDeadline};
-use domain::contract::{Revealed, RevealedPerson, StaffCaseView};
+use domain::case::{Case, Moment};
+use domain::contract::{CaseSubmitted, Revealed, RevealedPerson, StaffCaseView, SubmissionNotice};
 use domain::materials::{self, MaterialCode};
 use domain::roles::{Actor, Capability};
-use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -23,6 +22,7 @@ use crate::access::{
 };
 use crate::attachments::{check_materials, pin_all};
 use crate::errors;
+use crate::errors::invalid;
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
@@ -41,26 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{number}", get(read))
         .route("/cases/{number}/reveal", post(reveal))
         .route("/cases/{number}/attachments/{id}", get(attachment))
-}
-
-fn invalid(field: &str, message: impl Into<String>) -> Value {
-    json!({"code": "invalid_field", "field": field, "message": message.into()})
-}
-
-/// The 201 answer (also kept as the idempotent replay).
-#[derive(Debug, Serialize)]
-struct Submitted<'a> {
-    number: &'a str,
-    access_code: &'a str,
-    state: CaseState,
-    deciding_division: String,
-    due: Option<domain::Date>,
-    deadlines: &'a [StepDeadline],
-    materials: &'a [domain::contract::MaterialItem],
-    /// What the applicant should know about the submission: materials beyond the list, accepted
-    /// and not kept (002 第八条).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    notices: Vec<Value>,
 }
 
 /// The submit event's line for materials brought beyond the list.
@@ -298,21 +278,22 @@ async fn submit(
             .filter(|m| m.provided_by == domain::contract::ProvidedBy::Applicant)
             .map(|m| m.code)
             .collect();
-        let body = serde_json::to_string(&Submitted {
-            number: &case.number,
-            access_code: &access_code,
+        let body = serde_json::to_string(&CaseSubmitted {
+            number: case.number.clone(),
+            access_code: access_code.clone(),
             state: case.state,
-            deciding_division: case.deciding.to_string(),
+            deciding_division: case.deciding,
             due: case.next_due(),
-            deadlines: &case.deadlines,
-            materials: &required,
+            deadlines: case.deadlines.clone(),
+            materials: required.clone(),
             notices: extras
                 .iter()
-                .map(|m| json!({
-                    "code": "material_not_required", "material": m,
-                    "message": format!("{}不在本事项材料清单内，已受理申请，该材料未保存（{}）/ not on this service's list: the application is accepted and this material was not kept",
+                .map(|m| SubmissionNotice {
+                    code: "material_not_required".into(),
+                    material: *m,
+                    message: format!("{}不在本事项材料清单内，已受理申请，该材料未保存（{}）/ not on this service's list: the application is accepted and this material was not kept",
                         m.name_zh(), materials::BEYOND_THE_LIST_SOURCE),
-                }))
+                })
                 .collect(),
         })
         .map_err(|_| errors::internal("serialise"))?;
