@@ -70,17 +70,14 @@ pub fn upload_issues(draft: Draft, required: &[MaterialItem]) -> Vec<FieldIssue>
 }
 
 /// Every problem with the form, at once, in the order of the page: the domain's submission
-/// check (`read_submission`, the very function the server runs on receipt) on the body this
+/// check (`check_application`, the checks the server runs on receipt) on the application this
 /// form would send, then what only the browser knows — uploads still running or failed.
 pub fn validate(draft: Draft, answer: &EligibilityAnswer) -> Vec<FieldIssue> {
     let mut issues = match crate::pages::review::submission(draft) {
-        Some((application, order)) => match serde_json::to_value(&application) {
-            Ok(body) => {
-                let (_, errors) = domain::contract::read_submission(&body);
-                crate::pages::review::issues_from_fields(&errors, &order)
-            }
-            Err(e) => vec![FieldIssue::bilingual("", &e.to_string())],
-        },
+        Some((application, order)) => {
+            let (_, errors) = domain::contract::check_application(&application);
+            crate::pages::review::issues_from_fields(&errors, &order)
+        }
         None => vec![FieldIssue::new(
             "",
             "申请情况不完整，请重新检查条件",

@@ -143,11 +143,10 @@ fn who(field: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// `"delivery": {"method": "pickup" | "express_cod" | "self_print", "address"}` (optional).
-fn read_delivery(v: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<Delivery> {
-    let v = v.filter(|v| !v.is_null())?;
-    match serde_json::from_value::<Delivery>(v.clone()) {
-        Ok(Delivery::ExpressCod { address }) => match crate::applicant::address(&address) {
+/// The delivery way, its address checked for express delivery.
+fn check_delivery(delivery: Delivery, errors: &mut Vec<FieldError>) -> Option<Delivery> {
+    match delivery {
+        Delivery::ExpressCod { address } => match crate::applicant::address(&address) {
             Some(a) => Some(Delivery::ExpressCod {
                 address: a.to_string(),
             }),
@@ -159,30 +158,20 @@ fn read_delivery(v: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<Deli
                 None
             }
         },
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(invalid(
-                "delivery.method",
-                "请选择领取方式 / pickup | express_cod (with address) | self_print",
-            ));
-            None
-        }
+        d => Some(d),
     }
 }
 
-/// `"commitment": {"accepted": true, "version": "<commitment::VERSION>"}` (optional).
-fn read_commitment(v: Option<&Value>, errors: &mut Vec<FieldError>) -> bool {
-    let Some(v) = v.filter(|v| !v.is_null()) else {
-        return false;
-    };
-    if v.get("accepted") != Some(&Value::Bool(true)) {
+/// The commitment counts when accepted on the text this build shows.
+fn check_commitment(accepted: bool, version: Option<&str>, errors: &mut Vec<FieldError>) -> bool {
+    if !accepted {
         errors.push(invalid(
             "commitment.accepted",
             "请阅读并勾选承诺，或不作承诺并上传书面承诺书 / Read and accept the commitment, or leave it out and bring the letter",
         ));
         return false;
     }
-    if v.get("version").and_then(Value::as_str) != Some(crate::commitment::VERSION) {
+    if version != Some(crate::commitment::VERSION) {
         errors.push(invalid(
             "commitment.version",
             format!(
@@ -195,31 +184,15 @@ fn read_commitment(v: Option<&Value>, errors: &mut Vec<FieldError>) -> bool {
     true
 }
 
-fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Option<Person> {
+/// A person's name and ID number, each problem saying whom it is about.
+fn check_person(
+    field: &str,
+    name: Option<&str>,
+    id_number: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Person> {
     let (who_zh, who_en) = who(field);
-    let Some(obj) = v.and_then(Value::as_object) else {
-        errors.push(FieldError::new(
-            "missing_field",
-            field,
-            format!("请填写{who_zh}的姓名和身份证号码 / Enter the {who_en}'s name and ID number"),
-        ));
-        return None;
-    };
-    for key in obj
-        .keys()
-        .filter(|k| !["name", "id_number", "phone"].contains(&k.as_str()))
-    {
-        errors.push(FieldError::new(
-            "unknown_field",
-            &format!("{field}.{key}"),
-            "未知字段 / unknown field",
-        ));
-    }
-    let name = match obj
-        .get("name")
-        .and_then(Value::as_str)
-        .map(crate::applicant::name)
-    {
+    let name = match name.map(crate::applicant::name) {
         Some(Ok(n)) => Some(n.to_string()),
         Some(Err(crate::applicant::NameProblem::Character(code))) => {
             errors.push(invalid(
@@ -236,7 +209,7 @@ fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> 
             None
         }
     };
-    let id_number = match obj.get("id_number").and_then(Value::as_str).map(str::trim) {
+    let id_number = match id_number.map(str::trim) {
         None | Some("") => {
             errors.push(invalid(
                 &format!("{field}.id_number"),
@@ -265,38 +238,125 @@ fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> 
     })
 }
 
-fn read_materials(
-    v: Option<&Value>,
+fn check_phone(phone: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    let phone = phone.and_then(crate::applicant::phone).map(str::to_string);
+    if phone.is_none() {
+        errors.push(invalid(
+            "applicant.phone",
+            "请填写11位手机号码 / Enter an 11-digit mobile number",
+        ));
+    }
+    phone
+}
+
+fn spouse_required(errors: &mut Vec<FieldError>) {
+    errors.push(FieldError::new(
+        "missing_field",
+        "spouse",
+        "已婚申请须填写配偶信息 / Enter the spouse: the couple is married",
+    ));
+}
+
+fn married(situation: Option<&EligibilityRequest>) -> bool {
+    situation.is_some_and(|s| s.marriage != Marriage::Unmarried)
+}
+
+/// A list past its bounds is reported and not looked into: each attachment costs a look-up
+/// in the file store (issue 18).
+fn check_materials(
+    materials: Vec<ProvidedMaterial>,
     errors: &mut Vec<FieldError>,
 ) -> Option<Vec<ProvidedMaterial>> {
-    match v {
-        None | Some(Value::Null) => Some(Vec::new()),
-        Some(v) => match serde_json::from_value::<Vec<ProvidedMaterial>>(v.clone()) {
-            Ok(m) => {
-                // A list past its bounds is reported and not looked into: each attachment
-                // costs a look-up in the file store (issue 18).
-                let over = crate::limits::materials_problems("materials", &m);
-                if over.is_empty() {
-                    Some(m)
-                } else {
-                    errors.extend(over);
-                    None
-                }
-            }
-            Err(e) => {
-                errors.push(invalid(
-                    "materials",
-                    format!("材料清单格式有误 / [{{code, attachments[], checked_in_person}}]: {e}"),
-                ));
-                None
-            }
-        },
+    let over = crate::limits::materials_problems("materials", &materials);
+    if over.is_empty() {
+        Some(materials)
+    } else {
+        errors.extend(over);
+        None
     }
 }
 
-/// Reads a submission body: every field error at once (unknown fields, the situation's own,
-/// people, phone, spouse for a married couple, materials within bounds, delivery, commitment
-/// and who may not commit online), nothing trusted that the domain has not parsed.
+/// Persons on the dishonesty list apply at a window, not by an online commitment.
+fn check_dishonest(
+    situation: Option<&EligibilityRequest>,
+    committed: bool,
+    errors: &mut Vec<FieldError>,
+) {
+    if committed && situation.is_some_and(|s| s.dishonest) {
+        errors.push(invalid(
+            "commitment",
+            "失信联合惩戒对象不能网上承诺办理，请到窗口现场审核（004 三(二)、四(三)）/ persons on the dishonesty list cannot commit online (004 3(2), 4(3))",
+        ));
+    }
+}
+
+/// The one check of an application, on the typed body the SPA is about to send: every problem
+/// at once, in the order of the form. The server runs the same checks on what it reads
+/// ([`read_submission`]).
+pub fn check_application(application: &Application) -> (Submission, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let situation = Some(application.situation.clone());
+    let a = &application.applicant;
+    let applicant = check_person("applicant", Some(&a.name), Some(&a.id_number), &mut errors);
+    let phone = check_phone(Some(&a.phone), &mut errors);
+    let spouse = match &application.spouse {
+        None if married(situation.as_ref()) => {
+            spouse_required(&mut errors);
+            None
+        }
+        None => None,
+        Some(p) => check_person("spouse", Some(&p.name), Some(&p.id_number), &mut errors),
+    };
+    let materials = check_materials(application.materials.clone(), &mut errors);
+    let delivery = application
+        .delivery
+        .clone()
+        .and_then(|d| check_delivery(d, &mut errors));
+    let committed = application
+        .commitment
+        .as_ref()
+        .is_some_and(|c| check_commitment(c.accepted, Some(&c.version), &mut errors));
+    check_dishonest(situation.as_ref(), committed, &mut errors);
+    let submission = Submission {
+        situation,
+        applicant,
+        phone,
+        spouse,
+        materials,
+        delivery,
+        committed,
+    };
+    (submission, errors)
+}
+
+/// A person's object: no field but `name`, `id_number` (and the applicant's `phone`).
+fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Option<Person> {
+    let (who_zh, who_en) = who(field);
+    let Some(obj) = v.and_then(Value::as_object) else {
+        errors.push(FieldError::new(
+            "missing_field",
+            field,
+            format!("请填写{who_zh}的姓名和身份证号码 / Enter the {who_en}'s name and ID number"),
+        ));
+        return None;
+    };
+    for key in obj
+        .keys()
+        .filter(|k| !["name", "id_number", "phone"].contains(&k.as_str()))
+    {
+        errors.push(FieldError::new(
+            "unknown_field",
+            &format!("{field}.{key}"),
+            "未知字段 / unknown field",
+        ));
+    }
+    let text = |key: &str| obj.get(key).and_then(Value::as_str);
+    check_person(field, text("name"), text("id_number"), errors)
+}
+
+/// Reads a submission body (`POST /api/cases`): every field error at once — unknown fields,
+/// the situation's own, then the same checks as [`check_application`] — nothing trusted that
+/// the domain has not parsed.
 pub fn read_submission(body: &Value) -> (Submission, Vec<FieldError>) {
     let mut errors = Vec::new();
     let empty = Map::new();
@@ -331,42 +391,55 @@ pub fn read_submission(body: &Value) -> (Submission, Vec<FieldError>) {
         Some(v) => EligibilityRequest::read(v, "situation", &mut errors),
     };
     let applicant = read_person(obj.get("applicant"), "applicant", &mut errors);
-    let phone = obj
-        .get("applicant")
-        .and_then(|a| a.get("phone"))
-        .and_then(Value::as_str)
-        .and_then(crate::applicant::phone)
-        .map(str::to_string);
-    if phone.is_none() {
-        errors.push(invalid(
-            "applicant.phone",
-            "请填写11位手机号码 / Enter an 11-digit mobile number",
-        ));
-    }
-    let married = situation
-        .as_ref()
-        .is_some_and(|s| s.marriage != Marriage::Unmarried);
+    let phone = check_phone(
+        obj.get("applicant")
+            .and_then(|a| a.get("phone"))
+            .and_then(Value::as_str),
+        &mut errors,
+    );
     let spouse = match obj.get("spouse") {
-        None | Some(Value::Null) if married => {
-            errors.push(FieldError::new(
-                "missing_field",
-                "spouse",
-                "已婚申请须填写配偶信息 / Enter the spouse: the couple is married",
-            ));
+        None | Some(Value::Null) if married(situation.as_ref()) => {
+            spouse_required(&mut errors);
             None
         }
         None | Some(Value::Null) => None,
         Some(v) => read_person(Some(v), "spouse", &mut errors),
     };
-    let materials = read_materials(obj.get("materials"), &mut errors);
-    let delivery = read_delivery(obj.get("delivery"), &mut errors);
-    let committed = read_commitment(obj.get("commitment"), &mut errors);
-    if committed && situation.as_ref().is_some_and(|s| s.dishonest) {
-        errors.push(invalid(
-            "commitment",
-            "失信联合惩戒对象不能网上承诺办理，请到窗口现场审核（004 三(二)、四(三)）/ persons on the dishonesty list cannot commit online (004 3(2), 4(3))",
-        ));
-    }
+    let materials = match obj.get("materials") {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(v) => match serde_json::from_value::<Vec<ProvidedMaterial>>(v.clone()) {
+            Ok(m) => check_materials(m, &mut errors),
+            Err(e) => {
+                errors.push(invalid(
+                    "materials",
+                    format!("材料清单格式有误 / [{{code, attachments[], checked_in_person}}]: {e}"),
+                ));
+                None
+            }
+        },
+    };
+    let delivery = match obj.get("delivery").filter(|v| !v.is_null()) {
+        None => None,
+        Some(v) => match serde_json::from_value::<Delivery>(v.clone()) {
+            Ok(d) => check_delivery(d, &mut errors),
+            Err(_) => {
+                errors.push(invalid(
+                    "delivery.method",
+                    "请选择领取方式 / pickup | express_cod (with address) | self_print",
+                ));
+                None
+            }
+        },
+    };
+    let committed = match obj.get("commitment").filter(|v| !v.is_null()) {
+        None => false,
+        Some(v) => check_commitment(
+            v.get("accepted") == Some(&Value::Bool(true)),
+            v.get("version").and_then(Value::as_str),
+            &mut errors,
+        ),
+    };
+    check_dishonest(situation.as_ref(), committed, &mut errors);
     let submission = Submission {
         situation,
         applicant,
@@ -434,6 +507,23 @@ mod tests {
             errors[1].message
         );
         assert_eq!(errors[1].reason.as_deref(), Some("id_check_digit"));
+    }
+
+    #[test]
+    fn the_typed_check_finds_what_the_reading_finds() {
+        // Arrange: an application with a bad ID, no phone and no spouse for a married couple.
+        let mut app: Application = serde_json::from_value(body()).unwrap();
+        app.applicant.id_number = "420704199001011238".into();
+        app.applicant.phone = String::new();
+        app.spouse = None;
+
+        // Act
+        let (_, typed) = check_application(&app);
+        let (_, read) = read_submission(&serde_json::to_value(&app).unwrap());
+
+        // Assert: the same problems, in the same order.
+        assert_eq!(typed, read);
+        assert_eq!(typed.len(), 3, "{typed:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod views;
 
 pub use application::{
     ApplicantEntry, Application, CaseSubmitted, CommitmentEntry, LoginAnswer, LoginRequest, Person,
-    PersonEntry, Submission, SubmissionNotice, read_submission,
+    PersonEntry, Submission, SubmissionNotice, check_application, read_submission,
 };
 
 pub use supervision::{
@@ -19,8 +19,8 @@ pub use supervision::{
 };
 pub use views::{
     ActionRequest, CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, QueuePage,
-    QueueRow, ReturnableItem, Revealed, RevealedPerson, SignedCommitment, StaffApplicant,
-    StaffCaseView, StaffMay, StepBy, TimelineEntry,
+    QueueRow, ReturnableItem, Revealed, RevealedPerson, SignedCommitment, StaffAccountView,
+    StaffAccounts, StaffApplicant, StaffCaseView, StaffMay, StepBy, TimelineEntry,
 };
 
 use serde::{Deserialize, Serialize};

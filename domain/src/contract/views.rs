@@ -338,3 +338,23 @@ pub struct QueuePage {
     /// Pass as `cursor` for the next page; `None` on the last.
     pub next_cursor: Option<String>,
 }
+
+/// A staff account as administrators see it (`/api/admin/staff…`), with the failed sign-ins
+/// counted under its name; never a password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct StaffAccountView {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub division: Option<DivisionCode>,
+    pub failed_logins: u32,
+    pub locked: bool,
+}
+
+/// `GET /api/admin/staff`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct StaffAccounts {
+    pub accounts: Vec<StaffAccountView>,
+}

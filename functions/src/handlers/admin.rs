@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::DivisionCode;
+use domain::contract::{StaffAccountView, StaffAccounts};
 use domain::roles::{Capability, Role};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::access::Staff;
 use crate::errors;
@@ -36,26 +37,32 @@ fn admin_only(claims: &Claims) -> Result<(), Problem> {
 }
 
 /// An account as admins see it, with the failed sign-ins counted under its name.
-async fn view(state: &AppState, a: &StaffAccount) -> Result<Value, Problem> {
+async fn view(state: &AppState, a: &StaffAccount) -> Result<StaffAccountView, Problem> {
     let login = state
         .staff
         .login_state(&crate::login_guard::user_key(&state.keys, &a.username))
         .await?;
-    Ok(json!({
-        "username": a.username, "display_name": a.display_name, "role": a.role,
-        "division": a.division, "failed_logins": login.failures,
-        "locked": login.is_locked(state.clock.now()),
-    }))
+    Ok(StaffAccountView {
+        username: a.username.clone(),
+        display_name: a.display_name.clone(),
+        role: a.role,
+        division: a.division,
+        failed_logins: login.failures,
+        locked: login.is_locked(state.clock.now()),
+    })
 }
 
-async fn list(State(state): State<AppState>, Staff(claims): Staff) -> Result<Json<Value>, Problem> {
+async fn list(
+    State(state): State<AppState>,
+    Staff(claims): Staff,
+) -> Result<Json<StaffAccounts>, Problem> {
     admin_only(&claims)?;
     let accounts = state.staff.accounts().await?;
     let mut views = Vec::with_capacity(accounts.len());
     for a in &accounts {
         views.push(view(&state, a).await?);
     }
-    Ok(Json(json!({ "accounts": views })))
+    Ok(Json(StaffAccounts { accounts: views }))
 }
 
 fn read_password(body: &Value, errors: &mut Vec<Value>) -> Option<String> {
@@ -208,7 +215,7 @@ async fn reset(
     Staff(claims): Staff,
     Path(username): Path<String>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<StaffAccountView>, Problem> {
     admin_only(&claims)?;
     let mut errors_found = Vec::new();
     let password = read_password(&body, &mut errors_found);
@@ -270,7 +277,7 @@ async fn amend(
     username: &str,
     what: &str,
     change: impl FnOnce(&mut StaffAccount),
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<StaffAccountView>, Problem> {
     admin_only(claims)?;
     let mut account = state
         .staff
@@ -290,7 +297,7 @@ async fn disable(
     State(state): State<AppState>,
     Staff(claims): Staff,
     Path(username): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<StaffAccountView>, Problem> {
     // The role first: anyone else learns nothing from this route, not even this rule.
     admin_only(&claims)?;
     if claims.sub == username {
@@ -312,7 +319,7 @@ async fn enable(
     State(state): State<AppState>,
     Staff(claims): Staff,
     Path(username): Path<String>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<StaffAccountView>, Problem> {
     amend(&state, &claims, &username, "staff_enabled", |a| {
         a.disabled = false
     })
@@ -326,7 +333,7 @@ async fn change_role(
     Staff(claims): Staff,
     Path(username): Path<String>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<StaffAccountView>, Problem> {
     admin_only(&claims)?;
     let mut problems = Vec::new();
     if let Some(obj) = body.as_object() {
@@ -355,6 +362,7 @@ async fn change_role(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn an_account_needs_a_division_of_its_roles_level() {

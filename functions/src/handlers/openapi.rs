@@ -71,6 +71,12 @@ pub fn document() -> Value {
         .to_value();
     // Its definition lands in the components (`#/components/schemas/CaseSubmitted`).
     generator.subschema_for::<domain::contract::CaseSubmitted>();
+    let staff_accounts = generator
+        .subschema_for::<domain::contract::StaffAccounts>()
+        .to_value();
+    let staff_account = generator
+        .subschema_for::<domain::contract::StaffAccountView>()
+        .to_value();
     let queue_page = generator
         .subschema_for::<domain::contract::QueuePage>()
         .to_value();
@@ -277,33 +283,33 @@ pub fn document() -> Value {
                     "401": problem("not signed in"), "403": problem("not a supervisor, or outside the division")}}},
             "/api/admin/staff": {
                 "get": {"operationId": "listStaff", "summary": "Staff accounts (admins)", "security": [{"bearer": []}],
-                    "responses": {"200": ok("accounts, without password hashes", json!({"type": "object"})), "401": problem("not signed in"), "403": problem("not an admin")}},
+                    "responses": {"200": ok("accounts, without password hashes", staff_accounts), "401": problem("not signed in"), "403": problem("not an admin")}},
                 "post": {"operationId": "createStaff", "summary": "Create a staff account: one role, one division of that role's level (admins)", "security": [{"bearer": []}],
                     "requestBody": json_body(json!({"type": "object", "required": ["username", "display_name", "role", "password"], "additionalProperties": false,
                         "properties": {"username": {"type": "string", "pattern": "^[a-z0-9._-]{3,32}$"}, "display_name": {"type": "string"},
                             "role": {"type": "string"}, "division": {"type": ["string", "null"]}, "password": {"type": "string", "minLength": 10}}})),
-                    "responses": {"201": ok("created", json!({"type": "object"})), "400": problem("every bad field"), "401": problem("not signed in"),
+                    "responses": {"201": ok("created", staff_account.clone()), "400": problem("every bad field"), "401": problem("not signed in"),
                         "403": problem("not an admin"), "409": problem("username_taken")}}},
             "/api/admin/staff/{username}/reset": {"post": {"operationId": "resetStaffPassword", "summary": "Set a new password and lift a lock (admins)", "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "requestBody": json_body(json!({"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 10}}})),
-                "responses": {"200": ok("reset", json!({"type": "object"})), "400": problem("password too short"), "401": problem("not signed in"),
+                "responses": {"200": ok("reset", staff_account.clone()), "400": problem("password too short"), "401": problem("not signed in"),
                     "403": problem("not an admin"), "404": problem("no such account")}}},
             "/api/supervision/audit": {"get": {"operationId": "supervisionAudit", "summary": "What staff of the supervisor's division did outside any case on a day: registry look-ups, queue listings (issue 18)", "security": [{"bearer": []}],
                 "parameters": [query("day", false, "YYYY-MM-DD, default today (China time)")],
                 "responses": {"200": ok("the entries", json!({"type": "object"})), "400": problem("a bad day"), "401": problem("not signed in"), "403": problem("not a supervisor")}}},
             "/api/admin/staff/{username}/disable": {"post": {"operationId": "disableStaff", "summary": "Disable an account: no sign-in, every token refused at once (admins; not oneself)", "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": ok("disabled", json!({"type": "object"})), "401": problem("not signed in"), "403": problem("not an admin"),
+                "responses": {"200": ok("disabled", staff_account.clone()), "401": problem("not signed in"), "403": problem("not an admin"),
                     "404": problem("no such account"), "409": problem("cannot_disable_self")}}},
             "/api/admin/staff/{username}/enable": {"post": {"operationId": "enableStaff", "summary": "Enable an account again (tokens from before stay void; admins)", "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": {"200": ok("enabled", json!({"type": "object"})), "401": problem("not signed in"), "403": problem("not an admin"), "404": problem("no such account")}}},
+                "responses": {"200": ok("enabled", staff_account.clone()), "401": problem("not signed in"), "403": problem("not an admin"), "404": problem("no such account")}}},
             "/api/admin/staff/{username}/role": {"post": {"operationId": "changeStaffRole", "summary": "Another role and division of its level; the account's tokens stop counting (admins)", "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "requestBody": json_body(json!({"type": "object", "required": ["role"], "additionalProperties": false,
                     "properties": {"role": {"type": "string"}, "division": {"type": ["string", "null"]}}})),
-                "responses": {"200": ok("changed", json!({"type": "object"})), "400": problem("every bad field"), "401": problem("not signed in"),
+                "responses": {"200": ok("changed", staff_account.clone()), "400": problem("every bad field"), "401": problem("not signed in"),
                     "403": problem("not an admin"), "404": problem("no such account")}}},
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "responses": {"200": ok("OpenAPI 3.1", json!({"type": "object"}))}}}
         },
