@@ -809,6 +809,7 @@ impl Case {
 mod access;
 mod dates;
 mod intake;
+mod number;
 mod out_of_city;
 mod returns;
 #[cfg(test)]
@@ -816,6 +817,7 @@ mod tests;
 mod workflow;
 
 pub use access::{may, verifies, works};
+pub use number::{CaseNumber, CaseNumberError};
 pub use out_of_city::{CheckMethod, OUT_OF_CITY_SOURCE, OutOfCityCheck, RecordedCheck};
 pub use returns::{Defect, RETURN_SOURCE, ReturnRecord, Returnable, ReturnedItem};
 pub use workflow::{RESTART_SOURCE, apply, authorise, available_actions, dated};

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use domain::case::Event;
+use domain::case::{CaseNumber, Event};
 use domain::roles::{Actor, Capability, Relation};
 
 use crate::errors;
@@ -117,16 +117,20 @@ pub fn case_not_found() -> Problem {
     )
 }
 
+/// A case number from a path: a malformed one is answered as a missing case, before any store
+/// is asked (`domain::case::CaseNumber`).
+pub fn case_number(number: &str) -> Result<CaseNumber, Problem> {
+    CaseNumber::parse(number).map_err(|_| case_not_found())
+}
+
 /// The case, when `code` is its access code; otherwise the same 404 as for no case.
 pub async fn applicant_record(
     state: &AppState,
     number: &str,
     code: &str,
 ) -> Result<CaseRecord, Problem> {
-    if number.len() > 40 {
-        return Err(case_not_found());
-    }
-    let record = state.store.get(number).await?;
+    let number = case_number(number)?;
+    let record = state.store.get(number.as_str()).await?;
     record
         .filter(|r| state.keys.access_code_matches(code, &r.access_code_hash))
         .ok_or_else(case_not_found)
@@ -185,10 +189,12 @@ pub(crate) async fn staff_record(
     if !domain::roles::may(*role, Relation::NoCase, Capability::WorkQueue) {
         return Err(errors::forbidden_role());
     }
-    if number.len() > 40 {
-        return Err(case_not_found());
-    }
-    let record = state.store.get(number).await?.ok_or_else(case_not_found)?;
+    let number = case_number(number)?;
+    let record = state
+        .store
+        .get(number.as_str())
+        .await?
+        .ok_or_else(case_not_found)?;
     if domain::case::may(&record.case, actor, Capability::Read).is_err() {
         return Err(case_not_found());
     }

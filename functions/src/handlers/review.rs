@@ -120,6 +120,7 @@ async fn act(
     JsonBody(body): JsonBody,
 ) -> Result<Response, Problem> {
     let request = read_action(&body)?;
+    let number = crate::access::case_number(&number)?.to_string();
     let (actor, mut record) = match staff {
         Some(claims) => {
             let record = state

@@ -252,7 +252,7 @@ async fn submit(
     let access_code = random_code(10).map_err(|_| errors::internal("random"))?;
     let calendar = state.calendar().await?;
     for _attempt in 0..3 {
-        let number = new_case_number(now).map_err(|_| errors::internal("random"))?;
+        let number = new_case_number(now)?;
         let (mut case, mut events) = Case::open(
             number,
             situation.clone(),
@@ -367,15 +367,11 @@ fn incomplete(problems: Vec<Value>) -> Problem {
 }
 
 /// `JS` + acceptance date + 6 readable random characters, e.g. `JS20240927-7KQ4XM`.
-fn new_case_number(now: Moment) -> Result<String, getrandom::Error> {
-    let d = now.date();
-    Ok(format!(
-        "JS{:04}{:02}{:02}-{}",
-        d.year(),
-        d.month(),
-        d.day(),
-        random_code(6)?
-    ))
+fn new_case_number(now: Moment) -> Result<String, Problem> {
+    let code = random_code(6).map_err(|_| errors::internal("random"))?;
+    domain::case::CaseNumber::new(now.date(), &code)
+        .map(|n| n.to_string())
+        .map_err(|_| errors::internal("case number"))
 }
 
 async fn read(
