@@ -437,13 +437,15 @@ pub async fn save_certificate(number: &str, access_code: &str) -> Result<(), Api
 }
 
 /// `POST /api/lookup`: a person's certificates by name and ID number.
-pub async fn lookup(name: &str, id_number: &str) -> Result<Value, ApiError> {
-    post_json(
-        "/api/lookup",
-        &[],
-        &serde_json::json!({"name": name, "id_number": id_number}),
-    )
-    .await
+pub async fn lookup(
+    name: &str,
+    id_number: &str,
+) -> Result<domain::contract::LookupAnswer, ApiError> {
+    let body = domain::contract::LookupRequest {
+        name: name.to_string(),
+        id_number: id_number.to_string(),
+    };
+    post_json("/api/lookup", &[], &body).await
 }
 
 /// `POST /api/lookup/export`: saves the lookup result as a PDF.
@@ -460,7 +462,9 @@ pub async fn save_lookup_export(name: &str, id_number: &str) -> Result<(), ApiEr
 }
 
 /// `POST /api/corrections`: asks the issuing office to correct a lookup result.
-pub async fn request_correction(body: &Value) -> Result<Value, ApiError> {
+pub async fn request_correction(
+    body: &domain::contract::CorrectionRequest,
+) -> Result<domain::contract::CorrectionRequested, ApiError> {
     post_json("/api/corrections", &[], body).await
 }
 

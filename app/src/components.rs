@@ -288,22 +288,6 @@ pub fn WindowBanner() -> impl IntoView {
     }
 }
 
-/// The strings of a JSON array (empty for anything else).
-pub fn strings(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A JSON `"YYYY-MM-DD"` as a date.
-pub fn date_of(v: &serde_json::Value) -> Option<domain::Date> {
-    v.as_str().and_then(|s| domain::Date::parse(s).ok())
-}
-
 /// The words beside a date counted on a year whose holiday notice is not loaded (SPEC §5).
 #[component]
 pub fn Provisional(on: bool) -> impl IntoView {

@@ -16,7 +16,6 @@ use crate::ports::CaseRecord;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::tokens::{Claims, ISSUER, verify};
-use crate::views::actor_name;
 
 pub fn unauthenticated() -> Problem {
     Problem::new(
@@ -284,6 +283,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(Client::of(parts, origin_secret()))
+    }
+}
+
+/// How a log line names who acted (a username, never a person's name or ID number).
+pub fn actor_name(actor: &Actor) -> &str {
+    match actor {
+        Actor::Staff { username, .. } => username,
+        Actor::Applicant => "applicant",
+        Actor::System => "system",
     }
 }
 

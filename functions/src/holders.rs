@@ -6,9 +6,11 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::case::Event;
+use domain::certificate::Standing;
+use domain::contract::LookupEntry;
 use domain::division::Gazetteer;
 use domain::roles::Actor;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::access::Client;
 use crate::errors;
@@ -178,22 +180,22 @@ pub async fn certificates_of(state: &AppState, query: &Query) -> Result<Vec<Case
 }
 
 /// One certificate as the lookup answers it.
-pub fn entry(record: &CaseRecord) -> Option<Value> {
+pub fn entry(record: &CaseRecord) -> Option<LookupEntry> {
     let c = record.case.certificate.as_ref()?;
     let f = &c.facts;
-    Some(json!({
-        "number": f.number,
-        "service": f.service,
-        "service_name": f.service.name_zh(),
-        "service_name_en": f.service.name_en(),
-        "holders": f.holders,
-        "issuer": f.issuer.to_string(),
-        "issuer_name": Gazetteer::seed().full_name(f.issuer),
-        "issued_on": f.issued_on,
-        "valid_until": f.valid_until,
-        "status": crate::signing::status_of(&record.case),
-        "electronic": true,
-        "verify_path": crate::signing::verify_path(c),
-        "open_corrections": record.case.open_corrections().count(),
-    }))
+    Some(LookupEntry {
+        number: f.number.clone(),
+        service: f.service,
+        service_name: f.service.name_zh().to_string(),
+        service_name_en: f.service.name_en().to_string(),
+        holders: f.holders.clone(),
+        issuer: f.issuer,
+        issuer_name: Gazetteer::seed().full_name(f.issuer),
+        issued_on: f.issued_on,
+        valid_until: f.valid_until,
+        status: Standing::of(record.case.state),
+        electronic: true,
+        verify_path: crate::signing::verify_path(c),
+        open_corrections: record.case.open_corrections().count(),
+    })
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use axum::http::{StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use domain::case::{Case, IssuedCertificate};
+use domain::case::IssuedCertificate;
 use domain::certificate::{CertificateFacts, CertificateNumber, PublishedKey};
 use ed25519_dalek::Signer as _;
 use sha2::{Digest, Sha256};
@@ -183,11 +183,6 @@ pub fn verify_path(certificate: &IssuedCertificate) -> Option<String> {
         "/verify#{}",
         domain::certificate::qr_payload(&text, &signature)
     ))
-}
-
-/// What a check of a certificate says now.
-pub fn status_of(case: &Case) -> &'static str {
-    domain::certificate::Standing::of(case.state).code()
 }
 
 #[cfg(test)]

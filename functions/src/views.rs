@@ -48,14 +48,6 @@ fn timeline(events: &[Event]) -> Vec<TimelineEntry> {
         .collect()
 }
 
-pub fn actor_name(actor: &Actor) -> &str {
-    match actor {
-        Actor::Staff { username, .. } => username,
-        Actor::Applicant => "applicant",
-        Actor::System => "system",
-    }
-}
-
 /// The full record for staff in scope.
 pub fn staff_view(
     record: &CaseRecord,

@@ -5,11 +5,10 @@
 
 use domain::IdNumber;
 use domain::certificate::Standing;
+use domain::contract::{CorrectionRequest, CorrectionRequested, LookupEntry};
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use crate::api;
-use crate::components::date_of;
 use crate::i18n::{Lang, bi, date, tr};
 
 #[component]
@@ -19,7 +18,7 @@ pub fn Lookup() -> impl IntoView {
     let issue = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<String>);
     // The query the result belongs to, and the result.
-    let result = RwSignal::new(None::<(String, String, Vec<Value>)>);
+    let result = RwSignal::new(None::<(String, String, Vec<LookupEntry>)>);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -41,7 +40,7 @@ pub fn Lookup() -> impl IntoView {
             match api::lookup(&n, &id).await {
                 Ok(v) => {
                     failure.set(None);
-                    let list = v["certificates"].as_array().cloned().unwrap_or_default();
+                    let list = v.certificates;
                     result.set(Some((n, id, list)));
                 }
                 Err(e) => {
@@ -81,7 +80,7 @@ pub fn Lookup() -> impl IntoView {
 }
 
 #[component]
-fn Results(name: String, id_number: String, list: Vec<Value>) -> impl IntoView {
+fn Results(name: String, id_number: String, list: Vec<LookupEntry>) -> impl IntoView {
     let exporting = RwSignal::new(false);
     let export_failure = RwSignal::new(None::<String>);
     let (export_name, export_id) = (name.clone(), id_number.clone());
@@ -132,39 +131,16 @@ fn status_name(status: &str) -> &'static str {
 }
 
 #[component]
-fn Entry(certificate: Value, name: String, id_number: String) -> impl IntoView {
-    let number = certificate["number"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let status = certificate["status"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let service_zh = certificate["service_name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let service_en = certificate["service_name_en"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let holders = certificate["holders"]
-        .as_array()
-        .map(|h| {
-            h.iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("、")
-        })
-        .unwrap_or_default();
-    let issuer = certificate["issuer_name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let issued = date_of(&certificate["issued_on"]);
-    let verify = certificate["verify_path"].as_str().map(str::to_string);
-    let open = certificate["open_corrections"].as_u64().unwrap_or(0);
+fn Entry(certificate: LookupEntry, name: String, id_number: String) -> impl IntoView {
+    let number = certificate.number.to_string();
+    let status = certificate.status.code().to_string();
+    let service_zh = certificate.service_name;
+    let service_en = certificate.service_name_en;
+    let holders = certificate.holders.join("、");
+    let issuer = certificate.issuer_name.unwrap_or_default();
+    let issued = Some(certificate.issued_on);
+    let verify = certificate.verify_path;
+    let open = certificate.open_corrections;
     let status_label = status.clone();
     let (data_number, shown_number) = (number.clone(), number.clone());
     view! {
@@ -194,7 +170,7 @@ fn Entry(certificate: Value, name: String, id_number: String) -> impl IntoView {
 fn Correction(number: String, name: String, id_number: String) -> impl IntoView {
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
-    let answer = RwSignal::new(None::<Value>);
+    let answer = RwSignal::new(None::<CorrectionRequested>);
     let failure = RwSignal::new(None::<String>);
     let field_for_label = format!("correction-{number}");
     let send = move |ev: leptos::ev::SubmitEvent| {
@@ -206,7 +182,12 @@ fn Correction(number: String, name: String, id_number: String) -> impl IntoView 
             ));
             return;
         }
-        let body = json!({"name": name, "id_number": id_number, "certificate": number, "request": request});
+        let body = CorrectionRequest {
+            name: name.clone(),
+            id_number: id_number.clone(),
+            certificate: number.clone(),
+            request,
+        };
         leptos::task::spawn_local(async move {
             match api::request_correction(&body).await {
                 Ok(v) => {
@@ -220,9 +201,9 @@ fn Correction(number: String, name: String, id_number: String) -> impl IntoView 
     view! {
         {move || match answer.get() {
             Some(a) => {
-                let office = a["office_name"].as_str().unwrap_or_default().to_string();
-                let due = date_of(&a["correction"]["due"]).map(date).unwrap_or_default();
-                let provisional = a["correction"]["provisional"] == true;
+                let office = a.office_name.unwrap_or_default();
+                let due = date(a.correction.due);
+                let provisional = a.correction.provisional;
                 view! {
                     <p class="notice correction-sent" role="status">
                         {move || format!("{}{}{}{}", tr("更正申请已提交，", "Sent: "), office, tr(" 将在以下日期前核实办结：", " will verify and answer by "), due)}

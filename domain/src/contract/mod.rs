@@ -5,6 +5,7 @@
 //! so that a malformed request is answered with **every** bad field at once, not serde's first.
 
 mod application;
+mod lookup;
 mod supervision;
 mod views;
 
@@ -13,6 +14,9 @@ pub use application::{
     PersonEntry, Submission, SubmissionNotice, check_application, read_submission,
 };
 
+pub use lookup::{
+    CorrectionRequest, CorrectionRequested, LookupAnswer, LookupEntry, LookupRequest,
+};
 pub use supervision::{
     CalendarCoverage, CalendarOverview, CoverageWarning, NoticeYear, OfficeSummary, ProcessingBand,
     ReturnException, SupervisionSummary, SweepFailure,

@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use domain::contract::CorrectionRequested;
 use domain::division::Gazetteer;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::access::Client;
 use crate::errors;
@@ -96,12 +97,12 @@ async fn request(
     tracing::info!(case = %record.case.number, correction = correction.id, "correction requested");
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "certificate": number,
-            "correction": correction,
-            "office": office.to_string(),
-            "office_name": Gazetteer::seed().full_name(office),
-        })),
+        Json(CorrectionRequested {
+            certificate: number,
+            correction: correction.clone(),
+            office,
+            office_name: Gazetteer::seed().full_name(office),
+        }),
     )
         .into_response())
 }

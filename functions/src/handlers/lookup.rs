@@ -19,7 +19,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use serde_json::{Value, json};
+use domain::contract::{LookupAnswer, LookupEntry};
+use serde_json::Value;
 
 use crate::access::Client;
 use crate::holders::{LIMITS, Query, certificates_of, entry, throttle};
@@ -57,13 +58,13 @@ async fn lookup(
         Ok((_, found)) => found,
         Err(response) => return Ok(response),
     };
-    let certificates: Vec<Value> = found.iter().filter_map(entry).collect();
+    let certificates: Vec<LookupEntry> = found.iter().filter_map(entry).collect();
     Ok((
         [(
             header::CACHE_CONTROL,
             HeaderValue::from_static("private, no-store"),
         )],
-        Json(json!({"certificates": certificates})),
+        Json(LookupAnswer { certificates }),
     )
         .into_response())
 }

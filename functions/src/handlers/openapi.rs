@@ -77,6 +77,12 @@ pub fn document() -> Value {
     let staff_account = generator
         .subschema_for::<domain::contract::StaffAccountView>()
         .to_value();
+    let lookup_answer = generator
+        .subschema_for::<domain::contract::LookupAnswer>()
+        .to_value();
+    let correction_requested = generator
+        .subschema_for::<domain::contract::CorrectionRequested>()
+        .to_value();
     let queue_page = generator
         .subschema_for::<domain::contract::QueuePage>()
         .to_value();
@@ -250,9 +256,7 @@ pub fn document() -> Value {
                     "503": problem("search_unavailable: no village index on this server")}}},
             "/api/lookup": {"post": {"operationId": "lookup", "summary": "Self-service lookup (004 三(四)): a person's certificates by name and ID number. A wrong name or ID answers the same empty list as a right one with none; limited per client and per ID number",
                 "requestBody": json_body(json!({"type": "object", "required": ["name", "id_number"], "properties": {"name": {"type": "string"}, "id_number": {"type": "string"}}})),
-                "responses": {"200": ok("the certificates", json!({"type": "object", "properties": {"certificates": {"type": "array", "items": {"type": "object",
-                    "properties": {"number": {"type": "string"}, "service": {"type": "string"}, "holders": {"type": "array", "items": {"type": "string"}}, "issuer": {"type": "string"},
-                        "issued_on": {"type": "string"}, "status": {"enum": ["valid", "revoked", "void"]}, "electronic": {"type": "boolean"}, "verify_path": {"type": "string"}, "open_corrections": {"type": "integer"}}}}}})),
+                "responses": {"200": ok("the certificates", lookup_answer),
                     "400": problem("no name or no ID number"), "429": problem("lookup_throttled, with Retry-After")}}},
             "/api/lookup/export": {"post": {"operationId": "lookupExport", "summary": "The lookup result as a PDF for the person's own records; it states that it is a lookup result, not an electronic certificate (004 三(四))",
                 "requestBody": json_body(json!({"type": "object", "required": ["name", "id_number"], "properties": {"name": {"type": "string"}, "id_number": {"type": "string"}}})),
@@ -261,7 +265,7 @@ pub fn document() -> Value {
             "/api/corrections": {"post": {"operationId": "requestCorrection", "summary": "Ask the issuing office to correct a certificate of one's lookup result (004 四(四)); queued there with a due date, resolved by staff with `resolve_correction`",
                 "requestBody": json_body(json!({"type": "object", "required": ["name", "id_number", "certificate", "request"], "properties": {"name": {"type": "string"}, "id_number": {"type": "string"},
                     "certificate": {"type": "string"}, "request": {"type": "string", "maxLength": 500}}})),
-                "responses": {"201": ok("the request, its due date and the office", json!({"type": "object"})), "400": problem("every missing or invalid field"),
+                "responses": {"201": ok("the request, its due date and the office", correction_requested), "400": problem("every missing or invalid field"),
                     "404": problem("not_in_lookup_result: no such certificate among the caller's"), "429": problem("lookup_throttled, or too_many_corrections open")}}},
             "/api/staff/cases": {"get": {"operationId": "staffQueue", "summary": "The work queue of the caller's division: next deadline first (red lights first), masked IDs, paginated",
                 "security": [{"bearer": []}],
