@@ -333,6 +333,19 @@ pub async fn staff_post(url: &str, token: &str, body: &Value) -> Result<Value, A
     post_json(url, &[("Authorization", &format!("Bearer {token}"))], body).await
 }
 
+/// `POST /api/staff/registry`: a person's registered facts (window staff; audited).
+pub async fn registry(
+    token: &str,
+    body: &domain::contract::RegistryRequest,
+) -> Result<domain::contract::RegistryAnswer, ApiError> {
+    post_json(
+        "/api/staff/registry",
+        &[("Authorization", &format!("Bearer {token}"))],
+        body,
+    )
+    .await
+}
+
 /// `GET /api/staff/cases` with the console's filters.
 pub async fn queue(token: &str, params: &[(&str, String)]) -> Result<QueuePage, ApiError> {
     let query: String = params

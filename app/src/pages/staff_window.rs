@@ -3,11 +3,10 @@
 //! (SPEC §9 `checked_in_person`). For a 婚育情况证明 the facts come from the population
 //! database (003 三(二)); someone the database does not hold is told apart, in words.
 
-use domain::contract::{Child, ChildOf, Disability, Marriage};
+use domain::contract::{Child, ChildOf, Disability, Marriage, RegistryAnswer, RegistryRequest};
 use domain::{IdNumber, Service};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use serde_json::{Value, json};
 
 use crate::api;
 use crate::components::Divisions;
@@ -33,13 +32,12 @@ pub fn StaffWindow() -> impl IntoView {
     }
 }
 
-fn marriage_name(m: &str) -> &'static str {
+fn marriage_name(m: Marriage) -> &'static str {
     match m {
-        "first" => tr("初婚", "First marriage"),
-        "remarried" => tr("再婚", "Remarried"),
-        "remarried_former_spouse" => tr("复婚", "Remarried to the former spouse"),
-        "unmarried" => tr("未婚", "Unmarried"),
-        _ => "",
+        Marriage::First => tr("初婚", "First marriage"),
+        Marriage::Remarried => tr("再婚", "Remarried"),
+        Marriage::RemarriedFormerSpouse => tr("复婚", "Remarried to the former spouse"),
+        Marriage::Unmarried => tr("未婚", "Unmarried"),
     }
 }
 
@@ -52,7 +50,7 @@ fn Window(session: Session) -> impl IntoView {
     divisions.load_for(&own_code, own_code.len());
     let service = RwSignal::new(Service::MaritalStatusProof);
     let id = RwSignal::new(String::new());
-    let person = RwSignal::new(None::<Value>);
+    let person = RwSignal::new(None::<RegistryAnswer>);
     let failure = RwSignal::new(None::<String>);
     let token = StoredValue::new(session.token.clone());
     let lookup = move |ev: leptos::ev::SubmitEvent| {
@@ -64,13 +62,7 @@ fn Window(session: Session) -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            match api::staff_post(
-                "/api/staff/registry",
-                &token.get_value(),
-                &json!({"id_number": typed}),
-            )
-            .await
-            {
+            match api::registry(&token.get_value(), &RegistryRequest { id_number: typed }).await {
                 Ok(v) => {
                     failure.set(None);
                     person.set(Some(v));
@@ -131,18 +123,18 @@ fn Window(session: Session) -> impl IntoView {
             </form>
             {move || failure.get().map(|m| view! { <p class="notice" role="alert" id="registry-failure">{bi(&m)}</p> })}
             {move || person.get().map(|p| {
-                let children = p["children"].as_array().map_or(0, Vec::len);
-                let marriage = p["marriage"].as_str().unwrap_or_default().to_string();
-                let hukou = p["hukou"].as_str().unwrap_or_default().to_string();
+                let children = p.children.len();
+                let marriage = p.marriage;
+                let hukou = p.hukou.to_string();
                 divisions.load_for(&hukou, hukou.len());
                 view! {
                     <dl class="facts" id="registry-person">
-                        <dt>{move || tr("姓名", "Name")}</dt><dd>{p["name"].as_str().unwrap_or_default().to_string()}</dd>
-                        <dt>{move || tr("婚姻状况", "Marriage")}</dt><dd>{move || marriage_name(&marriage)}</dd>
-                        {p["spouse"]["name"].as_str().map(|n| view! { <dt>{move || tr("配偶", "Spouse")}</dt><dd>{n.to_string()}</dd> })}
+                        <dt>{move || tr("姓名", "Name")}</dt><dd>{p.name.clone()}</dd>
+                        <dt>{move || tr("婚姻状况", "Marriage")}</dt><dd>{move || marriage_name(marriage)}</dd>
+                        {p.spouse.clone().and_then(|s| s.name).map(|n| view! { <dt>{move || tr("配偶", "Spouse")}</dt><dd>{n}</dd> })}
                         <dt>{move || tr("子女数", "Children")}</dt><dd>{children}</dd>
                         <dt>{move || tr("户籍", "Hukou")}</dt><dd>{move || divisions.full_name(&hukou)}</dd>
-                        <dt>{move || tr("来源", "Source")}</dt><dd>{p["source"].as_str().unwrap_or_default().to_string()}</dd>
+                        <dt>{move || tr("来源", "Source")}</dt><dd>{p.source.clone()}</dd>
                     </dl>
                     <button type="button" class="button" id="window-from-registry" on:click=move |_| start.with_value(|s| s(true))>
                         {move || tr("以人口库信息受理", "Take the application with these facts")}
@@ -157,40 +149,39 @@ fn Window(session: Session) -> impl IntoView {
 }
 
 /// The registry's facts as the draft's answers (the staff can still change each one).
-fn fill_from_registry(draft: Draft, p: &Value) {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    draft.applicant_name.set(text(&p["name"]));
-    draft.applicant_id.set(text(&p["id_number"]));
-    if let Ok(m) = serde_json::from_value::<Marriage>(p["marriage"].clone()) {
-        draft.marriage.set(Some(m));
-    }
-    draft.spouse_name.set(text(&p["spouse"]["name"]));
-    draft.spouse_id.set(text(&p["spouse"]["id_number"]));
-    let children: Vec<ChildDraft> = p["children"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| serde_json::from_value::<domain::Date>(c["born"].clone()).ok())
-                .map(|born| {
-                    let child = Child {
-                        born,
-                        of: ChildOf::Joint,
-                        disability: Disability::None,
-                    };
-                    ChildDraft {
-                        born: child.born.to_string(),
-                        of: child.of,
-                        disability: child.disability,
-                    }
-                })
-                .collect()
+fn fill_from_registry(draft: Draft, p: &RegistryAnswer) {
+    draft.applicant_name.set(p.name.clone());
+    draft.applicant_id.set(p.id_number.clone());
+    draft.marriage.set(Some(p.marriage));
+    let spouse = p.spouse.clone();
+    draft.spouse_name.set(
+        spouse
+            .as_ref()
+            .and_then(|s| s.name.clone())
+            .unwrap_or_default(),
+    );
+    draft
+        .spouse_id
+        .set(spouse.map(|s| s.id_number).unwrap_or_default());
+    let children: Vec<ChildDraft> = p
+        .children
+        .iter()
+        .map(|c| {
+            let child = Child {
+                born: c.born,
+                of: ChildOf::Joint,
+                disability: Disability::None,
+            };
+            ChildDraft {
+                born: child.born.to_string(),
+                of: child.of,
+                disability: child.disability,
+            }
         })
-        .unwrap_or_default();
+        .collect();
     draft.children.set(children);
-    let hukou = p["hukou"]
-        .as_str()
-        .and_then(|h| domain::DivisionCode::parse(h).ok());
-    let female = IdNumber::parse(&text(&p["id_number"]))
+    let hukou = Some(p.hukou);
+    let female = IdNumber::parse(&p.id_number)
         .map(|id| id.sex() == domain::id_number::Sex::Female)
         .unwrap_or(false);
     if female {

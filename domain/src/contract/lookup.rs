@@ -64,3 +64,32 @@ pub struct CorrectionRequested {
     pub office: DivisionCode,
     pub office_name: Option<String>,
 }
+
+/// `POST /api/staff/registry`: the ID number in the body, never in the URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct RegistryRequest {
+    pub id_number: String,
+}
+
+/// A child as the population database records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct RegistryChild {
+    pub born: Date,
+}
+
+/// The registered facts of a person (全员人口数据库), from which a window issues the 婚育情况证明
+/// on the spot (003 三(二)). Window staff only; the look-up is audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct RegistryAnswer {
+    pub name: String,
+    pub id_number: String,
+    pub marriage: crate::contract::Marriage,
+    pub spouse: Option<super::RevealedPerson>,
+    pub children: Vec<RegistryChild>,
+    pub hukou: DivisionCode,
+    /// Which database answered.
+    pub source: String,
+}

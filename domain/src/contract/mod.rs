@@ -16,6 +16,7 @@ pub use application::{
 
 pub use lookup::{
     CorrectionRequest, CorrectionRequested, LookupAnswer, LookupEntry, LookupRequest,
+    RegistryAnswer, RegistryChild, RegistryRequest,
 };
 pub use supervision::{
     CalendarCoverage, CalendarOverview, CoverageWarning, NoticeYear, OfficeSummary, ProcessingBand,

@@ -83,6 +83,9 @@ pub fn document() -> Value {
     let correction_requested = generator
         .subschema_for::<domain::contract::CorrectionRequested>()
         .to_value();
+    let registry_answer = generator
+        .subschema_for::<domain::contract::RegistryAnswer>()
+        .to_value();
     let queue_page = generator
         .subschema_for::<domain::contract::QueuePage>()
         .to_value();
@@ -277,7 +280,7 @@ pub fn document() -> Value {
             "/api/staff/registry": {"post": {"operationId": "registryLookup", "summary": "Window staff (village, township): a person's registered marriage, children and hukou from the population database, to issue the 婚育情况证明 on the spot (003 三(二)); the ID number in the body, never the URL",
                 "security": [{"bearer": []}],
                 "requestBody": json_body(json!({"type": "object", "required": ["id_number"], "properties": {"id_number": {"type": "string"}}})),
-                "responses": {"200": ok("the registered facts", json!({"type": "object"})), "400": problem("no or invalid ID number"),
+                "responses": {"200": ok("the registered facts", registry_answer), "400": problem("no or invalid ID number"),
                     "401": problem("not signed in"), "403": problem("not a window role"), "404": problem("not_in_registry: out-of-city, verify by commitment and phone or letter"),
                     "429": problem("registry_throttled: too many look-ups by this account this hour")}}},
             "/api/supervision/summary": {"get": {"operationId": "supervisionSummary", "summary": "Per deciding office: counts by state, red lights, median and p90 processing days, deemed issues, the processing-time distribution",

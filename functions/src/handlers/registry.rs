@@ -10,8 +10,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::post};
 use domain::IdNumber;
+use domain::contract::{RegistryAnswer, RegistryChild, RevealedPerson};
 use domain::roles::Capability;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::access::Staff;
 use crate::ports::RegistryPerson;
@@ -35,7 +36,7 @@ async fn lookup(
     State(state): State<AppState>,
     Staff(claims): Staff,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<RegistryAnswer>, Problem> {
     // Only the window roles issue on the spot (SPEC §5).
     claims.require(Capability::RegistryLookup)?;
     let id = match body.get("id_number").and_then(Value::as_str) {
@@ -90,14 +91,21 @@ async fn lookup(
 /// Look-ups one staff member may make in an hour.
 pub const LOOKUPS_PER_HOUR: u32 = 30;
 
-fn view(p: &RegistryPerson) -> Value {
-    json!({
-        "name": p.name,
-        "id_number": p.id_number.expose(),
-        "marriage": p.marriage,
-        "spouse": p.spouse.as_ref().map(|(name, id)| json!({"name": name, "id_number": id.expose()})),
-        "children": p.children.iter().map(|born| json!({"born": born})).collect::<Vec<_>>(),
-        "hukou": p.hukou.to_string(),
-        "source": p.source,
-    })
+fn view(p: &RegistryPerson) -> RegistryAnswer {
+    RegistryAnswer {
+        name: p.name.clone(),
+        id_number: p.id_number.expose().to_string(),
+        marriage: p.marriage,
+        spouse: p.spouse.as_ref().map(|(name, id)| RevealedPerson {
+            name: Some(name.clone()),
+            id_number: id.expose().to_string(),
+        }),
+        children: p
+            .children
+            .iter()
+            .map(|born| RegistryChild { born: *born })
+            .collect(),
+        hukou: p.hukou,
+        source: p.source.clone(),
+    }
 }
