@@ -291,6 +291,7 @@ pub struct IssuedCertificate {
 
 /// The payload of an action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     PreReview,

@@ -3,9 +3,6 @@
 //! Each function is an axum [`Router`](axum::Router). On AWS each router is handed to
 //! `lambda_http::run`; locally [`local::app`] mounts them all, plus the built SPA, in one process.
 
-// The OpenAPI document is one large `json!` literal, deeper than the default macro limit.
-#![recursion_limit = "256"]
-
 pub mod access;
 pub mod adapters;
 pub mod attachments;
@@ -21,6 +18,7 @@ pub mod lambda;
 pub mod local;
 pub mod login_guard;
 pub mod names;
+pub mod openapi;
 pub mod passwords;
 pub mod pdf;
 pub mod ports;

@@ -150,39 +150,7 @@ pub trait CaseStore: Send + Sync {
 }
 
 /// One thing a staff member did outside any case, kept in the store (issue 18).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub at: Moment,
-    pub by: String,
-    pub role: Role,
-    pub division: Option<DivisionCode>,
-    /// `registry_read`, `queue_read`, `staff_created`, `staff_disabled`, `calendar_loaded`…
-    pub action: String,
-    /// What it concerned, never in full where it is personal (a masked ID number).
-    pub subject: String,
-    #[serde(default)]
-    pub details: Vec<String>,
-}
-
-impl AuditEntry {
-    /// An entry for what `actor` (staff) did now.
-    pub fn by(
-        claims: &crate::tokens::Claims,
-        at: Moment,
-        action: &str,
-        subject: impl Into<String>,
-    ) -> AuditEntry {
-        AuditEntry {
-            at,
-            by: claims.sub.clone(),
-            role: claims.role,
-            division: claims.division,
-            action: action.to_string(),
-            subject: subject.into(),
-            details: Vec::new(),
-        }
-    }
-}
+pub use domain::contract::AuditEntry;
 
 pub use domain::contract::SweepFailure;
 
@@ -721,14 +689,7 @@ pub struct BlobInfo {
 
 /// A URL the browser PUTs the file to directly (S3), with the headers it must send: the
 /// signature covers the type and the exact size (issue 18), so neither can differ.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PresignedPut {
-    pub url: String,
-    pub method: &'static str,
-    pub content_type: String,
-    pub content_length: u64,
-    pub expires_in: u64,
-}
+pub use domain::contract::PresignedPut;
 
 /// What pinning an upload to a case found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

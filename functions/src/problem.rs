@@ -10,18 +10,24 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-/// A problem document (`application/problem+json`).
-#[derive(Debug, Clone, Serialize)]
+/// A problem document (`application/problem+json`): RFC 9457 problem details; `errors` lists
+/// every problem of a validation failure.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,
     pub status: u16,
+    /// The stable machine code.
     pub code: &'static str,
+    /// Chinese.
     pub title: &'static str,
     pub title_en: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Each item serialised from its type (`domain::contract::ProblemItem` and the types it
+    /// unites).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<domain::contract::ProblemItem>")]
     pub errors: Vec<Value>,
     /// On a 409 version conflict: the case's version now, to reload and retry against.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -11,7 +11,6 @@ use domain::Calendar;
 use domain::calendar::HolidayNotice;
 use domain::case::Moment;
 use domain::contract::CalendarCoverage;
-use serde::Serialize;
 
 use crate::ports::{CaseStore, DatesIndex, QueueItem, StoreError, StoredNotice, dated_all};
 
@@ -31,21 +30,7 @@ pub fn coverage(calendar: &Calendar, today: domain::Date) -> CalendarCoverage {
     CalendarCoverage::of(calendar, today)
 }
 
-/// What loading a notice did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RecomputeReport {
-    /// Open cases looked at.
-    pub examined: usize,
-    /// Cases whose dates changed (each with an audit event).
-    pub recomputed: usize,
-    /// Cases that changed meanwhile twice in a row: the sweep counts them again.
-    pub conflicts: usize,
-    /// Cases left for the sweep when the request's time ran out (it finishes them within the
-    /// hour).
-    pub remaining: usize,
-    /// Cases that could not be read or written (recorded for supervisors; issue 18).
-    pub failed: usize,
-}
+pub use domain::contract::{LoadOutcome, RecomputeReport};
 
 /// How long loading a notice recounts cases before answering (API Gateway gives up at 30 s).
 pub const LOAD_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
@@ -54,12 +39,11 @@ pub const LOAD_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
 /// running into it (the load's own recount may have run out of time).
 const REPLACEMENT_WINDOW_MS: i64 = 2 * 24 * 3600 * 1000;
 
-/// What loading a notice did: `loaded` (a year without one), `replaced` (a corrected notice, or
-/// one for a built-in year), `unchanged` (the same notice again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LoadOutcome {
+/// What loading a notice did, and what the recount found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeLoaded {
     pub year: i32,
-    pub outcome: &'static str,
+    pub outcome: LoadOutcome,
     pub report: RecomputeReport,
 }
 
@@ -71,16 +55,16 @@ pub async fn load_notice(
     by: &str,
     now: Moment,
     budget: Option<std::time::Duration>,
-) -> Result<LoadOutcome, StoreError> {
+) -> Result<NoticeLoaded, StoreError> {
     let previous = store
         .holiday_notices()
         .await?
         .into_iter()
         .find(|s| s.notice.year == notice.year);
     if previous.as_ref().is_some_and(|p| p.notice == notice) {
-        return Ok(LoadOutcome {
+        return Ok(NoticeLoaded {
             year: notice.year,
-            outcome: "unchanged",
+            outcome: LoadOutcome::Unchanged,
             report: RecomputeReport::default(),
         });
     }
@@ -114,9 +98,13 @@ pub async fn load_notice(
         })
         .await?;
     let report = recompute(store, year, was_confirmed, now, budget).await?;
-    Ok(LoadOutcome {
+    Ok(NoticeLoaded {
         year,
-        outcome: if was_confirmed { "replaced" } else { "loaded" },
+        outcome: if was_confirmed {
+            LoadOutcome::Replaced
+        } else {
+            LoadOutcome::Loaded
+        },
         report,
     })
 }

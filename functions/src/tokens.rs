@@ -36,6 +36,24 @@ pub struct Claims {
 }
 
 impl Claims {
+    /// An audit entry for what this staff member did at `at` outside any case.
+    pub fn audit(
+        &self,
+        at: Moment,
+        action: &str,
+        subject: impl Into<String>,
+    ) -> domain::contract::AuditEntry {
+        domain::contract::AuditEntry {
+            at,
+            by: self.sub.clone(),
+            role: self.role,
+            division: self.division,
+            action: action.to_string(),
+            subject: subject.into(),
+            details: Vec::new(),
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor::Staff {
             username: self.sub.clone(),

@@ -871,7 +871,7 @@ async fn s3_blob_store_stores_inspects_and_presigns_uploads() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((put.method, put.content_length), ("PUT", 7));
+    assert_eq!((put.method.as_str(), put.content_length), ("PUT", 7));
     assert_eq!(put_to(&put, jpeg).await, 200);
     assert!(matches!(
         check_upload(&store, &browser).await.unwrap(),

@@ -49,6 +49,7 @@ impl CommitmentEntry {
 /// What the SPA sends: the situation checked, who applies, what they bring, how the
 /// certificate should reach them, and the commitment if they signed it online.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Application {
     pub situation: EligibilityRequest,
     pub applicant: ApplicantEntry,

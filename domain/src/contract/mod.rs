@@ -4,11 +4,18 @@
 //! Requests are read field by field from a `serde_json::Value` by [`EligibilityRequest::from_json`]
 //! so that a malformed request is answered with **every** bad field at once, not serde's first.
 
+mod answers;
 mod application;
 mod lookup;
 mod supervision;
 mod views;
 
+pub use answers::{
+    AuditDay, AuditEntry, CalendarLoaded, CaseReading, DeadlineReply, DueAnswer, GuideAnswer,
+    Health, Ineligibility, LoadOutcome, NewStaffAccount, OtherProblem, PasswordReset, PresignedPut,
+    PresignedUpload, ProblemItem, RecomputeReport, RoleChange, StaffIdentity, UploadAnswer,
+    UploadRequest, Uploaded, VillageMatch, VillageMatches,
+};
 pub use application::{
     ApplicantEntry, Application, CaseSubmitted, CommitmentEntry, LoginAnswer, LoginRequest, Person,
     PersonEntry, Submission, SubmissionNotice, check_application, read_submission,

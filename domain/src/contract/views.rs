@@ -32,6 +32,7 @@ pub struct SignedCommitment {
 /// one is refused, 409), and for a resubmission the materials brought. The server reads the
 /// body field by field to answer every problem at once; the SPA sends this type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ActionRequest {
     pub version: u64,
     #[serde(flatten)]

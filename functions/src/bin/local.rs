@@ -106,7 +106,7 @@ async fn calendar_load(mut args: impl Iterator<Item = String>) -> ExitCode {
             println!(
                 "{} {}: {} open case(s) looked at, {} recounted, {} conflict(s) left to the sweep",
                 done.year,
-                done.outcome,
+                done.outcome.code(),
                 done.report.examined,
                 done.report.recomputed,
                 done.report.conflicts

@@ -2,32 +2,120 @@
 //! `POST /api/admin/staff/{username}/reset`. Every account has one role and one division of
 //! that role's level; passwords are stored as Argon2id hashes only.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::DivisionCode;
-use domain::contract::{StaffAccountView, StaffAccounts};
+use domain::contract::{
+    NewStaffAccount, PasswordReset, RoleChange, StaffAccountView, StaffAccounts,
+};
 use domain::roles::{Capability, Role};
 use serde_json::Value;
 
 use crate::access::Staff;
 use crate::errors;
 use crate::errors::invalid;
+use crate::openapi::{Api, Operation};
 use crate::passwords::hash_password;
 use crate::ports::{StaffAccount, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 use crate::tokens::Claims;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/staff", get(list).post(create))
-        .route("/admin/staff/{username}/reset", post(reset))
-        .route("/admin/staff/{username}/disable", post(disable))
-        .route("/admin/staff/{username}/enable", post(enable))
-        .route("/admin/staff/{username}/role", post(change_role))
+pub fn router() -> Api<AppState> {
+    let account = |id, summary| {
+        Operation::new(id, summary)
+            .bearer()
+            .path("username", "the account")
+    };
+    Api::new()
+        .get(
+            "/admin/staff",
+            list,
+            Operation::new("listStaff", "Staff accounts (admins)")
+                .bearer()
+                .answer::<StaffAccounts>(200, "accounts, without password hashes")
+                .problem(401, "not signed in")
+                .problem(403, "not an admin")
+                .problem(503, "store unavailable"),
+        )
+        .post(
+            "/admin/staff",
+            create,
+            Operation::new(
+                "createStaff",
+                "Create a staff account: one role, one division of that role's level (admins)",
+            )
+            .bearer()
+            .json_body::<NewStaffAccount>()
+            .answer::<StaffAccountView>(201, "created")
+            .problem(400, "malformed JSON, or every bad field")
+            .problem(401, "not signed in")
+            .problem(403, "not an admin")
+            .problem(409, "username_taken")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/admin/staff/{username}/reset",
+            reset,
+            account("resetStaffPassword", "Set a new password and lift a lock (admins)")
+                .json_body::<PasswordReset>()
+                .answer::<StaffAccountView>(200, "reset")
+                .problem(400, "malformed JSON, or a password too short")
+                .problem(401, "not signed in")
+                .problem(403, "not an admin")
+                .problem(404, "no such account")
+                .problem(413, "body too large")
+                .problem(415, "not JSON")
+                .problem(503, "store unavailable"),
+        )
+        .post(
+            "/admin/staff/{username}/disable",
+            disable,
+            account(
+                "disableStaff",
+                "Disable an account: no sign-in, every token refused at once (admins; not oneself)",
+            )
+            .answer::<StaffAccountView>(200, "disabled")
+            .problem(401, "not signed in")
+            .problem(403, "not an admin")
+            .problem(404, "no such account")
+            .problem(409, "cannot_disable_self")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/admin/staff/{username}/enable",
+            enable,
+            account(
+                "enableStaff",
+                "Enable an account again (tokens from before stay void; admins)",
+            )
+            .answer::<StaffAccountView>(200, "enabled")
+            .problem(401, "not signed in")
+            .problem(403, "not an admin")
+            .problem(404, "no such account")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/admin/staff/{username}/role",
+            change_role,
+            account(
+                "changeStaffRole",
+                "Another role and division of its level; the account's tokens stop counting (admins)",
+            )
+            .json_body::<RoleChange>()
+            .answer::<StaffAccountView>(200, "changed")
+            .problem(400, "malformed JSON, or every bad field")
+            .problem(401, "not signed in")
+            .problem(403, "not an admin")
+            .problem(404, "no such account")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(503, "store unavailable"),
+        )
 }
 
 const MIN_PASSWORD: usize = 10;
@@ -251,9 +339,7 @@ async fn audited(
 ) -> Result<(), Problem> {
     state
         .store
-        .record_audit(&crate::ports::AuditEntry::by(
-            claims,
-            state.clock.now(),
+        .record_audit(&claims.audit(state.clock.now(),
             action,
             username,
         ))

@@ -7,16 +7,16 @@
 //! `custom:role` and `custom:division` attributes; [`verify`] accepts either and yields the same
 //! [`Claims`], so every handler has one token check. Logout revokes a token by its id in both.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use domain::contract::LoginAnswer;
-use serde_json::{Value, json};
+use domain::contract::{LoginAnswer, LoginRequest, StaffIdentity};
+use serde_json::Value;
 
 use crate::access::Staff;
 use crate::errors;
+use crate::openapi::{Api, Operation};
 use crate::passwords::{decoy_hash, password_matches};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, random_code};
@@ -25,11 +25,43 @@ use crate::tokens::{Claims, ISSUER, sign};
 /// How long a token is valid.
 pub const TOKEN_LIFETIME_SECS: i64 = 8 * 3600;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/me", get(me))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .post(
+            "/auth/login",
+            login,
+            Operation::new(
+                "login",
+                "Staff sign-in: a bearer token (JWT, 8 h) with role and division",
+            )
+            .json_body::<LoginRequest>()
+            .answer::<LoginAnswer>(200, "signed in")
+            .problem(400, "malformed JSON, or every bad field")
+            .problem(401, "wrong username or password (indistinguishable)")
+            .problem(403, "account_disabled: told only with the right password")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(429, "login_throttled or account_locked, with Retry-After")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/auth/logout",
+            logout,
+            Operation::new("logout", "Revoke the token presented")
+                .bearer()
+                .empty(204, "signed out")
+                .problem(401, "no or invalid token")
+                .problem(503, "store unavailable"),
+        )
+        .get(
+            "/auth/me",
+            me,
+            Operation::new("me", "Who the token is for")
+                .bearer()
+                .answer::<StaffIdentity>(200, "the token's claims")
+                .problem(401, "no or invalid token")
+                .problem(503, "store unavailable"),
+        )
 }
 
 fn invalid_credentials() -> Problem {
@@ -182,11 +214,13 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn me(Staff(claims): Staff) -> Json<Value> {
-    Json(json!({
-        "username": claims.sub, "role": claims.role, "division": claims.division,
-        "expires_at": rfc3339(claims.exp)
-    }))
+async fn me(Staff(claims): Staff) -> Json<StaffIdentity> {
+    Json(StaffIdentity {
+        expires_at: rfc3339(claims.exp),
+        username: claims.sub,
+        role: claims.role,
+        division: claims.division,
+    })
 }
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.

@@ -8,25 +8,54 @@
 //! year replaces it, the old one kept), and every open case whose dates touch that year is
 //! counted again, each change audited on the case with the notice as its source.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::Calendar;
 use domain::calendar::HolidayNotice;
-use domain::contract::{CalendarOverview, NoticeYear};
+use domain::contract::{CalendarLoaded, CalendarOverview, LoadOutcome, NoticeYear};
 use domain::roles::Capability;
-use serde_json::{Value, json};
 
 use crate::access::Staff;
+use crate::openapi::{Api, Operation};
 use crate::problem::{JsonBody, Problem};
 use crate::reckoning::{LOAD_BUDGET, coverage, load_notice};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/calendar", get(overview))
-        .route("/admin/calendar", post(load))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .get(
+            "/calendar",
+            overview,
+            Operation::new(
+                "calendar",
+                "The working-day calendar: confirmed range, warning, each year's notice and the notices loaded at run time (issue 16)",
+            )
+            .answer::<CalendarOverview>(200, "the calendar")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/admin/calendar",
+            load,
+            Operation::new(
+                "loadHolidayNotice",
+                "Load a year's State Council holiday notice (admins): checked against the statutory holidays, stored, open cases recounted and audited",
+            )
+            .bearer()
+            .json_body::<HolidayNotice>()
+            .answer::<CalendarLoaded>(201, "loaded or replaced; the recount's report")
+            .answer::<CalendarLoaded>(200, "the same notice again: nothing changed")
+            .problem(400, "malformed JSON, or every bad field")
+            .problem(401, "not signed in")
+            .problem(403, "not an admin")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(
+                422,
+                "invalid_notice: every date problem and every statutory holiday outside the rest spans",
+            )
+            .problem(503, "store unavailable"),
+        )
 }
 
 async fn overview(State(state): State<AppState>) -> Result<Json<CalendarOverview>, Problem> {
@@ -65,7 +94,7 @@ async fn load(
     State(state): State<AppState>,
     Staff(claims): Staff,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), Problem> {
+) -> Result<(StatusCode, Json<CalendarLoaded>), Problem> {
     claims.require(Capability::ManageCalendar)?;
     let notice = HolidayNotice::read(&body).map_err(|e| Problem::invalid_request(&e))?;
     let problems = notice.problems();
@@ -87,25 +116,26 @@ async fn load(
         Some(LOAD_BUDGET),
     )
     .await?;
-    let mut entry = crate::ports::AuditEntry::by(
-        &claims,
-        state.clock.now(),
+    let mut entry = claims.audit(state.clock.now(),
         "calendar_loaded",
         notice.citation(),
     );
     entry
         .details
-        .push(format!("{} {}", done.year, done.outcome));
+        .push(format!("{} {}", done.year, done.outcome.code()));
     state.store.record_audit(&entry).await?;
-    let status = if done.outcome == "unchanged" {
+    let status = if done.outcome == LoadOutcome::Unchanged {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
     Ok((
         status,
-        Json(
-            json!({"year": done.year, "outcome": done.outcome, "report": done.report, "notice": notice}),
-        ),
+        Json(CalendarLoaded {
+            year: done.year,
+            outcome: done.outcome,
+            report: done.report,
+            notice,
+        }),
     ))
 }

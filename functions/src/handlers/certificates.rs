@@ -12,27 +12,71 @@
 //!
 //! Signing itself is `crate::signing` (the `Signer` port), shared with review and the sweep.
 
+use axum::Json;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use domain::case::CaseState;
 use domain::certificate::{
     CertificateNumber, CertificateStatus, PublishedKeys, Revocations, Standing, Superseded,
 };
 
 use crate::errors;
+use crate::openapi::{Api, Operation, schema_of};
 use crate::problem::Problem;
 use crate::signing::{DOWNLOAD_ACTION, public_origin, unprintable, verify_path};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/certificates/keys", get(keys))
-        .route("/certificates/{number}/status", get(status))
-        .route("/certificates/revocations", get(revocations))
-        .route("/certificates/{file}", get(pdf))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .get(
+            "/certificates/keys",
+            keys,
+            Operation::new(
+                "certificateKeys",
+                "The Ed25519 public keys certificates are signed with (cache them to verify offline)",
+            )
+            .answer::<PublishedKeys>(200, "the keys"),
+        )
+        .get(
+            "/certificates/{number}/status",
+            status,
+            Operation::new("certificateStatus", "One certificate's status: valid, revoked or void")
+                .path("number", "the certificate number")
+                .answer::<CertificateStatus>(200, "the status")
+                .problem(400, "not a certificate number (format or check character)")
+                .problem(404, "certificate_not_found")
+                .problem(503, "store unavailable"),
+        )
+        .get(
+            "/certificates/revocations",
+            revocations,
+            Operation::new(
+                "certificateRevocations",
+                "Every revoked and void certificate of an issuing office: what the verify page reads, so the server learns the office and not the certificate",
+            )
+            .query_as("issuer", true, "the issuing office's division code", schema_of::<domain::DivisionCode>)
+            .answer::<Revocations>(200, "the lists")
+            .problem(400, "no or invalid issuer")
+            .problem(503, "store unavailable"),
+        )
+        .get(
+            "/certificates/{file}",
+            pdf,
+            Operation::new(
+                "certificatePdf",
+                "The electronic certificate as an A4 PDF (file = `<number>.pdf`): Chinese text in an embedded font subset, the e-seals, a QR code that opens /verify with the signed payload. For the holder (X-Access-Code) or staff in scope (bearer; audited)",
+            )
+            .bearer()
+            .path("file", "`<certificate number>.pdf`")
+            .access_code("the holder's access code (or a staff bearer token)")
+            .pdf(200, "the PDF")
+            .problem(401, "neither an access code nor a staff token")
+            .problem(403, "staff outside the division")
+            .problem(404, "certificate_not_found (also for a wrong access code)")
+            .problem(500, "unprintable_character: the font lacks a character of the certificate (never printed blank)")
+            .problem(503, "store unavailable"),
+        )
 }
 
 /// `GET /api/certificates/{no}.pdf`: the certificate as a PDF, for its holder (the case's

@@ -7,23 +7,40 @@
 //! number prove, as for the lookup, that the caller holds the certificate; the same limits
 //! apply. A certificate the caller does not hold answers exactly like one that does not exist.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
-use domain::contract::CorrectionRequested;
+use domain::contract::{CorrectionRequest, CorrectionRequested};
 use domain::division::Gazetteer;
 use serde_json::Value;
 
 use crate::access::Client;
 use crate::errors;
 use crate::holders::{LIMITS, Query, certificates_of, throttle};
+use crate::openapi::{Api, Operation};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/corrections", post(request))
+pub fn router() -> Api<AppState> {
+    Api::new().post(
+        "/corrections",
+        request,
+        Operation::new(
+            "requestCorrection",
+            "Ask the issuing office to correct a certificate of one's lookup result (004 四(四)); queued there with a due date, resolved by staff with `resolve_correction`",
+        )
+        .json_body::<CorrectionRequest>()
+        .answer::<CorrectionRequested>(201, "the request, its due date and the office")
+        .problem(400, "malformed JSON, or every missing or invalid field")
+        .problem(404, "not_in_lookup_result: no such certificate among the caller's")
+        .problem(409, "version_conflict: the case changed meanwhile, try again")
+        .problem(422, "the certificate's case cannot take a correction request now")
+        .problem(413, "body too large")
+        .problem(415, "not JSON")
+        .problem(429, "lookup_throttled, or too_many_corrections open")
+        .problem(503, "store unavailable"),
+    )
 }
 
 /// Correction requests of `case` still waiting for the office.

@@ -7,15 +7,16 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use domain::contract::{VillageMatch, VillageMatches};
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::access::Client;
+use crate::openapi::{Api, Operation};
 use crate::problem::Problem;
 use crate::state::AppState;
 use domain::division::search::QUERY_MAX_CHARS;
@@ -24,8 +25,24 @@ use domain::division::search::QUERY_MAX_CHARS;
 pub const PER_CLIENT: u32 = 600;
 pub const WINDOW_SECS: i64 = 600;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/divisions/search", get(search))
+pub fn router() -> Api<AppState> {
+    Api::new().get(
+        "/divisions/search",
+        search,
+        Operation::new(
+            "searchVillages",
+            "Villages and communities anywhere in the country by a few characters of the name or the pinyin initials (issue 22); provinces to townships are searched in the browser from /divisions/search/places.tsv. Limited per client",
+        )
+        .query_as("q", true, "a few characters of the name, or its pinyin initials", query_text)
+        .answer::<VillageMatches>(200, "at most 20 villages, best first")
+        .problem(400, "q empty or longer than 20 characters")
+        .problem(429, "search_throttled, with Retry-After")
+        .problem(503, "search_unavailable: no village index on this server; or the store is unavailable"),
+    )
+}
+
+fn query_text(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "minLength": 1, "maxLength": QUERY_MAX_CHARS})
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,9 +103,12 @@ async fn search(
             "Village search is unavailable; choose level by level",
         ));
     };
-    let results: Vec<_> = found
+    let results = found
         .into_iter()
-        .map(|(code, name)| json!({"code": code, "name": name}))
+        .filter_map(|(code, name)| {
+            let code = domain::DivisionCode::parse(&code).ok()?;
+            Some(VillageMatch { code, name })
+        })
         .collect();
-    Ok((StatusCode::OK, Json(json!({"results": results}))).into_response())
+    Ok((StatusCode::OK, Json(VillageMatches { results })).into_response())
 }

@@ -3,22 +3,62 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::calendar::{TimeLimit, TimeUnit};
-use domain::contract::{DeadlineAnswer, EligibilityAnswer, EligibilityRequest, FieldError};
+use domain::contract::{
+    DeadlineAnswer, DeadlineReply, DueAnswer, EligibilityAnswer, EligibilityRequest, FieldError,
+};
 use domain::policy::{self, PolicyError};
 use domain::{Date, DivisionCode, Service};
-use serde::Serialize;
 
+use crate::openapi::{Api, Operation, schema_of};
 use crate::problem::{JsonBody, Problem};
 use crate::state::Reckoning;
 
-pub fn router() -> Router<Reckoning> {
-    Router::new()
-        .route("/eligibility", post(eligibility))
-        .route("/deadline", get(deadline))
+pub fn router() -> Api<Reckoning> {
+    Api::new()
+        .post(
+            "/eligibility",
+            eligibility,
+            Operation::new(
+                "eligibility",
+                "The domain's eligibility check: reasons with sources, the complete material list",
+            )
+            .json_body::<EligibilityRequest>()
+            .answer::<EligibilityAnswer>(200, "the answer")
+            .problem(400, "malformed JSON, or every bad field")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(422, "no rules for the province or the date")
+            .problem(503, "store unavailable"),
+        )
+        .get(
+            "/deadline",
+            deadline,
+            Operation::new("deadline", "Legal steps and due dates, or one limit's due date")
+                .query_as("from", true, "day of acceptance", schema_of::<Date>)
+                .query_as("division", false, "accepting office", schema_of::<DivisionCode>)
+                .query_as("service", false, "service code", schema_of::<Service>)
+                .query_as("unit", false, "with value: the limit's unit", schema_of::<TimeUnit>)
+                .query_as("value", false, "with unit: the limit", schema_of::<u32>)
+                .query_as(
+                    "cross_province",
+                    false,
+                    "true when a spouse's hukou is in another province",
+                    schema_of::<bool>,
+                )
+                .answer::<DeadlineReply>(
+                    200,
+                    "steps with due dates, or {due}; `provisional: true` where a count crossed a year whose holiday notice is not loaded",
+                )
+                .problem(400, "every bad parameter")
+                .problem(
+                    422,
+                    "a date outside the years that can be counted (2008–2099), or no rules for it",
+                )
+                .problem(503, "store unavailable"),
+        )
 }
 
 fn policy_problem(e: &PolicyError) -> Problem {
@@ -40,15 +80,6 @@ async fn eligibility(
         .map_err(|e| policy_problem(&e))
 }
 
-/// The single-limit form: `{"due": "YYYY-MM-DD"}`, plus `"provisional": true` when the count
-/// crossed a year whose holiday notice is not loaded (SPEC §9).
-#[derive(Debug, Serialize)]
-struct DueAnswer {
-    due: Date,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    provisional: bool,
-}
-
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
     FieldError::new("invalid_field", field, message)
 }
@@ -58,7 +89,7 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
 async fn deadline(
     State(state): State<Reckoning>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<serde_json::Value>, Problem> {
+) -> Result<Json<DeadlineReply>, Problem> {
     let mut errors = Vec::new();
     let from = match q.get("from") {
         None => {
@@ -118,7 +149,7 @@ async fn deadline(
         let due = calendar
             .due(from, TimeLimit { unit, value })
             .map_err(|e| Problem::unprocessable("outside_calendar", e.to_string()))?;
-        return Ok(Json(serde_json::json!(DueAnswer {
+        return Ok(Json(DeadlineReply::Due(DueAnswer {
             due: due.date,
             provisional: due.provisional,
         })));
@@ -165,5 +196,5 @@ async fn deadline(
         policy::deadline(division, service, from, cross_province, calendar)
             .map_err(|e| policy_problem(&e))?
             .map_err(|e| Problem::unprocessable("outside_calendar", e.to_string()))?;
-    Ok(Json(serde_json::to_value(answer).unwrap_or_default()))
+    Ok(Json(DeadlineReply::Steps(answer)))
 }

@@ -2,28 +2,29 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
-use domain::contract::FieldError;
-use domain::guide::{self, Guide};
+use domain::contract::{FieldError, GuideAnswer};
+use domain::guide;
 use domain::{DivisionCode, Gazetteer, Service};
-use serde::Serialize;
 
+use crate::openapi::{Api, Operation, schema_of};
 use crate::problem::Problem;
 use crate::state::Reckoning;
 
 /// Guides need the clock and the calendar (for the due date if accepted today).
-pub fn router() -> Router<Reckoning> {
-    Router::new().route("/guides", get(guides))
-}
-
-#[derive(Debug, Serialize)]
-struct GuideAnswer {
-    #[serde(flatten)]
-    guide: Guide,
-    /// The office's name where the division data knows it.
-    office: Option<String>,
+pub fn router() -> Api<Reckoning> {
+    Api::new().get(
+        "/guides",
+        guides,
+        Operation::new("guides", "The public service guide of an office")
+            .query_as("division", true, "the office", schema_of::<DivisionCode>)
+            .query_as("service", true, "service code", schema_of::<Service>)
+            .answer::<GuideAnswer>(200, "the guide")
+            .problem(400, "every bad parameter")
+            .problem(422, "no rules for the province")
+            .problem(503, "store unavailable"),
+    )
 }
 
 fn field(field: &str, message: &str) -> FieldError {

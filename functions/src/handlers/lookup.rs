@@ -14,24 +14,53 @@
 //! the endpoint cannot be used to enumerate people. Counters are keyed by keyed hashes, never by
 //! raw addresses or ID numbers.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
-use domain::contract::{LookupAnswer, LookupEntry};
+use domain::contract::{LookupAnswer, LookupEntry, LookupRequest};
 use serde_json::Value;
 
 use crate::access::Client;
 use crate::holders::{LIMITS, Query, certificates_of, entry, throttle};
+use crate::openapi::{Api, Operation};
 use crate::ports::CaseRecord;
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/lookup", post(lookup))
-        .route("/lookup/export", post(export))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .post(
+            "/lookup",
+            lookup,
+            Operation::new(
+                "lookup",
+                "Self-service lookup (004 三(四)): a person's certificates by name and ID number. A wrong name or ID answers the same empty list as a right one with none; limited per client and per ID number",
+            )
+            .json_body::<LookupRequest>()
+            .answer::<LookupAnswer>(200, "the certificates")
+            .problem(400, "malformed JSON, no name or no valid ID number")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(429, "lookup_throttled, with Retry-After")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/lookup/export",
+            export,
+            Operation::new(
+                "lookupExport",
+                "The lookup result as a PDF for the person's own records; it states that it is a lookup result, not an electronic certificate (004 三(四))",
+            )
+            .json_body::<LookupRequest>()
+            .pdf(200, "the PDF")
+            .problem(400, "malformed JSON, no name or no valid ID number")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(429, "lookup_throttled, with Retry-After")
+            .problem(500, "unprintable_character: the font lacks a character of the result")
+            .problem(503, "store unavailable"),
+        )
 }
 
 /// The query in `body`, counted against the limits, and what it finds; `Err` is the answer

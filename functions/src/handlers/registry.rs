@@ -6,21 +6,40 @@
 //! person not in the registry is an out-of-city applicant: the answer says so, and the window
 //! takes a signed commitment and verifies by phone or letter (003 三(二)).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Json, Router, routing::post};
 use domain::IdNumber;
-use domain::contract::{RegistryAnswer, RegistryChild, RevealedPerson};
+use domain::contract::{RegistryAnswer, RegistryChild, RegistryRequest, RevealedPerson};
 use domain::roles::Capability;
 use serde_json::Value;
 
 use crate::access::Staff;
+use crate::openapi::{Api, Operation};
 use crate::ports::RegistryPerson;
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/staff/registry", post(lookup))
+pub fn router() -> Api<AppState> {
+    Api::new().post(
+        "/staff/registry",
+        lookup,
+        Operation::new(
+            "registryLookup",
+            "Window staff (village, township): a person's registered marriage, children and hukou from the population database, to issue the 婚育情况证明 on the spot (003 三(二)); the ID number in the body, never the URL",
+        )
+        .bearer()
+        .json_body::<RegistryRequest>()
+        .answer::<RegistryAnswer>(200, "the registered facts")
+        .problem(400, "malformed JSON, no or invalid ID number")
+        .problem(401, "not signed in")
+        .problem(403, "not a window role")
+        .problem(404, "not_in_registry: out-of-city, verify by commitment and phone or letter")
+        .problem(413, "body too large")
+        .problem(415, "not JSON")
+        .problem(429, "registry_throttled: too many look-ups by this account this hour")
+        .problem(503, "store unavailable"),
+    )
 }
 
 fn not_in_registry() -> Problem {
@@ -76,7 +95,7 @@ async fn lookup(
         .registry
         .person(&id)
         .filter(|p| province.is_some_and(|pr| pr.contains(p.hukou)));
-    let mut entry = crate::ports::AuditEntry::by(&claims, now, "registry_read", id.masked());
+    let mut entry = claims.audit(now, "registry_read", id.masked());
     entry.details.push(if person.is_some() {
         "found".into()
     } else {

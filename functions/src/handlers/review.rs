@@ -5,43 +5,87 @@
 //! this module authenticates the actor, checks the version the client saw, and stores the new
 //! case with its audit events in one conditional write.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use domain::case::{self, Action, CaseState};
-use domain::contract::{CaseHead, MaskedApplicant, QueuePage, QueueRow};
+use domain::contract::{
+    ActionRequest, CaseHead, CaseReading, MaskedApplicant, QueuePage, QueueRow,
+};
 use domain::materials::ProvidedMaterial;
 use domain::roles::{Actor, Capability, Relation};
 use domain::{DivisionCode, Service};
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
 use crate::access::{ACCESS_CODE_HEADER, MaybeStaff, Staff, applicant_record, unauthenticated};
 use crate::attachments::check_materials;
 use crate::errors;
 use crate::errors::invalid;
+use crate::openapi::{Api, Operation, schema_of};
 use crate::ports::{QueueItem, QueueQuery, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 use crate::views::{applicant_view, staff_view};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases/{number}/actions", post(act))
-        .route("/staff/cases", get(queue))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .post(
+            "/cases/{number}/actions",
+            act,
+            Operation::new(
+                "caseAction",
+                "A workflow step on the version you saw: pre_review, return, township_opinion, approve, refuse, seal, request_verification, answer_verification, issue, defer_out_of_city_check, forward_out, deliver, revoke, void, resolve_correction (staff), resubmit, withdraw (applicant, X-Access-Code)",
+            )
+            .bearer()
+            .path("number", "the case number")
+            .access_code("the applicant's code, for resubmit and withdraw")
+            .json_body::<ActionRequest>()
+            .answer::<CaseReading>(200, "the case after the step, as the actor reads it")
+            .problem(400, "malformed JSON; every bad field")
+            .problem(401, "not signed in and no access code")
+            .problem(403, "forbidden_action (role) or out_of_scope (division)")
+            .problem(404, "no such case")
+            .problem(409, "version_conflict with current_version, or invalid_state")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
+            .problem(
+                422,
+                "reasons_required, missing_list_required, not_asked_for (a return naming an item the applicant was not asked for), accepted_before (naming an item accepted before without a county approver's reason), out_of_city_check_required, application_incomplete …",
+            )
+            .problem(503, "store unavailable; nothing changed"),
+        )
+        .get(
+            "/staff/cases",
+            queue,
+            Operation::new(
+                "staffQueue",
+                "The work queue of the caller's division: next deadline first (red lights first), masked IDs, paginated",
+            )
+            .bearer()
+            .query_as("division", false, "a division inside the caller's", schema_of::<DivisionCode>)
+            .query_as("state", false, "case state", schema_of::<CaseState>)
+            .query_as("service", false, "service code", schema_of::<Service>)
+            .query_as("overdue", false, "true: red lights only", schema_of::<bool>)
+            .query_as("limit", false, "1–200, default 50", limit_schema)
+            .query("cursor", false, "next_cursor of the previous page")
+            .answer::<QueuePage>(200, "a page")
+            .problem(400, "every bad parameter")
+            .problem(401, "not signed in")
+            .problem(403, "admin, or a division outside yours")
+            .problem(503, "store unavailable"),
+        )
 }
 
-/// `{"version": N, "action": "...", ...payload, "materials": [...] (resubmit only)}`.
-#[derive(Debug)]
-struct ActionRequest {
-    version: u64,
-    action: Action,
-    materials: Vec<ProvidedMaterial>,
+fn limit_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "integer", "minimum": 1, "maximum": 200})
 }
 
+/// `{"version": N, "action": "...", ...payload, "materials": [...] (resubmit only)}`: read
+/// field by field into [`ActionRequest`], so that every bad field is answered at once.
 fn read_action(body: &Value) -> Result<ActionRequest, Problem> {
     let mut errors = Vec::new();
     let Some(obj) = body.as_object() else {
@@ -432,7 +476,7 @@ async fn queue(
     let page = state.store.queue(&query).await?;
     // A listing shows names and masked ID numbers of many cases: it is audited (issue 18).
     let mut entry =
-        crate::ports::AuditEntry::by(&claims, state.clock.now(), "queue_read", query.partition());
+        claims.audit(state.clock.now(), "queue_read", query.partition());
     entry.details.push(format!("{} rows", page.items.len()));
     state.store.record_audit(&entry).await?;
     Ok(Json(QueuePage {

@@ -5,29 +5,63 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use domain::case::CaseState;
 use domain::contract::{
-    OfficeSummary, ProcessingBand, ReturnException, SupervisionSummary, SweepFailure,
+    AuditDay, OfficeSummary, ProcessingBand, ReturnException, SupervisionSummary, SweepFailure,
 };
 use domain::roles::Capability;
 use domain::{Date, DivisionCode, Gazetteer};
-use serde_json::json;
+use schemars::{Schema, SchemaGenerator, json_schema};
 
 use crate::access::Staff;
 use crate::errors;
+use crate::openapi::{Api, Operation, schema_of};
 use crate::ports::QueueItem;
 use crate::problem::Problem;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/supervision/summary", get(summary))
-        .route("/supervision/audit", get(audit))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .get(
+            "/supervision/summary",
+            summary,
+            Operation::new(
+                "supervisionSummary",
+                "Per deciding office: counts by state, red lights, median and p90 processing days, deemed issues, the processing-time distribution",
+            )
+            .bearer()
+            .query_as("division", false, "a division inside the supervisor's", schema_of::<DivisionCode>)
+            .query_as("format", false, "json (default) or csv", format_schema)
+            .answer::<SupervisionSummary>(200, "the summary")
+            .answer_as(200, "the summary", "text/csv", None)
+            .problem(400, "every bad parameter")
+            .problem(401, "not signed in")
+            .problem(403, "not a supervisor, or outside the division")
+            .problem(503, "store unavailable"),
+        )
+        .get(
+            "/supervision/audit",
+            audit,
+            Operation::new(
+                "supervisionAudit",
+                "What staff of the supervisor's division did outside any case on a day: registry look-ups, queue listings, account and calendar changes (issue 18)",
+            )
+            .bearer()
+            .query_as("day", false, "default today (China time)", schema_of::<Date>)
+            .answer::<AuditDay>(200, "the entries")
+            .problem(400, "a bad day")
+            .problem(401, "not signed in")
+            .problem(403, "not a supervisor")
+            .problem(503, "store unavailable"),
+        )
+}
+
+fn format_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": ["json", "csv"]})
 }
 
 /// The staff audit trail of one day (default today) for a supervisor's division.
@@ -35,7 +69,7 @@ async fn audit(
     State(state): State<AppState>,
     Staff(claims): Staff,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<serde_json::Value>, Problem> {
+) -> Result<Json<AuditDay>, Problem> {
     claims.require(Capability::Supervise)?;
     let Some(own) = claims.division else {
         return Err(errors::forbidden_role());
@@ -58,9 +92,11 @@ async fn audit(
         .into_iter()
         .filter(|e| e.division.is_some_and(|d| own.contains(d)))
         .collect();
-    Ok(Json(
-        json!({"division": own.to_string(), "day": day, "entries": entries}),
-    ))
+    Ok(Json(AuditDay {
+        division: own,
+        day,
+        entries,
+    }))
 }
 
 const STATES: [CaseState; 12] = [

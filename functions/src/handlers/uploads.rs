@@ -3,24 +3,49 @@
 
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
-use axum::routing::post;
-use axum::{Json, Router};
-use serde::Serialize;
-use serde_json::{Value, json};
+use axum::Json;
+use domain::contract::{PresignedUpload, UploadAnswer, UploadRequest, Uploaded};
+use schemars::{Schema, SchemaGenerator, json_schema};
+use serde_json::Value;
 
 use crate::attachments::{UPLOAD_LIMIT, sniff};
+use crate::openapi::{Api, Operation, schema_of};
 use crate::problem::Problem;
 use crate::state::{AppState, random_code};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/uploads", post(upload))
+pub fn router() -> Api<AppState> {
+    Api::new().post(
+        "/uploads",
+        upload,
+        Operation::new("upload", "A material photo or scan (JPEG, PNG or PDF; at most 10 MB)")
+            .body("image/jpeg", Some(jpeg))
+            .body("image/png", Some(png))
+            .body("application/pdf", Some(pdf))
+            .body("application/json", Some(schema_of::<UploadRequest>))
+            .answer::<UploadAnswer>(
+                201,
+                "stored, or (JSON request: on AWS a Lambda request is at most 6 MB) the presigned PUT to send the file to",
+            )
+            .problem(
+                400,
+                "malformed_json, invalid size, or presign_unavailable (this server takes the file itself)",
+            )
+            .problem(413, "over 10 MB")
+            .problem(415, "not JPEG/PNG/PDF, or not what it claims")
+            .problem(503, "file store unavailable"),
+    )
 }
 
-#[derive(Debug, Serialize)]
-struct Uploaded {
-    id: String,
-    content_type: &'static str,
-    size: usize,
+fn jpeg(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "contentMediaType": "image/jpeg", "maxLength": UPLOAD_LIMIT})
+}
+
+fn png(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "contentMediaType": "image/png", "maxLength": UPLOAD_LIMIT})
+}
+
+fn pdf(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "contentMediaType": "application/pdf", "maxLength": UPLOAD_LIMIT})
 }
 
 fn unsupported(detail: String) -> Problem {
@@ -35,7 +60,7 @@ fn unsupported(detail: String) -> Problem {
 
 /// `{"content_type", "size"}` → a presigned PUT URL (S3): the browser sends the file
 /// straight to the object store; the case submission checks it afterwards.
-async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<Value>), Problem> {
+async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<UploadAnswer>), Problem> {
     let body = axum::body::to_bytes(req.into_body(), 4096)
         .await
         .unwrap_or_default();
@@ -59,9 +84,10 @@ async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<Val
         Some(size) if size > 0 && size <= UPLOAD_LIMIT as u64 => size,
         Some(size) if size > UPLOAD_LIMIT as u64 => return Err(too_large()),
         _ => {
-            return Err(Problem::invalid_request(&[json!({
-                "code": "invalid_field", "field": "size", "message": "文件大小（字节）/ the file size in bytes"
-            })]));
+            return Err(Problem::invalid_request(&[crate::errors::invalid(
+                "size",
+                "文件大小（字节）/ the file size in bytes",
+            )]));
         }
     };
     let id = new_id().map_err(|_| crate::errors::internal("random"))?;
@@ -71,7 +97,10 @@ async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<Val
         .await
         .map_err(|e| crate::errors::unavailable(&e))?
     {
-        Some(put) => Ok((StatusCode::CREATED, Json(json!({"id": id, "upload": put})))),
+        Some(upload) => Ok((
+            StatusCode::CREATED,
+            Json(UploadAnswer::Presigned(PresignedUpload { id, upload })),
+        )),
         None => Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "presign_unavailable",
@@ -98,7 +127,7 @@ fn new_id() -> Result<String, getrandom::Error> {
 async fn upload(
     State(state): State<AppState>,
     req: Request,
-) -> Result<(StatusCode, Json<Value>), Problem> {
+) -> Result<(StatusCode, Json<UploadAnswer>), Problem> {
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -145,13 +174,12 @@ async fn upload(
         .put(&id, actual, &bytes)
         .await
         .map_err(|e| crate::errors::unavailable(&e))?;
-    let answer = Uploaded {
-        id,
-        content_type: actual,
-        size: bytes.len(),
-    };
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::to_value(answer).unwrap_or_default()),
+        Json(UploadAnswer::Stored(Uploaded {
+            id,
+            content_type: actual.to_string(),
+            size: bytes.len() as u64,
+        })),
     ))
 }

@@ -241,7 +241,7 @@ impl BlobStore for S3BlobStore {
             .map_err(remote)?;
         Ok(Some(PresignedPut {
             url: request.uri().to_string(),
-            method: "PUT",
+            method: "PUT".into(),
             content_type: content_type.to_string(),
             content_length: size,
             expires_in: PRESIGN_SECONDS,

@@ -3,15 +3,18 @@
 //! A submission is checked again on the server with the same domain code the SPA ran — on the
 //! server's date, never the browser's — and every problem comes back in one 422 answer.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::case::{Case, Moment};
-use domain::contract::{CaseSubmitted, Revealed, RevealedPerson, StaffCaseView, SubmissionNotice};
+use domain::contract::{
+    Application, CaseReading, CaseSubmitted, Revealed, RevealedPerson, StaffCaseView,
+    SubmissionNotice,
+};
 use domain::materials::{self, MaterialCode};
 use domain::roles::{Actor, Capability};
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -23,6 +26,7 @@ use crate::access::{
 use crate::attachments::{check_materials, pin_all};
 use crate::errors;
 use crate::errors::invalid;
+use crate::openapi::{Api, Operation};
 use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, StoreError};
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
@@ -35,12 +39,91 @@ use submission::read_submission;
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/cases", post(submit))
-        .route("/cases/{number}", get(read))
-        .route("/cases/{number}/reveal", post(reveal))
-        .route("/cases/{number}/attachments/{id}", get(attachment))
+pub fn router() -> Api<AppState> {
+    Api::new()
+        .post(
+            "/cases",
+            submit,
+            Operation::new(
+                "submitCase",
+                "Submit an application (re-checked on the server); window staff submit with their bearer token for their own division",
+            )
+            .header(
+                "Idempotency-Key",
+                false,
+                "a retry with the same key and body returns the first answer and creates nothing",
+                idempotency_key_schema,
+            )
+            .json_body::<Application>()
+            .answer::<CaseSubmitted>(201, "accepted")
+            .problem(400, "malformed JSON, or a bad Idempotency-Key")
+            .problem(401, "a staff token that is not valid")
+            .problem(409, "the key was used for another body")
+            .problem(413, "too large")
+            .problem(415, "not JSON")
+            .problem(
+                422,
+                "every missing material and invalid field, all at once; on_site_only: the applicant or spouse is on the dishonesty list (Chongqing, 004 四(三)), nothing saved",
+            )
+            .problem(503, "store unavailable; nothing saved"),
+        )
+        .get(
+            "/cases/{number}",
+            read,
+            Operation::new(
+                "trackCase",
+                "Track a case with its access code; staff in scope (bearer) get the full record, and the read is audited",
+            )
+            .bearer()
+            .path("number", "the case number")
+            .access_code("the applicant's code (or a staff bearer token)")
+            .answer::<CaseReading>(
+                200,
+                "the case, its deadlines, what is missing and its timeline: `CaseView` with the access code, `StaffCaseView` for staff",
+            )
+            .problem(401, "no access code")
+            .problem(403, "staff outside the case's divisions")
+            .problem(404, "no such case or a wrong code (indistinguishable)")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/cases/{number}/reveal",
+            reveal,
+            Operation::new(
+                "revealIdNumbers",
+                "The case's ID numbers in full, for staff in scope who work the case (not supervisors); audited (吉林 art. 13)",
+            )
+            .bearer()
+            .path("number", "the case number")
+            .answer::<Revealed>(200, "applicant and spouse with full ID numbers")
+            .problem(401, "not signed in")
+            .problem(403, "outside the case's divisions, or a supervisor or an admin")
+            .problem(404, "no such case")
+            .problem(503, "store unavailable"),
+        )
+        .get(
+            "/cases/{number}/attachments/{id}",
+            attachment,
+            Operation::new(
+                "caseAttachment",
+                "A scan attached to the case: staff in scope (audited) or the applicant (X-Access-Code)",
+            )
+            .bearer()
+            .path("number", "the case number")
+            .path("id", "the upload id")
+            .access_code("the applicant's code")
+            .answer_as(200, "the file as stored (JPEG, PNG or PDF)", "image/jpeg", None)
+            .answer_as(200, "", "image/png", None)
+            .answer_as(200, "", "application/pdf", None)
+            .problem(401, "neither a token nor an access code")
+            .problem(403, "outside the case's divisions")
+            .problem(404, "no such case or attachment")
+            .problem(503, "store unavailable"),
+        )
+}
+
+fn idempotency_key_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "string", "minLength": 1, "maxLength": 128})
 }
 
 /// The submit event's line for materials brought beyond the list.
