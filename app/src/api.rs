@@ -42,7 +42,7 @@ pub struct Problem {
     #[serde(default)]
     pub detail: Option<String>,
     #[serde(default)]
-    pub errors: Vec<Value>,
+    pub errors: Vec<domain::contract::ProblemItem>,
     #[serde(default)]
     pub current_version: Option<u64>,
 }
@@ -70,15 +70,7 @@ fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
 
-/// `GET /api/health`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Health {
-    pub status: String,
-    pub version: String,
-    /// The service's date; absent from older servers.
-    #[serde(default)]
-    pub today: Option<domain::Date>,
-}
+pub use domain::contract::{GuideAnswer, Health};
 
 pub async fn health() -> Result<Health, ApiError> {
     read(Request::get("/api/health").send().await.map_err(network)?).await
@@ -97,14 +89,6 @@ pub async fn calendar() -> Result<domain::contract::CalendarOverview, ApiError> 
 }
 
 /// `GET /api/guides?division=&service=`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct GuideAnswer {
-    #[serde(flatten)]
-    pub guide: domain::guide::Guide,
-    #[serde(default)]
-    pub office: Option<String>,
-}
-
 pub async fn guide(division: &str, service: &str) -> Result<GuideAnswer, ApiError> {
     let response = Request::get("/api/guides")
         .query([("division", division), ("service", service)])
@@ -129,27 +113,15 @@ pub async fn division_file(path: &str) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-/// `GET /api/divisions/search?q=`: villages anywhere in the country, `(code, name)`.
-pub async fn search_villages(q: &str) -> Result<Vec<(String, String)>, ApiError> {
+/// `GET /api/divisions/search?q=`: villages anywhere in the country, best first.
+pub async fn search_villages(q: &str) -> Result<Vec<domain::contract::VillageMatch>, ApiError> {
     let response = Request::get("/api/divisions/search")
         .query([("q", q)])
         .send()
         .await
         .map_err(network)?;
-    let body: Value = read(response).await?;
-    Ok(body["results"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .filter_map(|r| {
-                    Some((
-                        r["code"].as_str()?.to_string(),
-                        r["name"].as_str()?.to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default())
+    let found: domain::contract::VillageMatches = read(response).await?;
+    Ok(found.results)
 }
 
 /// The 201 answer of `POST /api/cases`.
@@ -328,9 +300,17 @@ pub async fn staff_get<T: DeserializeOwned>(url: &str, token: &str) -> Result<T,
     read(response).await
 }
 
-/// A JSON POST as staff (actions, reveal, registry, window submissions).
-pub async fn staff_post(url: &str, token: &str, body: &Value) -> Result<Value, ApiError> {
-    post_json(url, &[("Authorization", &format!("Bearer {token}"))], body).await
+/// `POST /api/admin/calendar`: load a year's holiday notice (administrators).
+pub async fn load_notice(
+    token: &str,
+    notice: &domain::calendar::HolidayNotice,
+) -> Result<domain::contract::CalendarLoaded, ApiError> {
+    post_json(
+        "/api/admin/calendar",
+        &[("Authorization", &format!("Bearer {token}"))],
+        notice,
+    )
+    .await
 }
 
 /// `POST /api/staff/registry`: a person's registered facts (window staff; audited).
@@ -464,7 +444,10 @@ pub async fn lookup(
 /// `POST /api/lookup/export`: saves the lookup result as a PDF.
 pub async fn save_lookup_export(name: &str, id_number: &str) -> Result<(), ApiError> {
     let response = Request::post("/api/lookup/export")
-        .json(&serde_json::json!({"name": name, "id_number": id_number}))
+        .json(&domain::contract::LookupRequest {
+            name: name.to_string(),
+            id_number: id_number.to_string(),
+        })
         .map_err(network)?
         .send()
         .await

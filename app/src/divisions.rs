@@ -402,7 +402,12 @@ fn DivisionSearch(id: &'static str, max_len: usize, choose: Callback<String>) ->
             if let Ok(found) = api::search_villages(q.trim()).await
                 && asked.get_value() == n
             {
-                villages.set(found);
+                villages.set(
+                    found
+                        .into_iter()
+                        .map(|v| (v.code.to_string(), v.name))
+                        .collect(),
+                );
             }
         });
     };

@@ -25,10 +25,8 @@ impl Today {
         .unwrap_or(Date::UNIX_EPOCH);
         let today = RwSignal::new(browser);
         leptos::task::spawn_local(async move {
-            if let Ok(h) = crate::api::health().await
-                && let Some(d) = h.today
-            {
-                today.set(d);
+            if let Ok(h) = crate::api::health().await {
+                today.set(h.today);
             }
         });
         provide_context(Today(today));

@@ -159,11 +159,10 @@ pub fn screen(
     }
     for (i, m) in materials.iter().enumerate() {
         if !m.checked_in_person {
-            problems.push(serde_json::json!({
-                "code": "invalid_field",
-                "field": format!("materials[{i}].checked_in_person"),
-                "message": "失信联合惩戒对象须由窗口现场审核证件原件（004 三(二)）/ for a person on the dishonesty list the window must see every original",
-            }));
+            problems.push(crate::errors::invalid(
+                &format!("materials[{i}].checked_in_person"),
+                "失信联合惩戒对象须由窗口现场审核证件原件（004 三(二)）/ for a person on the dishonesty list the window must see every original",
+            ));
         }
     }
     Ok(Some(Screening {

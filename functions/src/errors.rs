@@ -199,6 +199,12 @@ pub fn field_error(code: &str, field: &str, message: impl Into<String>) -> serde
         .unwrap_or_default()
 }
 
+/// One typed item of a problem document's `errors` (`domain::contract::ProblemItem` and the
+/// types it unites), as the document carries it.
+pub fn item<T: serde::Serialize>(item: &T) -> serde_json::Value {
+    serde_json::to_value(item).unwrap_or_default()
+}
+
 /// An `invalid_field` error.
 pub fn invalid(field: &str, message: impl Into<String>) -> serde_json::Value {
     field_error("invalid_field", field, message)

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use domain::division::search::best;
-use serde_json::json;
 
 /// Results per search answer.
 pub const LIMIT: usize = 20;
@@ -130,8 +129,11 @@ impl Gazette {
             .filter_map(|(field, code)| Some((field, code?)))
             .filter(|(_, code)| self.known(*code) == Some(false))
             .map(|(field, code)| {
-                json!({"code": "unknown_division", "field": format!("{prefix}{field}"),
-                    "message": format!("没有这个行政区划代码：{code} / no division has the code {code}")})
+                crate::errors::field_error(
+                    "unknown_division",
+                    &format!("{prefix}{field}"),
+                    format!("没有这个行政区划代码：{code} / no division has the code {code}"),
+                )
             })
             .collect()
     }

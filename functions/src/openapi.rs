@@ -170,7 +170,12 @@ impl Operation {
 
     /// A JSON answer of type `T`.
     pub fn answer<T: JsonSchema>(self, status: u16, description: &'static str) -> Self {
-        self.answer_as(status, description, "application/json", Some(schema_of::<T>))
+        self.answer_as(
+            status,
+            description,
+            "application/json",
+            Some(schema_of::<T>),
+        )
     }
 
     /// An answer of another media type (`None`: any bytes of it).

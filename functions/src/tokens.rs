@@ -10,7 +10,7 @@ use domain::roles::{Actor, Capability, Relation, Role};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::state::Keys;
 
@@ -153,7 +153,7 @@ impl Jwks {
             return Err(TokenError::Audience);
         }
         let role = text("custom:role")
-            .and_then(|r| serde_json::from_value::<Role>(json!(r)).ok())
+            .and_then(|r| serde_json::from_value::<Role>(Value::String(r.to_string())).ok())
             .ok_or(TokenError::Malformed)?;
         let division = match text("custom:division") {
             None | Some("") => None,
@@ -240,6 +240,7 @@ pub fn verify(keys: &Keys, token: &str, now: Moment) -> Result<Claims, TokenErro
 mod tests {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use serde_json::json;
 
     use super::*;
 

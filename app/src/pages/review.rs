@@ -3,10 +3,11 @@
 //! problem linked to its field; nothing typed or uploaded is lost.
 
 use domain::case::Delivery;
+use domain::contract::ProblemItem;
 use domain::contract::{
     ApplicantEntry, Application, CommitmentEntry, EligibilityAnswer, FieldError, PersonEntry,
 };
-use domain::materials::MaterialCode;
+use domain::materials::{MaterialCode, MaterialProblem};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -97,30 +98,36 @@ pub fn issues_from(error: &ApiError, order: &[MaterialCode]) -> Vec<FieldIssue> 
     }
     p.errors
         .iter()
-        .map(|e| {
-            let code = e["code"].as_str().unwrap_or_default();
-            let material = e["material"].as_str().and_then(MaterialCode::from_code);
-            match (code, material) {
-                ("material_missing", Some(m)) => FieldIssue::new(
-                    &material_field(m),
+        .map(|e| match e {
+            ProblemItem::Material(MaterialProblem::MaterialMissing { material: m }) => {
+                FieldIssue::new(
+                    &material_field(*m),
                     format!("缺少材料：{}", m.name_zh()),
                     format!("Missing: {}", m.name_en()),
-                ),
-                (_, Some(m)) => FieldIssue::new(
-                    &material_field(m),
+                )
+            }
+            ProblemItem::Material(MaterialProblem::MaterialDuplicated { material: m }) => {
+                FieldIssue::new(
+                    &material_field(*m),
                     format!("材料有误：{}", m.name_zh()),
                     format!("A problem with: {}", m.name_en()),
-                ),
-                ("not_eligible", _) => FieldIssue::new(
+                )
+            }
+            ProblemItem::Material(MaterialProblem::MaterialUnknown { material }) => {
+                FieldIssue::new(
                     "",
-                    "按今天的规定不符合办理条件，请重新检查条件",
-                    "Under today's rules this is not eligible: check again",
-                ),
-                _ => {
-                    let path = e["field"].as_str().unwrap_or_default();
-                    let message = e["message"].as_str().unwrap_or(code);
-                    FieldIssue::bilingual(&field_for(path, order), message)
-                }
+                    format!("未知材料：{material}"),
+                    format!("Unknown material: {material}"),
+                )
+            }
+            ProblemItem::Ineligible(_) => FieldIssue::new(
+                "",
+                "按今天的规定不符合办理条件，请重新检查条件",
+                "Under today's rules this is not eligible: check again",
+            ),
+            ProblemItem::Field(f) => FieldIssue::bilingual(&field_for(&f.field, order), &f.message),
+            ProblemItem::Other(o) => {
+                FieldIssue::bilingual("", o.message.as_deref().unwrap_or(&o.code))
             }
         })
         .collect()
@@ -268,7 +275,7 @@ mod tests {
             title: "申请未通过校验".into(),
             title_en: "The application cannot be accepted yet".into(),
             detail: None,
-            errors: errors.as_array().cloned().unwrap_or_default(),
+            errors: serde_json::from_value(errors).unwrap_or_default(),
             current_version: None,
         })
     }

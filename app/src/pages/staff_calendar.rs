@@ -4,10 +4,9 @@
 //! the statutory holidays, stores it and recounts every open case it concerns (audited on each).
 
 use domain::Date;
-use domain::calendar::statutory;
-use domain::contract::CalendarOverview;
+use domain::calendar::{HolidayNotice, RestSpan, statutory};
+use domain::contract::{CalendarOverview, ProblemItem};
 use leptos::prelude::*;
-use serde_json::{Value, json};
 
 use crate::api;
 use crate::i18n::{bi, tr};
@@ -123,7 +122,7 @@ fn Coverage(overview: CalendarOverview) -> impl IntoView {
 }
 
 /// `名称 YYYY-MM-DD [YYYY-MM-DD]` per line → rest spans; every bad line is named.
-fn read_spans(text: &str) -> Result<Vec<Value>, Vec<String>> {
+fn read_spans(text: &str) -> Result<Vec<RestSpan>, Vec<String>> {
     let mut spans = Vec::new();
     let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -134,10 +133,14 @@ fn read_spans(text: &str) -> Result<Vec<Value>, Vec<String>> {
             [name, from, to] => Some((*name, *from, *to)),
             _ => None,
         };
-        match span {
-            Some((name, from, to)) if Date::parse(from).is_ok() && Date::parse(to).is_ok() => {
-                spans.push(json!({"name": name, "from": from, "to": to}));
-            }
+        match span.and_then(|(name, from, to)| {
+            Some(RestSpan {
+                name: name.to_string(),
+                from: Date::parse(from).ok()?,
+                to: Date::parse(to).ok()?,
+            })
+        }) {
+            Some(span) => spans.push(span),
             _ => bad.push(format!(
                 "放假第{}行：应为“名称 起始日期 结束日期” / rest line {}: name, first day, last day",
                 i + 1,
@@ -148,7 +151,7 @@ fn read_spans(text: &str) -> Result<Vec<Value>, Vec<String>> {
     if bad.is_empty() { Ok(spans) } else { Err(bad) }
 }
 
-fn read_days(text: &str) -> Result<Vec<String>, Vec<String>> {
+fn read_days(text: &str) -> Result<Vec<Date>, Vec<String>> {
     let mut days = Vec::new();
     let mut bad = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || ",，、".contains(c)) {
@@ -156,7 +159,7 @@ fn read_days(text: &str) -> Result<Vec<String>, Vec<String>> {
             continue;
         }
         match Date::parse(word) {
-            Ok(d) => days.push(d.to_string()),
+            Ok(d) => days.push(d),
             Err(_) => bad.push(format!(
                 "调休上班日“{word}”不是日期 / {word:?} is not a date"
             )),
@@ -265,48 +268,51 @@ fn LoadForm(token: String, on_loaded: impl Fn() + Copy + Send + Sync + 'static) 
             bad.extend(e);
             Vec::new()
         });
-        let year_value = year.get_untracked().trim().parse::<i64>().ok();
+        let year_value = year.get_untracked().trim().parse::<i32>().ok();
         if year_value.is_none() {
             bad.push("年份须为整数 / the year is a whole number".into());
         }
-        if !bad.is_empty() {
+        let published_text = published.get_untracked();
+        let published_day = match published_text.trim() {
+            "" => None,
+            text => Date::parse(text)
+                .map_err(|_| bad.push("发布日期应为 YYYY-MM-DD / published: YYYY-MM-DD".into()))
+                .ok(),
+        };
+        let (Some(year_value), true) = (year_value, bad.is_empty()) else {
             problems.set(bad);
             return;
-        }
-        let body = json!({
-            "year": year_value,
-            "title": title.get_untracked(),
-            "document_number": number.get_untracked(),
-            "published": published.get_untracked(),
-            "source": source.get_untracked(),
-            "rest": spans,
-            "workdays": days,
-        });
+        };
+        let body = HolidayNotice {
+            year: year_value,
+            title: title.get_untracked(),
+            document_number: number.get_untracked(),
+            published: published_day,
+            source: source.get_untracked(),
+            rest: spans,
+            workdays: days,
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let answer = api::staff_post("/api/admin/calendar", &token.get_value(), &body).await;
+            let answer = api::load_notice(&token.get_value(), &body).await;
             busy.set(false);
             match answer {
                 Ok(v) => {
                     problems.set(Vec::new());
-                    let r = &v["report"];
                     result.set(Some(Loaded {
-                        year: v["year"].as_i64().unwrap_or_default(),
-                        outcome: v["outcome"].as_str().unwrap_or_default().to_string(),
-                        examined: r["examined"].as_u64().unwrap_or_default(),
-                        recomputed: r["recomputed"].as_u64().unwrap_or_default(),
+                        year: v.year.into(),
+                        outcome: v.outcome.code().to_string(),
+                        examined: v.report.examined as u64,
+                        recomputed: v.report.recomputed as u64,
                     }));
                     on_loaded();
                 }
                 Err(api::ApiError::Problem(p)) => {
                     result.set(None);
                     let mut list = vec![format!("{} / {}", p.title, p.title_en)];
-                    list.extend(p.errors.iter().map(|e| {
-                        format!(
-                            "{}：{}",
-                            e["field"].as_str().unwrap_or_default(),
-                            e["message"].as_str().unwrap_or_default()
-                        )
+                    list.extend(p.errors.iter().map(|e| match e {
+                        ProblemItem::Field(f) => format!("{}：{}", f.field, f.message),
+                        other => other.code().to_string(),
                     }));
                     problems.set(list);
                 }

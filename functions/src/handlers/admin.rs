@@ -339,10 +339,7 @@ async fn audited(
 ) -> Result<(), Problem> {
     state
         .store
-        .record_audit(&claims.audit(state.clock.now(),
-            action,
-            username,
-        ))
+        .record_audit(&claims.audit(state.clock.now(), action, username))
         .await
         .map_err(|e| errors::store(&e))
 }

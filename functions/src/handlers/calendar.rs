@@ -116,10 +116,7 @@ async fn load(
         Some(LOAD_BUDGET),
     )
     .await?;
-    let mut entry = claims.audit(state.clock.now(),
-        "calendar_loaded",
-        notice.citation(),
-    );
+    let mut entry = claims.audit(state.clock.now(), "calendar_loaded", notice.citation());
     entry
         .details
         .push(format!("{} {}", done.year, done.outcome.code()));

@@ -15,11 +15,11 @@ use domain::case::{self, Action, CaseState};
 use domain::contract::{
     ActionRequest, CaseHead, CaseReading, MaskedApplicant, QueuePage, QueueRow,
 };
-use domain::materials::ProvidedMaterial;
+use domain::materials::{MaterialProblem, ProvidedMaterial};
 use domain::roles::{Actor, Capability, Relation};
 use domain::{DivisionCode, Service};
 use schemars::{Schema, SchemaGenerator, json_schema};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::access::{ACCESS_CODE_HEADER, MaybeStaff, Staff, applicant_record, unauthenticated};
 use crate::attachments::check_materials;
@@ -290,7 +290,9 @@ async fn add_materials(
     let mut problems = Vec::new();
     for m in &added {
         if domain::materials::MaterialCode::from_code(&m.code).is_none() {
-            problems.push(json!({"code": "material_unknown", "material": m.code}));
+            problems.push(errors::item(&MaterialProblem::MaterialUnknown {
+                material: m.code.clone(),
+            }));
         }
     }
     let checked = check_materials(state.blobs.as_ref(), &added, false, &mut problems)
@@ -302,9 +304,9 @@ async fn add_materials(
             .iter()
             .any(|m| m.code == code.code() && !m.attachments.is_empty());
         if !provided {
-            problems.push(
-                json!({"code": "material_missing", "material": code, "name": code.name_zh()}),
-            );
+            problems.push(errors::item(&MaterialProblem::MaterialMissing {
+                material: *code,
+            }));
         }
     }
     if problems.is_empty() {
@@ -357,7 +359,7 @@ fn read_queue_query(
     };
     let state = match params.get("state").map(String::as_str) {
         None | Some("") => None,
-        Some(s) => match serde_json::from_value::<CaseState>(json!(s)) {
+        Some(s) => match serde_json::from_value::<CaseState>(Value::String(s.to_string())) {
             Ok(s) => Some(s),
             Err(_) => {
                 errors.push(invalid("state", "未知状态 / unknown state"));
@@ -367,7 +369,7 @@ fn read_queue_query(
     };
     let service = match params.get("service").map(String::as_str) {
         None | Some("") => None,
-        Some(s) => match serde_json::from_value::<Service>(json!(s)) {
+        Some(s) => match serde_json::from_value::<Service>(Value::String(s.to_string())) {
             Ok(s) => Some(s),
             Err(_) => {
                 errors.push(invalid("service", "未知事项 / unknown service"));
@@ -475,8 +477,7 @@ async fn queue(
     let query = read_queue_query(&params, own, today)?;
     let page = state.store.queue(&query).await?;
     // A listing shows names and masked ID numbers of many cases: it is audited (issue 18).
-    let mut entry =
-        claims.audit(state.clock.now(), "queue_read", query.partition());
+    let mut entry = claims.audit(state.clock.now(), "queue_read", query.partition());
     entry.details.push(format!("{} rows", page.items.len()));
     state.store.record_audit(&entry).await?;
     Ok(Json(QueuePage {
@@ -490,6 +491,7 @@ async fn queue(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn an_action_body_reports_every_bad_field() {

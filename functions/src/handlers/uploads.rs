@@ -1,9 +1,9 @@
 //! `POST /api/uploads`: a material photo or scan, taken first so a case can name it.
 //! At most 10 MB; JPEG, PNG or PDF, recognised by its bytes, and the declared type must agree.
 
+use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
-use axum::Json;
 use domain::contract::{PresignedUpload, UploadAnswer, UploadRequest, Uploaded};
 use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
@@ -60,7 +60,10 @@ fn unsupported(detail: String) -> Problem {
 
 /// `{"content_type", "size"}` → a presigned PUT URL (S3): the browser sends the file
 /// straight to the object store; the case submission checks it afterwards.
-async fn presign(state: &AppState, req: Request) -> Result<(StatusCode, Json<UploadAnswer>), Problem> {
+async fn presign(
+    state: &AppState,
+    req: Request,
+) -> Result<(StatusCode, Json<UploadAnswer>), Problem> {
     let body = axum::body::to_bytes(req.into_body(), 4096)
         .await
         .unwrap_or_default();

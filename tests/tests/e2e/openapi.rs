@@ -24,7 +24,7 @@ async fn every_documented_operation_exists_and_schemas_resolve() {
         "EligibilityAnswer",
         "Guide",
         "Problem",
-        "CaseSubmission",
+        "Application",
         "DeadlineAnswer",
     ] {
         assert!(schemas.contains_key(name), "{name}");

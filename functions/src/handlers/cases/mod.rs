@@ -9,13 +9,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::case::{Case, Moment};
 use domain::contract::{
-    Application, CaseReading, CaseSubmitted, Revealed, RevealedPerson, StaffCaseView,
-    SubmissionNotice,
+    Application, CaseReading, CaseSubmitted, Ineligibility, Revealed, RevealedPerson,
+    StaffCaseView, SubmissionNotice,
 };
 use domain::materials::{self, MaterialCode};
 use domain::roles::{Actor, Capability};
 use schemars::{Schema, SchemaGenerator, json_schema};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::access::MaybeStaff;
@@ -227,7 +227,9 @@ async fn submit(
         let checked = domain::policy::check(&situation)
             .map_err(|e| Problem::unprocessable(e.code(), e.to_string()))?;
         if !checked.eligible {
-            problems.push(json!({"code": "not_eligible", "reasons": checked.reasons}));
+            problems.push(errors::item(&Ineligibility::NotEligible {
+                reasons: checked.reasons.clone(),
+            }));
         }
         required = checked.materials.clone();
         if let Some(person) = &sub.applicant {
@@ -270,8 +272,11 @@ async fn submit(
             now.date(),
         )
     {
-        problems.push(json!({"code": "township_window_only", "field": "situation.division",
-            "message": format!("该事项只能在乡镇（街道）窗口受理，或由申请人网上申办（{source}）/ a township window takes this in, or the applicant applies online")}));
+        problems.push(errors::field_error(
+            "township_window_only",
+            "situation.division",
+            format!("该事项只能在乡镇（街道）窗口受理，或由申请人网上申办（{source}）/ a township window takes this in, or the applicant applies online"),
+        ));
     }
     let mut checked = Vec::new();
     if let Some(materials) = &sub.materials {
