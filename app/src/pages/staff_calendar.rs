@@ -380,7 +380,7 @@ mod tests {
     fn rest_lines_read_with_one_or_two_dates_and_bad_lines_are_named() {
         let spans = read_spans("元旦 2027-01-01\n\n春节 2027-02-05 2027-02-12").unwrap();
         assert_eq!(spans.len(), 2);
-        assert_eq!(spans[0]["to"], "2027-01-01");
+        assert_eq!(spans[0].to.to_string(), "2027-01-01");
         let bad = read_spans("元旦\n春节 2027-02-30 2027-03-01").unwrap_err();
         assert_eq!(bad.len(), 2);
         assert!(bad[1].contains("第2行"));
