@@ -26,7 +26,7 @@ pub struct Problem {
     pub detail: Option<String>,
     /// Each item serialised from its type (`domain::contract::ProblemItem` and the types it
     /// unites).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(with = "Vec<domain::contract::ProblemItem>")]
     pub errors: Vec<Value>,
     /// On a 409 version conflict: the case's version now, to reload and retry against.

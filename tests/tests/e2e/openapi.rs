@@ -22,7 +22,7 @@ async fn every_documented_operation_exists_and_schemas_resolve() {
     for name in [
         "EligibilityRequest",
         "EligibilityAnswer",
-        "Guide",
+        "GuideAnswer",
         "Problem",
         "Application",
         "DeadlineAnswer",
