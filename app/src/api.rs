@@ -41,10 +41,22 @@ pub struct Problem {
     pub title_en: String,
     #[serde(default)]
     pub detail: Option<String>,
+    /// Read into [`domain::contract::ProblemItem`]s by [`Problem::items`] where a page shows
+    /// them, so that a bundle which never does (verify) does not carry that code.
     #[serde(default)]
-    pub errors: Vec<domain::contract::ProblemItem>,
+    pub errors: Vec<Value>,
     #[serde(default)]
     pub current_version: Option<u64>,
+}
+
+impl Problem {
+    /// Every item of `errors`, typed.
+    pub fn items(&self) -> Vec<domain::contract::ProblemItem> {
+        self.errors
+            .iter()
+            .filter_map(|e| serde_json::from_value(e.clone()).ok())
+            .collect()
+    }
 }
 
 /// A failed answer as its problem document, or its bare status.

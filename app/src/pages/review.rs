@@ -96,7 +96,7 @@ pub fn issues_from(error: &ApiError, order: &[MaterialCode]) -> Vec<FieldIssue> 
     if p.errors.is_empty() {
         return vec![FieldIssue::new("", p.title.clone(), p.title_en.clone())];
     }
-    p.errors
+    p.items()
         .iter()
         .map(|e| match e {
             ProblemItem::Material(MaterialProblem::MaterialMissing { material: m }) => {
@@ -275,7 +275,7 @@ mod tests {
             title: "申请未通过校验".into(),
             title_en: "The application cannot be accepted yet".into(),
             detail: None,
-            errors: serde_json::from_value(errors).unwrap_or_default(),
+            errors: errors.as_array().cloned().unwrap_or_default(),
             current_version: None,
         })
     }

@@ -310,7 +310,7 @@ fn LoadForm(token: String, on_loaded: impl Fn() + Copy + Send + Sync + 'static) 
                 Err(api::ApiError::Problem(p)) => {
                     result.set(None);
                     let mut list = vec![format!("{} / {}", p.title, p.title_en)];
-                    list.extend(p.errors.iter().map(|e| match e {
+                    list.extend(p.items().iter().map(|e| match e {
                         ProblemItem::Field(f) => format!("{}：{}", f.field, f.message),
                         other => other.code().to_string(),
                     }));
