@@ -165,34 +165,7 @@ async fn act(
 ) -> Result<Response, Problem> {
     let request = read_action(&body)?;
     let number = crate::access::case_number(&number)?.to_string();
-    let (actor, mut record) = match staff {
-        Some(claims) => {
-            let record = state
-                .store
-                .get(&number)
-                .await?
-                .ok_or_else(crate::access::case_not_found)?;
-            let actor = claims.actor();
-            // Staff who may not even read the case learn nothing of it: a missing case's answer
-            // (issue 18). Admins are refused for their role, whatever the number.
-            if claims.require(domain::roles::Capability::WorkQueue).is_ok()
-                && case::may(&record.case, &actor, domain::roles::Capability::Read).is_err()
-            {
-                return Err(crate::access::case_not_found());
-            }
-            (actor, record)
-        }
-        None => {
-            let code = headers
-                .get(ACCESS_CODE_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .ok_or_else(unauthenticated)?;
-            (
-                Actor::Applicant,
-                applicant_record(&state, &number, code).await?,
-            )
-        }
-    };
+    let (actor, mut record) = acting(&state, staff, &headers, &number).await?;
     // Who may act comes before anything about the case is revealed (its version, its state).
     case::authorise(&record.case, request.action.kind(), &actor)
         .map_err(|e| errors::transition(&e))?;
@@ -234,6 +207,71 @@ async fn act(
         .as_ref()
         .map(|c| c.facts.holders.clone());
     record.case = next;
+    sign_certificate(&state, &mut record, previous_holders, now)?;
+    state.store.update(&record, expected, &events).await?;
+    tracing::info!(
+        case = %number,
+        action = ?action.kind(),
+        version = record.case.version,
+        "case changed"
+    );
+    let trail = state.store.events(&number).await?;
+    let today = now.date();
+    Ok(match actor {
+        Actor::Applicant => Json(applicant_view(&record, &trail, today)).into_response(),
+        _ => Json(staff_view(&record, &trail, today, &actor)).into_response(),
+    })
+}
+
+/// Who acts on the case, and the case: staff in scope (bearer), or the applicant with the
+/// access code. Staff who may not read it learn nothing of it (a missing case's answer).
+async fn acting(
+    state: &AppState,
+    staff: Option<crate::tokens::Claims>,
+    headers: &HeaderMap,
+    number: &str,
+) -> Result<(Actor, crate::ports::CaseRecord), Problem> {
+    Ok(match staff {
+        Some(claims) => {
+            let record = state
+                .store
+                .get(number)
+                .await?
+                .ok_or_else(crate::access::case_not_found)?;
+            let actor = claims.actor();
+            // Staff who may not even read the case learn nothing of it: a missing case's answer
+            // (issue 18). Admins are refused for their role, whatever the number.
+            if claims.require(domain::roles::Capability::WorkQueue).is_ok()
+                && case::may(&record.case, &actor, domain::roles::Capability::Read).is_err()
+            {
+                return Err(crate::access::case_not_found());
+            }
+            (actor, record)
+        }
+        None => {
+            let code = headers
+                .get(ACCESS_CODE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(unauthenticated)?;
+            (
+                Actor::Applicant,
+                applicant_record(state, number, code).await?,
+            )
+        }
+    })
+}
+
+/// The electronic certificate is signed as the case is issued (SPEC §6); a recognition
+/// registers the other province's card and signs none of its own (002 第七条). A corrected
+/// holder's name is corrected on the case and the certificate is signed anew with the same
+/// number and date (004 四(四)); the old signature is kept as superseded, so the issuing
+/// office's revocation list names it and a copy printed before shows as replaced.
+fn sign_certificate(
+    state: &AppState,
+    record: &mut crate::ports::CaseRecord,
+    previous_holders: Option<Vec<String>>,
+    now: domain::case::Moment,
+) -> Result<(), Problem> {
     // The electronic certificate is signed as the case is issued (SPEC §6); a recognition
     // registers the other province's card and signs none of its own (002 第七条).
     if record.case.state == CaseState::Issued
@@ -241,7 +279,7 @@ async fn act(
         && !record.case.is_recognition()
     {
         record.case.certificate = Some(crate::signing::issue(
-            &record,
+            record,
             state.signer.as_ref(),
             now.date(),
         )?);
@@ -265,19 +303,7 @@ async fn act(
         signed.superseded = superseded;
         record.case.certificate = Some(signed);
     }
-    state.store.update(&record, expected, &events).await?;
-    tracing::info!(
-        case = %number,
-        action = ?action.kind(),
-        version = record.case.version,
-        "case changed"
-    );
-    let trail = state.store.events(&number).await?;
-    let today = now.date();
-    Ok(match actor {
-        Actor::Applicant => Json(applicant_view(&record, &trail, today)).into_response(),
-        _ => Json(staff_view(&record, &trail, today, &actor)).into_response(),
-    })
+    Ok(())
 }
 
 /// A resubmission brings what the return asked for: every listed material must now be there,
