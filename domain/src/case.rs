@@ -813,6 +813,7 @@ mod intake;
 mod number;
 mod out_of_city;
 mod returns;
+mod steps;
 #[cfg(test)]
 mod tests;
 mod workflow;
