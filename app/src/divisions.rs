@@ -234,6 +234,7 @@ fn level_label(i: usize) -> &'static str {
 /// Cascading selects, province to village, each loaded as it is needed so the whole
 /// country's divisions stay fast on a phone. `value` is the deepest choice of at least
 /// `min_len` digits.
+// Long: the cascading selects, one per level, in one view tree.
 #[component]
 pub fn DivisionPicker(
     id: &'static str,
@@ -359,6 +360,7 @@ const SHOWN: usize = 10;
 /// move through the results with the arrow keys, Enter picks; the count is announced. Provinces
 /// to townships come from the browser's index, villages from the server when the picker goes
 /// that deep.
+// Long: the combobox's keyboard handling (WAI-ARIA combobox pattern) kept with its view.
 #[component]
 fn DivisionSearch(id: &'static str, max_len: usize, choose: Callback<String>) -> impl IntoView {
     let data = Divisions::get();

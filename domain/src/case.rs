@@ -507,6 +507,7 @@ impl TransitionError {
 
 impl Case {
     /// Opens a case for a checked, eligible situation, with its deadlines from the calendar.
+    // Long: a case opened with every deadline, office and record its first event needs, in one place.
     pub fn open(
         number: String,
         situation: EligibilityRequest,

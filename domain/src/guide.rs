@@ -75,6 +75,7 @@ fn when_zh(w: When) -> &'static str {
 }
 
 /// The guide for a service at an office, as of `today`.
+// Long: the guide's sections built in the order a printed 办事指南 has them.
 pub fn guide(
     division: DivisionCode,
     service: Service,

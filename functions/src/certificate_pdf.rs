@@ -36,6 +36,7 @@ fn row(sheet: &mut Sheet<'_, '_>, y: f32, zh: &str, en: &str, value: &str) -> Re
 }
 
 /// The certificate of `record`, its QR code opening `verify_url`.
+// Long: the certificate laid out top to bottom as it prints.
 pub fn render(
     font: &CjkFont,
     record: &CaseRecord,
@@ -187,6 +188,7 @@ const EXPORT_ROWS: usize = 5;
 /// The export of a lookup result (004 三(四)): for the person's own records. It says in so many
 /// words that it is a lookup result and not an electronic certificate, and for each entry
 /// whether an electronic certificate exists (each here does; its QR code verifies it).
+// Long: the page laid out top to bottom as it prints.
 pub fn lookup_result(
     font: &CjkFont,
     query: &crate::holders::Query,

@@ -65,6 +65,7 @@ pub fn store(e: &StoreError) -> Problem {
 }
 
 /// A workflow rule said no (SPEC §5): who may act, where, in which state, with what reasons.
+// Long: one arm per workflow refusal: the table of `TransitionError`s and their HTTP answers.
 pub fn transition(e: &TransitionError) -> Problem {
     use TransitionError as T;
     let (status, zh, en) = match e {

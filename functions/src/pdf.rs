@@ -287,6 +287,7 @@ impl Sheet<'_, '_> {
 
     /// A round official seal centred at `(cx, cy)`: a red ring, a five-pointed star, the
     /// office's name along the upper arc and `label` straight below the star.
+    // Long: the seal drawn stroke by stroke.
     pub fn seal(
         &mut self,
         cx: f32,

@@ -102,3 +102,88 @@ fn no_handler_or_page_matches_on_roles_to_decide_access() {
         found.join("\n")
     );
 }
+
+/// The length of each function item in `text` (its signature to its closing brace), with the
+/// comment and attribute lines just above it.
+fn functions_of(text: &str) -> Vec<(usize, String, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        let head = line
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
+            .trim_start_matches("pub ")
+            .trim_start_matches("async ")
+            .trim_start_matches("const ");
+        let Some(rest) = head.strip_prefix("fn ") else {
+            i += 1;
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let mut depth = 0i32;
+        let mut started = false;
+        let mut j = i;
+        while j < lines.len() {
+            depth += lines[j].matches('{').count() as i32 - lines[j].matches('}').count() as i32;
+            started |= lines[j].contains('{');
+            if (started && depth <= 0) || (!started && lines[j].trim_end().ends_with(';')) {
+                break;
+            }
+            j += 1;
+        }
+        let mut above = Vec::new();
+        let mut k = i;
+        while k > 0 {
+            let prev = lines[k - 1].trim_start();
+            if prev.starts_with("//") || prev.starts_with("#[") {
+                above.push(prev);
+                k -= 1;
+            } else {
+                break;
+            }
+        }
+        out.push((i + 1, name, j - i + 1, above.join("\n")));
+        i = if started { j + 1 } else { i + 1 };
+    }
+    out
+}
+
+#[test]
+fn no_function_passes_80_lines_without_the_reason_written_above_it() {
+    // Arrange: the code and the tests of every crate.
+    let mut files = Vec::new();
+    for dir in [
+        "domain/src",
+        "functions/src",
+        "app/src",
+        "xtask/src",
+        "tests/tests",
+    ] {
+        files.extend(sources(&root().join(dir)));
+    }
+
+    // Act
+    let unexplained: Vec<String> = files
+        .iter()
+        .flat_map(|(path, text)| {
+            functions_of(text)
+                .into_iter()
+                .filter(|(_, _, length, above)| *length > 80 && !above.contains("// Long:"))
+                .map(move |(line, name, length, _)| {
+                    format!("{}:{line} {name} ({length} lines)", path.display())
+                })
+        })
+        .collect();
+
+    // Assert
+    assert!(
+        unexplained.is_empty(),
+        "split these, or say above each why it is long (`// Long: …`):\n{}",
+        unexplained.join("\n")
+    );
+}

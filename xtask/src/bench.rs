@@ -108,6 +108,7 @@ fn lighthouse_section(dist: &std::path::Path) -> Result<String> {
 /// Issue 22: the whole country's division files as served, and the search's time per
 /// keystroke on a 4× slowed CPU (tests/browser/bench_search.mjs) with the server's village
 /// search as the page sees it.
+// Long: each division figure measured and printed in the report's order.
 fn divisions_section(dist: &std::path::Path) -> Result<String> {
     use std::process::{Command, Stdio};
     let dir = dist.join("divisions");

@@ -29,6 +29,7 @@ impl Tally {
     }
 }
 
+// Long: every check of `cargo xtask test`, in the order CI runs them.
 pub fn run(args: &[String]) -> Result<()> {
     if let Some(extra) = args.first() {
         return Err(XtaskError::Usage(format!(

@@ -188,6 +188,7 @@ fn MarriageStep() -> impl IntoView {
     }
 }
 
+// Long: each child's four questions in one repeated fieldset.
 #[component]
 fn Children() -> impl IntoView {
     let draft = Draft::get();

@@ -54,6 +54,7 @@ pub fn Guide() -> impl IntoView {
     }
 }
 
+// Long: the guide's sections in the order a printed 办事指南 has them.
 #[component]
 fn GuideBody(answer: api::GuideAnswer) -> impl IntoView {
     let g = answer.guide;

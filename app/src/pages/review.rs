@@ -146,6 +146,7 @@ pub fn Review() -> impl IntoView {
     }
 }
 
+// Long: the review page's summary of every answer, in the order the form asked them.
 #[component]
 fn Answers(answer: EligibilityAnswer) -> impl IntoView {
     let draft = Draft::get();

@@ -231,6 +231,7 @@ impl Loaded {
     }
 }
 
+// Long: the notice form's fields in the order of the notice; reading them is `read_spans`/`read_days`.
 #[component]
 fn LoadForm(token: String, on_loaded: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let year = RwSignal::new(String::new());

@@ -128,6 +128,7 @@ fn CasePage(session: Session, number: String) -> impl IntoView {
     }
 }
 
+// Long: the case page's sections in the order staff read them; actions are their own components.
 #[component]
 fn CaseDetail(
     case: StaffCaseView,

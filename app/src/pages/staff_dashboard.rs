@@ -105,6 +105,7 @@ fn Dashboard(session: Session) -> impl IntoView {
     }
 }
 
+// Long: the dashboard's tables, one per figure the supervisor reads.
 #[component]
 fn Summary(summary: SupervisionSummary) -> impl IntoView {
     let divisions = Divisions::get();

@@ -60,6 +60,7 @@ pub fn service_name(code: &str) -> String {
     }
 }
 
+// Long: the queue page's view tree with its filters; the filtering and paging logic is the server's.
 #[component]
 fn Queue(session: Session) -> impl IntoView {
     let staff = Staff::get();

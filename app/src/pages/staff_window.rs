@@ -41,6 +41,7 @@ fn marriage_name(m: Marriage) -> &'static str {
     }
 }
 
+// Long: the window page's view tree: service, registry look-up and the form, as the window works.
 #[component]
 fn Window(session: Session) -> impl IntoView {
     let draft = Draft::get();

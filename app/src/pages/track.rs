@@ -86,6 +86,7 @@ fn SaveCertificate(number: String, code: String) -> impl IntoView {
     }
 }
 
+// Long: the tracking page's sections in the order the applicant reads them.
 #[component]
 fn CaseDetails(case: CaseView, code: String, reload: Callback<()>) -> impl IntoView {
     let state = case.head.state.code().to_string();

@@ -82,6 +82,7 @@ impl HolidayNotice {
 
     /// Reads the fields only, every bad one listed (the data is checked by
     /// [`HolidayNotice::problems`]).
+    // Long: every field of a notice read, every problem collected at once.
     pub fn read(value: &Value) -> Result<HolidayNotice, Vec<FieldError>> {
         let Some(obj) = value.as_object() else {
             return Err(vec![problem("", "须为 JSON 对象 / a JSON object")]);
@@ -187,6 +188,7 @@ impl HolidayNotice {
     /// What is wrong with the data, all of it: every date in the notice's year, spans that do
     /// not overlap, make-up working days on weekends outside the spans, and every statutory
     /// holiday of 《全国年节及纪念日放假办法》 (art. 2, the revision then in force) inside a span.
+    // Long: every check of a notice's dates against the statutory holidays, every problem collected at once.
     pub fn problems(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         let year = self.year;

@@ -69,6 +69,7 @@ impl Case {
     /// Counts every open date again on `calendar`. `None` when nothing changed; otherwise the
     /// case (version + 1) and one audit event naming each change and the notices it rests on.
     /// A red light recorded for a step the new date no longer makes late is withdrawn.
+    // Long: every dated field of a case recounted on a new calendar, each change recorded with its source.
     pub fn recompute_dates(&self, calendar: &Calendar, now: Moment) -> Option<(Case, Vec<Event>)> {
         let mut next = self.clone();
         let mut changes: Vec<Change> = Vec::new();

@@ -15,7 +15,12 @@ use crate::materials::ProvidedMaterial;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PersonEntry {
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
+    )]
     pub id_number: String,
 }
 
@@ -23,8 +28,14 @@ pub struct PersonEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ApplicantEntry {
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
+    )]
     pub id_number: String,
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = r"^\s*1[0-9]{10}\s*$")))]
     pub phone: String,
 }
 
@@ -358,6 +369,7 @@ fn read_person(v: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> 
 /// Reads a submission body (`POST /api/cases`): every field error at once — unknown fields,
 /// the situation's own, then the same checks as [`check_application`] — nothing trusted that
 /// the domain has not parsed.
+// Long: every field of an application read, every problem collected at once (one visit, everything told).
 pub fn read_submission(body: &Value) -> (Submission, Vec<FieldError>) {
     let mut errors = Vec::new();
     let empty = Map::new();

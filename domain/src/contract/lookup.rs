@@ -14,7 +14,12 @@ use crate::service::Service;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LookupRequest {
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
+    )]
     pub id_number: String,
 }
 
@@ -49,9 +54,15 @@ pub struct LookupAnswer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CorrectionRequest {
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
+    )]
     pub id_number: String,
     pub certificate: String,
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 500)))]
     pub request: String,
 }
 
@@ -69,6 +80,10 @@ pub struct CorrectionRequested {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RegistryRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
+    )]
     pub id_number: String,
 }
 

@@ -234,6 +234,7 @@ fn honour_certificate_cancelled(req: &EligibilityRequest, reasons: &mut Vec<Reas
         ));
 }
 
+// Long: the re-birth conditions in the order of the province's article, each reason citing it.
 fn check_rebirth(req: &EligibilityRequest, rules: &RuleSet, reasons: &mut Vec<Reason>) -> bool {
     if req.marriage == Marriage::Unmarried {
         reasons.push(reason(

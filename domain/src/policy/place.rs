@@ -65,6 +65,7 @@ pub(super) enum Place {
 /// may not decide it still accepts it (000 二(二)3 首办负责制, "首办责任单位……应当受理，不得以任何
 /// 理由推诿拒绝"): it forwards to a spouse's hukou place — in this province, in another province
 /// the system serves, or outside them.
+// Long: where one may apply, case by case as the notices list them, each citing its article.
 pub(super) fn check_place(
     req: &EligibilityRequest,
     rules: &RuleSet,

@@ -104,6 +104,7 @@ fn prior_children(req: &EligibilityRequest) -> &[crate::contract::Child] {
 
 /// The couple may have the child this registration is for without approval (001 二(一); from
 /// 2021-08-20 the third child too, 人口与计划生育法 第十八条).
+// Long: the quota rules walked in the order of the regulations' articles, each branch citing its own.
 pub(super) fn within_quota(
     req: &EligibilityRequest,
     rules: &RuleSet,

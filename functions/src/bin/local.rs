@@ -120,6 +120,7 @@ async fn calendar_load(mut args: impl Iterator<Item = String>) -> ExitCode {
     }
 }
 
+// Long: the local command line: each subcommand in turn.
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

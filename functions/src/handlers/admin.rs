@@ -23,6 +23,7 @@ use crate::problem::{JsonBody, Problem};
 use crate::state::AppState;
 use crate::tokens::Claims;
 
+// Long: six routes, each declared with its documentation (crate::openapi).
 pub fn router() -> Api<AppState> {
     let account = |id, summary| {
         Operation::new(id, summary)

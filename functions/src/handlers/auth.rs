@@ -122,6 +122,7 @@ async fn verify_blocking(password: String, phc: String) -> bool {
         .unwrap_or(false)
 }
 
+// Long: the sign-in's guards in order (throttle, lock, password, disabled account), each answered differently.
 async fn login(
     State(state): State<AppState>,
     client: crate::access::Client,

@@ -86,6 +86,7 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
 
 /// `GET /api/deadline?division=&service=&from=` (the legal steps) or
 /// `GET /api/deadline?from=&unit=&value=` (one limit). Every bad parameter is reported at once.
+// Long: six query parameters read with every bad one reported at once, then either form answered.
 async fn deadline(
     State(state): State<Reckoning>,
     Query(q): Query<HashMap<String, String>>,

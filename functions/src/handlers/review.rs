@@ -362,6 +362,7 @@ const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
 
 /// The caller's division (or one inside it) and the filters, every bad parameter at once.
+// Long: every query parameter of the queue read, every bad one reported at once.
 fn read_queue_query(
     params: &std::collections::HashMap<String, String>,
     own: DivisionCode,

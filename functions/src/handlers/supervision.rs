@@ -226,6 +226,7 @@ fn csv(offices: &[OfficeSummary]) -> String {
     out
 }
 
+// Long: each office's figures computed in one pass over its cases.
 async fn summary(
     State(state): State<AppState>,
     Staff(claims): Staff,

@@ -33,6 +33,7 @@ async fn post_case(app: &TestApp, body: &Value, key: Option<&str>) -> reqwest::R
     req.send().await.unwrap()
 }
 
+// Long: SPEC §8's scenario told in order.
 #[tokio::test]
 async fn spec_8_one_missing_item_is_named_and_the_complete_set_is_accepted() {
     // Arrange: the checklist up front says what to bring; he uploads all but the hukou book.

@@ -17,6 +17,7 @@ pub async fn act(app: &TestApp, token: &str, number: &str, mut body: Value) -> V
     answer
 }
 
+// Long: one certificate's life told in order: issue, offline check, revocation.
 #[tokio::test]
 async fn a_certificate_is_signed_on_issue_verifies_offline_and_shows_its_revocation() {
     // Arrange: a 生育服务登记 issued at once by the community.

@@ -33,6 +33,7 @@ fn document() -> &'static Document {
 
 /// The documented path template `path` is an instance of (`/api/cases/{number}` for
 /// `/api/cases/JS…`), literal segments first.
+// Long: one arm per route shape of the document: the table that maps a request path to its template.
 fn template_of<'a>(paths: &'a serde_json::Map<String, Value>, path: &str) -> Option<&'a str> {
     let segments: Vec<&str> = path.split('/').collect();
     let mut best: Option<(&str, usize)> = None;

@@ -135,6 +135,7 @@ async fn a_malformed_request_lists_every_bad_field_at_once() {
     }
 }
 
+// Long: a table of bad bodies, each with the one precise problem it must get.
 #[tokio::test]
 async fn malformed_json_wrong_type_and_huge_bodies_get_precise_problems() {
     let app = spawn_app().await;

@@ -167,6 +167,7 @@ async fn the_export_says_it_is_a_lookup_result_not_a_certificate() {
     assert!(!empty_text.contains(&no));
 }
 
+// Long: one scenario told in order, from the lookup to the re-signed certificate.
 #[tokio::test]
 async fn a_correction_is_queued_at_the_issuing_office_and_resolved_with_an_audited_change() {
     // Arrange

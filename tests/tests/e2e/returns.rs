@@ -39,6 +39,7 @@ async fn return_as(app: &TestApp, token: &str, number: &str, mut body: Value) ->
     app.act(token, number, body).await
 }
 
+// Long: Mr Zhao's three visits (003 附件1) replayed in order; split, the story would lose the order it checks.
 #[tokio::test]
 async fn zhao_is_told_everything_at_once_and_never_sent_for_what_the_window_issues_003_annex_1() {
     // Arrange: the checklist before the first visit.

@@ -30,6 +30,7 @@ mod submit;
 
 use submit::submit;
 
+// Long: four routes, each declared with its documentation (crate::openapi).
 pub fn router() -> Api<AppState> {
     Api::new()
         .post(

@@ -331,6 +331,7 @@ fn submitted(case: &Case, access_code: &str, accepted: &Accepted) -> CaseSubmitt
 
 /// Opens the case and stores it with its first event and, under an idempotency key, the
 /// sealed answer — in one write; a case number already taken draws another.
+// Long: the retry on a taken case number wraps the one write of the case, its event and its answer.
 async fn open_case(
     state: &AppState,
     accepted: Accepted,

@@ -261,6 +261,7 @@ async fn a_sample_of_the_matrix_holds_on_dynamodb() {
 /// and downloads (masked); the office asked to verify — and its supervisor — only read; nobody
 /// else gets anything, not even the case's existence (404). Any status the table does not name
 /// fails the test.
+// Long: the table of every case route against every role and relation.
 async fn route_matrix(app: &TestApp) {
     // Arrange
     add_outsiders(app).await;

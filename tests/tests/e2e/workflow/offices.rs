@@ -12,6 +12,7 @@ use crate::helpers::{TestApp, spawn_app_on, spawn_app_on_dynamodb, start_moto};
 // ---------------------------------------------------------------------------------------------
 // Queue and supervision
 
+// Long: one queue looked at by each office, filter and page in turn.
 async fn queue(app: &TestApp) {
     // Arrange: three cases at 四牌坊社区, one in 鄂城区.
     add_outsiders(app).await;
@@ -254,6 +255,7 @@ on_both_stores!(
     window_staff_submit_with_originals_seen_at_their_own_window_only_on_dynamodb
 );
 
+// Long: one administrator's session over the accounts of every level, in order.
 async fn staff_accounts(app: &TestApp) {
     // Arrange
     let admin = app.login("demo-admin").await;
@@ -492,6 +494,7 @@ async fn the_window_reads_the_population_registry_to_issue_a_marital_status_proo
 /// Issue 18: the population database answers a window of the person's own province only, a
 /// limited number of times an hour, and every look-up is in the store's audit trail, which the
 /// division's supervisor reads (ID numbers masked); queue listings and account changes too.
+// Long: one scenario: scope, audit and the hourly limit of the same window, in order.
 #[tokio::test]
 async fn registry_look_ups_are_scoped_limited_and_audited() {
     // Arrange: a Hubei window beside the 江津 one.

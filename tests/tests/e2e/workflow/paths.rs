@@ -115,6 +115,7 @@ on_both_stores!(
     a_return_lists_everything_and_the_applicant_resubmits_once_on_dynamodb
 );
 
+// Long: one case walked through every level in order; each step asserts what the next one relies on.
 async fn full_path(app: &TestApp) {
     // Arrange
     let village = app.login("demo-village").await;

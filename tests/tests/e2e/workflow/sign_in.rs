@@ -220,6 +220,7 @@ on_both_stores!(
 
 /// Issue 18: an administrator's reset, disable or role change cuts the account's tokens off at
 /// once; a disabled account signs in again only when enabled.
+// Long: reset, disable and role change each cut the same account's tokens off, in order.
 async fn cut_off(app: &TestApp) {
     // Arrange
     let admin = app.login("demo-admin").await;
