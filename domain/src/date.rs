@@ -252,6 +252,40 @@ mod tests {
         assert_eq!(d("2025-01-01").days_until(d("2025-03-01")), 59);
     }
 
+    /// chrono, the well-kept crate, as the oracle: every day from 1900 to 2100 has the same day
+    /// number, weekday, text and month arithmetic in both.
+    #[test]
+    fn every_day_agrees_with_chrono() {
+        use chrono::{Datelike, NaiveDate};
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let mut ours = d("1900-01-01");
+        let mut theirs = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        while ours.year() <= 2100 {
+            assert_eq!(ours.to_days(), (theirs - epoch).num_days());
+            assert_eq!(
+                ours.weekday() as u32,
+                theirs.weekday().num_days_from_monday(),
+                "{ours}"
+            );
+            assert_eq!(ours.to_string(), theirs.format("%Y-%m-%d").to_string());
+            assert_eq!(Date::parse(&theirs.to_string()), Ok(ours));
+            for months in [-13i32, -1, 1, 6, 25] {
+                let expected = if months < 0 {
+                    theirs.checked_sub_months(chrono::Months::new(months.unsigned_abs()))
+                } else {
+                    theirs.checked_add_months(chrono::Months::new(months as u32))
+                };
+                assert_eq!(
+                    ours.add_months(months).map(|x| x.to_string()),
+                    expected.map(|x| x.to_string()),
+                    "{ours} + {months} months"
+                );
+            }
+            ours = ours.succ().unwrap();
+            theirs = theirs.succ_opt().unwrap();
+        }
+    }
+
     #[test]
     fn serde_is_the_iso_string() {
         let json = serde_json::to_string(&d("2016-01-01")).unwrap();
