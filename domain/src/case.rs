@@ -31,6 +31,15 @@ impl Moment {
         Date::from_days(days).unwrap_or(Date::UNIX_EPOCH)
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC) — token expiries and message times.
+    pub fn rfc3339(self) -> String {
+        let secs = self.0.div_euclid(1000);
+        let days = secs.div_euclid(86_400);
+        let s = secs.rem_euclid(86_400);
+        let date = Date::from_days(days).unwrap_or(Date::UNIX_EPOCH);
+        format!("{date}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+    }
+
     /// "YYYY-MM-DD HH:MM" in China Standard Time, whatever the reader's time zone.
     pub fn china_time(self) -> String {
         let minutes = (self.0 + Self::CST_OFFSET_MS).rem_euclid(86_400_000) / 60_000;

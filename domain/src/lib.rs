@@ -15,6 +15,7 @@ pub mod guide;
 pub mod id_number;
 pub mod limits;
 pub mod materials;
+pub mod notify;
 pub mod policy;
 pub mod roles;
 pub mod service;

@@ -109,6 +109,7 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
         dynamo, table, sealer,
     ));
     Ok(crate::state::AppState {
+        messages: None,
         store: store.clone(),
         staff: store,
         blobs: Arc::new(crate::adapters::blob::S3BlobStore::new(

@@ -19,6 +19,7 @@ pub mod local;
 pub mod login_guard;
 pub mod names;
 pub mod openapi;
+pub mod outbox;
 pub mod passwords;
 pub mod pdf;
 pub mod ports;

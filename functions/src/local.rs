@@ -112,27 +112,35 @@ pub async fn app_and_state(config: &LocalConfig) -> Result<(Router, AppState), L
 pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
     let secret = secret_key(&config.data_dir)?;
     let sealer = crate::sealed::Sealer::from_secret(&secret, crate::sealed::CASE_RECORDS);
-    let (store, staff): (Arc<dyn CaseStore>, Arc<dyn StaffStore>) = match &config.dynamodb {
-        None => {
-            let store = Arc::new(EmbeddedStore::open(
-                &config.data_dir.join("cases.redb"),
-                sealer,
-            )?);
-            (store.clone(), store)
-        }
-        Some(d) => {
-            let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone(), sealer);
-            // A fresh local table is created; an existing one is used as it is.
-            if let Err(e) = store.create_table().await {
-                tracing::info!(
-                    "did not create DynamoDB table {} (it may already exist): {e}",
-                    d.table
-                );
+    let notifier: Arc<dyn crate::ports::Notifier> = Arc::new(
+        crate::adapters::notify::FileNotifier::new(&config.data_dir.join("notifications.jsonl")),
+    );
+    let (store, staff, messages): (Arc<dyn CaseStore>, Arc<dyn StaffStore>, _) =
+        match &config.dynamodb {
+            None => {
+                let store = Arc::new(EmbeddedStore::open(
+                    &config.data_dir.join("cases.redb"),
+                    sealer,
+                )?);
+                let messages = crate::state::Messages {
+                    outbox: store.clone(),
+                    notifier,
+                };
+                (store.clone(), store, Some(messages))
             }
-            let store = Arc::new(store);
-            (store.clone(), store)
-        }
-    };
+            Some(d) => {
+                let store = DynamoStore::new(dynamo_client(&d.endpoint), d.table.clone(), sealer);
+                // A fresh local table is created; an existing one is used as it is.
+                if let Err(e) = store.create_table().await {
+                    tracing::info!(
+                        "did not create DynamoDB table {} (it may already exist): {e}",
+                        d.table
+                    );
+                }
+                let store = Arc::new(store);
+                (store.clone(), store, None)
+            }
+        };
     let clock: Arc<dyn Clock> = match (&config.clock, config.fixed_now) {
         (Some(clock), _) => clock.clone(),
         (None, Some(now)) => Arc::new(FixedClock(now)),
@@ -147,6 +155,7 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
     Ok(AppState {
         store,
         staff,
+        messages,
         blobs: Arc::new(FsBlobStore::open(config.data_dir.join("uploads"))?),
         clock,
         registry: Arc::new(crate::adapters::registry::DemoPopulationRegistry::new()),

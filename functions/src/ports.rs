@@ -27,6 +27,10 @@ pub struct Applicant {
     /// The online commitment (承诺; 002 art. 10, 004 三(二)): the text's version and when.
     #[serde(default)]
     pub commitment: Option<SignedCommitment>,
+    /// How the applicant wants to hear of each step (issue 20); SMS in Chinese when the
+    /// application said nothing.
+    #[serde(default)]
+    pub notify: domain::notify::Preference,
 }
 
 pub use domain::contract::SignedCommitment;
@@ -745,4 +749,97 @@ pub enum BlobError {
     Unavailable(#[from] std::io::Error),
     #[error("the object store is unavailable: {0}")]
     Remote(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A message to send, written in the same atomic write as the change that causes it (the
+/// transactional outbox, issue 20): a change is never lost for want of a message, and a
+/// message never exists for a change that was not made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// `<case>:<version>:<n>`: the change that caused it, so the same write cannot add it twice.
+    pub id: String,
+    pub case: String,
+    pub channel: domain::notify::Channel,
+    /// The phone number or e-mail address (personal: sealed at rest like the case).
+    pub to: String,
+    pub message: domain::notify::Message,
+    pub created_at: Moment,
+    pub state: SendState,
+}
+
+/// Where a message stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SendState {
+    /// Waiting to be sent, not before `not_before` (a retry's backoff).
+    Pending { attempts: u32, not_before: Moment },
+    /// A dispatcher took it and is sending it until `until`; after that another may.
+    Claimed {
+        by: String,
+        until: Moment,
+        attempts: u32,
+    },
+    /// Accepted by the provider (its message id), or merged into the digest that was.
+    Sent {
+        provider_id: String,
+        at: Moment,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        merged_into: Option<String>,
+    },
+    /// Given up after every retry; counted on the supervision dashboard.
+    Failed {
+        attempts: u32,
+        error: String,
+        at: Moment,
+    },
+}
+
+/// The outbox as the dispatcher and the message logs read it.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Messages that may be sent at `now` (pending and due, or claimed by a dispatcher whose
+    /// time ran out), oldest first.
+    async fn due_messages(
+        &self,
+        now: Moment,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Takes the message for `by` until `until` if nobody holds it: `false` when another
+    /// dispatcher does (a conditional write, so two never both send it).
+    async fn claim(
+        &self,
+        id: &str,
+        by: &str,
+        until: Moment,
+        now: Moment,
+    ) -> Result<bool, StoreError>;
+
+    /// Records what became of a claimed message.
+    async fn settle(&self, id: &str, state: SendState) -> Result<(), StoreError>;
+
+    /// A case's messages, oldest first (the message log of the tracking page and console).
+    async fn messages_of(&self, case: &str) -> Result<Vec<OutboxMessage>, StoreError>;
+}
+
+/// Why a provider did not take a message.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("the provider refused the message: {0}")]
+    Refused(String),
+    #[error("the provider could not be reached")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Sends one message through SMS or e-mail (Amazon SNS / SES on AWS, a local file here).
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// The provider's message id.
+    async fn send(
+        &self,
+        channel: domain::notify::Channel,
+        to: &str,
+        message: &domain::notify::Message,
+        now: Moment,
+    ) -> Result<String, NotifyError>;
 }

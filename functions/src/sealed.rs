@@ -156,6 +156,32 @@ pub fn open_record(
     Ok(serde_json::from_value(value)?)
 }
 
+/// An outbox message as stored: its recipient (a phone number or an e-mail address) sealed,
+/// with the message id as context.
+pub fn seal_message(
+    sealer: &Sealer,
+    message: &crate::ports::OutboxMessage,
+) -> Result<String, crate::ports::StoreError> {
+    let mut stored = message.clone();
+    stored.to = sealer
+        .seal(&format!("{}/to", message.id), message.to.as_bytes())
+        .map_err(|e| crate::ports::StoreError::Unavailable(Box::new(e)))?;
+    Ok(serde_json::to_string(&stored)?)
+}
+
+/// A stored outbox message read back, its recipient opened.
+pub fn open_message(
+    sealer: &Sealer,
+    stored: &str,
+) -> Result<crate::ports::OutboxMessage, crate::ports::StoreError> {
+    let mut message: crate::ports::OutboxMessage = serde_json::from_str(stored)?;
+    let plain = sealer
+        .open(&format!("{}/to", message.id), &message.to)
+        .map_err(|e| crate::ports::StoreError::Unavailable(Box::new(e)))?;
+    message.to = String::from_utf8_lossy(&plain).into_owned();
+    Ok(message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

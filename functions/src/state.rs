@@ -22,6 +22,22 @@ pub struct AppState {
     pub signer: Arc<dyn crate::signing::Signer>,
     /// The country's divisions: codes checked, villages searched (issue 22).
     pub divisions: Arc<crate::gazette::Gazette>,
+    /// The notifications outbox and what sends it (issue 20). The embedded store keeps an
+    /// outbox; on DynamoDB it is not built yet, and no messages are written or sent.
+    pub messages: Option<Messages>,
+}
+
+/// The outbox and the notifier of a deployment that sends notifications.
+#[derive(Clone)]
+pub struct Messages {
+    pub outbox: Arc<dyn crate::ports::OutboxStore>,
+    pub notifier: Arc<dyn crate::ports::Notifier>,
+}
+
+impl std::fmt::Debug for Messages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Messages")
+    }
 }
 
 /// What the public functions that count dates need (health, eligibility and deadlines, guides):

@@ -121,6 +121,7 @@ async fn a_case_sealed_under_the_data_key_opens_only_with_it() {
             phone: "13800138000".into(),
             delivery: None,
             commitment: None,
+            notify: Default::default(),
         },
         materials: vec![],
         access_code_hash: String::new(),

@@ -281,6 +281,7 @@ async fn the_sweep_lambda_deems_an_overdue_hubei_case_issued_on_a_scheduled_even
             phone: "13800138000".into(),
             delivery: None,
             commitment: None,
+            notify: Default::default(),
         },
         materials: vec![],
         access_code_hash: String::new(),

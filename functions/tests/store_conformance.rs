@@ -50,6 +50,7 @@ fn record(number: &str) -> (CaseRecord, Vec<Event>) {
             phone: "13800000000".into(),
             delivery: None,
             commitment: None,
+            notify: Default::default(),
         },
         materials: vec![],
         access_code_hash: "h".into(),

@@ -119,6 +119,7 @@ async fn rebirth(store: &dyn CaseStore, number: &str) {
             phone: "13800138000".into(),
             delivery: None,
             commitment: None,
+            notify: Default::default(),
         },
         materials: vec![],
         access_code_hash: String::new(),

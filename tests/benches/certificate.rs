@@ -65,6 +65,7 @@ fn record(signer: &dyn Signer) -> CaseRecord {
             phone: "13800138000".into(),
             delivery: None,
             commitment: None,
+            notify: Default::default(),
         },
         materials: vec![],
         access_code_hash: String::new(),

@@ -102,6 +102,7 @@ fn record(i: usize, rng: &mut Rng) -> CaseRecord {
             phone: "13800138000".into(),
             delivery: None,
             commitment: None,
+            notify: Default::default(),
         },
         materials: vec![],
         access_code_hash: String::new(),

@@ -49,6 +49,14 @@ pub fn submission(draft: Draft) -> Option<(Application, Vec<MaterialCode>)> {
         delivery: Some(delivery),
         commitment: (draft.committed.get_untracked() && !draft.dishonest.get_untracked())
             .then(CommitmentEntry::current),
+        // Messages in the language the applicant used (issue 20); SMS to the phone given.
+        notify: Some(domain::notify::Preference {
+            lang: match Lang::current() {
+                Lang::En => domain::notify::Lang::En,
+                Lang::Zh => domain::notify::Lang::Zh,
+            },
+            ..domain::notify::Preference::default()
+        }),
     };
     Some((application, order))
 }

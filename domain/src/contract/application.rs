@@ -72,6 +72,10 @@ pub struct Application {
     pub delivery: Option<Delivery>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<CommitmentEntry>,
+    /// How the applicant wants to hear of each step (issue 20); absent: SMS to the phone
+    /// given, in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<crate::notify::Preference>,
 }
 
 /// Something the applicant should know about an accepted submission.
@@ -140,6 +144,8 @@ pub struct Submission {
     pub materials: Option<Vec<ProvidedMaterial>>,
     pub delivery: Option<Delivery>,
     pub committed: bool,
+    /// The applicant's choice of messages (SMS in Chinese when the body said nothing).
+    pub notify: crate::notify::Preference,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> FieldError {
@@ -329,6 +335,7 @@ pub fn check_application(application: &Application) -> (Submission, Vec<FieldErr
         .as_ref()
         .is_some_and(|c| check_commitment(c.accepted, Some(&c.version), &mut errors));
     check_dishonest(situation.as_ref(), committed, &mut errors);
+    let notify = check_notify(application.notify.clone(), &mut errors);
     let submission = Submission {
         situation,
         applicant,
@@ -337,8 +344,39 @@ pub fn check_application(application: &Application) -> (Submission, Vec<FieldErr
         materials,
         delivery,
         committed,
+        notify,
     };
     (submission, errors)
+}
+
+/// E-mail needs an address of plausible form; an address is kept trimmed.
+fn check_notify(
+    preference: Option<crate::notify::Preference>,
+    errors: &mut Vec<FieldError>,
+) -> crate::notify::Preference {
+    let mut preference = preference.unwrap_or_default();
+    let wants_email = preference.channel == Some(crate::notify::Channel::Email);
+    match preference.email.as_deref().map(crate::notify::email) {
+        Some(Ok(address)) => preference.email = Some(address.to_string()),
+        Some(Err(_))
+            if wants_email
+                || preference
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| !e.trim().is_empty()) =>
+        {
+            errors.push(invalid(
+                "notify.email",
+                "电子邮箱格式不正确 / not an e-mail address",
+            ));
+        }
+        _ if wants_email => errors.push(invalid(
+            "notify.email",
+            "选择邮件通知须填写电子邮箱 / e-mail notices need an address",
+        )),
+        _ => preference.email = None,
+    }
+    preference
 }
 
 /// A person's object: no field but `name`, `id_number` (and the applicant's `phone`).
@@ -384,6 +422,7 @@ pub fn read_submission(body: &Value) -> (Submission, Vec<FieldError>) {
         "materials",
         "delivery",
         "commitment",
+        "notify",
     ];
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
         errors.push(FieldError::new(
@@ -453,6 +492,19 @@ pub fn read_submission(body: &Value) -> (Submission, Vec<FieldError>) {
         ),
     };
     check_dishonest(situation.as_ref(), committed, &mut errors);
+    let notify = match obj.get("notify").filter(|v| !v.is_null()) {
+        None => check_notify(None, &mut errors),
+        Some(v) => match serde_json::from_value::<crate::notify::Preference>(v.clone()) {
+            Ok(p) => check_notify(Some(p), &mut errors),
+            Err(_) => {
+                errors.push(invalid(
+                    "notify",
+                    "通知方式有误 / {channel: sms | email | null, email, lang: zh | en}",
+                ));
+                crate::notify::Preference::default()
+            }
+        },
+    };
     let submission = Submission {
         situation,
         applicant,
@@ -461,6 +513,7 @@ pub fn read_submission(body: &Value) -> (Submission, Vec<FieldError>) {
         materials,
         delivery,
         committed,
+        notify,
     };
     (submission, errors)
 }

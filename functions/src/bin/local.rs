@@ -193,6 +193,27 @@ async fn main() -> ExitCode {
         println!("  no demo accounts on a DynamoDB endpoint (pass --demo-accounts to create them)");
     }
     println!("  stop: Ctrl-C");
+    // The notifications dispatcher (issue 20): every two seconds, into
+    // `<data>/notifications.jsonl`.
+    if let Some(messages) = state.messages.clone() {
+        let clock = state.clock.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(2));
+            loop {
+                every.tick().await;
+                if let Err(e) = functions::outbox::dispatch_once(
+                    messages.outbox.as_ref(),
+                    messages.notifier.as_ref(),
+                    clock.now(),
+                    "local",
+                )
+                .await
+                {
+                    tracing::error!("notification dispatch failed: {e}");
+                }
+            }
+        });
+    }
     // The scheduled sweep of AWS (EventBridge → `sweep`), here every hour from the start.
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));

@@ -226,15 +226,7 @@ async fn me(Staff(claims): Staff) -> Json<StaffIdentity> {
 
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(unix_secs: i64) -> String {
-    let days = unix_secs.div_euclid(86_400);
-    let secs = unix_secs.rem_euclid(86_400);
-    let date = domain::Date::from_days(days).unwrap_or(domain::Date::UNIX_EPOCH);
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    domain::case::Moment(unix_secs.saturating_mul(1000)).rfc3339()
 }
 
 #[cfg(test)]

@@ -266,6 +266,7 @@ async fn check(
             version: domain::commitment::VERSION.to_string(),
             signed_at: now,
         }),
+        notify: sub.notify,
     };
     Ok(Accepted {
         situation: situation.situation,

@@ -61,6 +61,7 @@ pub(super) async fn ok(app: &TestApp, token: &str, number: &str, mut body: Value
 }
 
 mod matrix;
+mod notifications;
 mod offices;
 mod paths;
 mod sign_in;

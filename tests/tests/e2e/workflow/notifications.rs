@@ -1,0 +1,186 @@
+//! Notifications end to end (issue 20): the messages a case's changes write into the outbox
+//! with the change, sent by the dispatcher into the local outbox file
+//! `<data>/notifications.jsonl` — exactly the expected ones, once each, through a crash.
+
+use domain::case::Moment;
+use functions::outbox::{LEASE_MS, dispatch_once};
+use functions::ports::Notifier;
+use serde_json::{Value, json};
+
+use super::{DAY, ok, rebirth_cq};
+use crate::helpers::{TestApp, spawn_app_on};
+
+/// The lines of the local outbox file.
+fn sent(app: &TestApp) -> Vec<Value> {
+    std::fs::read_to_string(app.data_dir().join("notifications.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// One round of the dispatcher on the server's ports, at the server's time.
+async fn dispatch(app: &TestApp) -> functions::outbox::Dispatched {
+    let messages = app
+        .state
+        .messages
+        .clone()
+        .expect("the local server sends messages");
+    dispatch_once(
+        messages.outbox.as_ref(),
+        messages.notifier.as_ref(),
+        functions::ports::Clock::now(app.clock.as_ref()),
+        "test",
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_rebirth_case_from_submission_to_delivery_sends_exactly_the_expected_messages() {
+    // Arrange
+    let app = spawn_app_on(DAY).await;
+    let village = app.login("demo-village").await;
+    let township = app.login("demo-township").await;
+    let county = app.login("demo-county").await;
+
+    // Act: the case's whole path, the dispatcher running at the end of each day.
+    let (number, code) = app.submit(rebirth_cq()).await;
+    ok(&app, &village, &number, json!({"action": "pre_review"})).await;
+    ok(
+        &app,
+        &township,
+        &number,
+        json!({"action": "township_opinion", "agree": true, "opinion": "经核实情况属实，同意"}),
+    )
+    .await;
+    ok(&app, &county, &number, json!({"action": "approve"})).await;
+    ok(&app, &county, &number, json!({"action": "issue"})).await;
+    let first_day = dispatch(&app).await;
+    app.set_day("2024-10-09");
+    let village = app.login("demo-village").await;
+    ok(
+        &app,
+        &village,
+        &number,
+        json!({"action": "deliver", "delivery": {"method": "pickup"}}),
+    )
+    .await;
+    let second_day = dispatch(&app).await;
+    let again = dispatch(&app).await;
+
+    // Assert: one message per step the applicant must know of, in order, once.
+    let lines = sent(&app);
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["accepted", "opinion", "approved", "issued", "delivered"]
+    );
+    assert_eq!((first_day.sent, second_day.sent, again.sent), (4, 1, 0));
+    for line in &lines {
+        assert_eq!(line["channel"], "sms");
+        assert_eq!(line["to"], "13800138000");
+        assert_eq!(line["case"], number.as_str());
+        assert_eq!(line["lang"], "zh");
+        let text = line["text"].as_str().unwrap();
+        assert!(text.chars().count() <= 70, "one SMS segment: {text}");
+        assert!(!text.contains(&code), "never the access code: {text}");
+        assert!(
+            !text.contains("420704199001011231"),
+            "never an ID number: {text}"
+        );
+        assert!(line["sent_at"].as_str().unwrap().ends_with('Z'));
+    }
+    assert!(lines[3]["text"].as_str().unwrap().contains("证号"));
+    // The outbox records each as delivered to the provider, with the provider's id.
+    let messages = app.state.messages.clone().unwrap();
+    let log = messages.outbox.messages_of(&number).await.unwrap();
+    assert_eq!(log.len(), 5);
+    assert!(log.iter().all(|m| matches!(
+        &m.state,
+        functions::ports::SendState::Sent { provider_id, .. } if provider_id.starts_with("local:")
+    )));
+}
+
+#[tokio::test]
+async fn a_crash_between_the_change_and_the_send_loses_nothing_and_duplicates_nothing() {
+    // Arrange: a submission is written with its message; the dispatcher is not running.
+    let app = spawn_app_on(DAY).await;
+    let (number, _) = app.submit(rebirth_cq()).await;
+    let messages = app.state.messages.clone().unwrap();
+    let now = functions::ports::Clock::now(app.clock.as_ref());
+    let pending = messages.outbox.due_messages(now, 10).await.unwrap();
+    assert_eq!(pending.len(), 1, "written with the case");
+
+    // Act 1: a dispatcher claims the message and dies before sending it.
+    assert!(
+        messages
+            .outbox
+            .claim(&pending[0].id, "crashed", Moment(now.0 + LEASE_MS), now)
+            .await
+            .unwrap()
+    );
+    let while_held = dispatch(&app).await;
+
+    // Assert 1: nobody else sends it while the claim holds.
+    assert_eq!((while_held.sent, while_held.taken), (0, 0));
+    assert!(sent(&app).is_empty());
+
+    // Act 2: the claim runs out; another dispatcher takes over, twice.
+    app.clock.set(Moment(now.0 + LEASE_MS + 1));
+    let after = dispatch(&app).await;
+    let later = dispatch(&app).await;
+
+    // Assert 2: sent exactly once.
+    assert_eq!((after.sent, later.sent), (1, 0));
+    let lines = sent(&app);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["case"], number.as_str());
+    assert_eq!(lines[0]["kind"], "accepted");
+}
+
+/// A provider that refuses everything.
+struct Down;
+
+#[async_trait::async_trait]
+impl Notifier for Down {
+    async fn send(
+        &self,
+        _: domain::notify::Channel,
+        _: &str,
+        _: &domain::notify::Message,
+        _: Moment,
+    ) -> Result<String, functions::ports::NotifyError> {
+        Err(functions::ports::NotifyError::Refused("throttled".into()))
+    }
+}
+
+#[tokio::test]
+async fn a_provider_that_fails_changes_nothing_on_the_case_and_the_message_is_retried() {
+    // Arrange
+    let app = spawn_app_on(DAY).await;
+    let (number, _) = app.submit(rebirth_cq()).await;
+    let messages = app.state.messages.clone().unwrap();
+    let now = functions::ports::Clock::now(app.clock.as_ref());
+
+    // Act: the provider is down, then back after the backoff.
+    let failed = dispatch_once(messages.outbox.as_ref(), &Down, now, "test")
+        .await
+        .unwrap();
+    let village = app.login("demo-village").await;
+    ok(&app, &village, &number, json!({"action": "pre_review"})).await;
+    let too_soon = dispatch(&app).await;
+    app.clock
+        .set(Moment(now.0 + functions::outbox::backoff_ms(1) + 1));
+    let retried = dispatch(&app).await;
+
+    // Assert: the case moved on regardless; the message waited, then went once.
+    assert_eq!((failed.sent, failed.retrying), (0, 1));
+    assert_eq!(too_soon.sent, 0);
+    assert_eq!(retried.sent, 1);
+    let kinds: Vec<String> = sent(&app)
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["accepted"]);
+}
