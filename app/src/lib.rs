@@ -11,6 +11,7 @@ pub mod api;
 pub mod components;
 pub mod divisions;
 pub mod i18n;
+pub mod messages;
 pub mod pages;
 pub mod staff;
 pub mod state;

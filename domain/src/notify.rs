@@ -533,6 +533,64 @@ fn en(kind: Kind, f: &Facts) -> (String, String, String) {
     (line, full, subject)
 }
 
+/// Where a message stands, as a log shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting to be sent (or for a retry).
+    Pending,
+    /// Being sent now.
+    Sending,
+    /// Accepted by the SMS or e-mail provider.
+    Sent,
+    /// Sent within the day's digest.
+    Merged,
+    /// Given up after every retry.
+    Failed,
+}
+
+/// One message of a case, as the tracking page and the console show it: never the whole
+/// phone number or address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct LogEntry {
+    pub kind: Kind,
+    pub channel: Channel,
+    /// Masked: `138****8000`, `l***@example.cn`.
+    pub to: String,
+    pub status: Status,
+    pub queued_at: crate::case::Moment,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<crate::case::Moment>,
+    /// Sends tried so far.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// A recipient as a log may show it.
+pub fn mask(channel: Channel, to: &str) -> String {
+    match channel {
+        Channel::Sms => {
+            let digits: Vec<char> = to.chars().collect();
+            if digits.len() >= 7 {
+                let head: String = digits[..3].iter().collect();
+                let tail: String = digits[digits.len() - 4..].iter().collect();
+                format!("{head}****{tail}")
+            } else {
+                "****".into()
+            }
+        }
+        Channel::Email => match to.split_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "***".into(),
+        },
+    }
+}
+
 /// What to send now for one case, given how many it has sent today: messages while the day's
 /// allowance lasts, the rest merged into one digest (its body lists every message in full),
 /// nothing when none is left today (held for tomorrow, never dropped).
@@ -673,6 +731,12 @@ mod tests {
         assert!(sent[3].body.contains(&pending[4].body));
         assert!(within_daily_limit(&pending, DAILY_MAX, Lang::Zh).is_empty());
         assert_eq!(within_daily_limit(&pending[..2], 1, Lang::Zh).len(), 2);
+    }
+
+    #[test]
+    fn recipients_are_masked_in_logs() {
+        assert_eq!(mask(Channel::Sms, "13800138000"), "138****8000");
+        assert_eq!(mask(Channel::Email, "li.na@example.cn"), "l***@example.cn");
     }
 
     #[test]

@@ -64,6 +64,52 @@ pub fn derive(record: &CaseRecord, events: &[Event]) -> Vec<OutboxMessage> {
         .collect()
 }
 
+/// A case's messages as its logs show them (recipients masked), oldest first; none where this
+/// deployment keeps no outbox.
+pub async fn log_of(
+    messages: Option<&crate::state::Messages>,
+    case: &str,
+) -> Result<Vec<notify::LogEntry>, StoreError> {
+    let Some(messages) = messages else {
+        return Ok(Vec::new());
+    };
+    Ok(messages
+        .outbox
+        .messages_of(case)
+        .await?
+        .iter()
+        .map(entry)
+        .collect())
+}
+
+fn entry(m: &OutboxMessage) -> notify::LogEntry {
+    let (status, sent_at, attempts) = match &m.state {
+        SendState::Pending { attempts, .. } => (notify::Status::Pending, None, *attempts),
+        SendState::Claimed { attempts, .. } => (notify::Status::Sending, None, *attempts),
+        SendState::Sent {
+            at, merged_into, ..
+        } => (
+            if merged_into.is_some() {
+                notify::Status::Merged
+            } else {
+                notify::Status::Sent
+            },
+            Some(*at),
+            1,
+        ),
+        SendState::Failed { attempts, at, .. } => (notify::Status::Failed, Some(*at), *attempts),
+    };
+    notify::LogEntry {
+        kind: m.message.kind,
+        channel: m.channel,
+        to: notify::mask(m.channel, &m.to),
+        status,
+        queued_at: m.created_at,
+        sent_at,
+        attempts,
+    }
+}
+
 /// What one round of the dispatcher did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dispatched {

@@ -26,6 +26,7 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
         overdue: case.overdue(today),
         missing: MissingItem::list(case),
         timeline: timeline(events),
+        messages: Vec::new(),
         honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
         deemed_issue: case.deemed_issue,
         delivery_requested: record.applicant.delivery.clone(),
@@ -111,6 +112,7 @@ pub fn staff_view(
         },
         available_actions: available,
         timeline: timeline(events),
+        messages: Vec::new(),
         // An audit row names the person (staff see who did what); the timeline does not.
         audit: events.iter().map(|e| TimelineEntry::of(e, true)).collect(),
     }

@@ -212,6 +212,7 @@ fn CaseDetail(
         <Verifications case=case.clone() />
         <Certificate case=case.clone() token=session.token.clone() />
         <Corrections case=case.clone() />
+        <crate::messages::MessageLog entries=case.messages.clone() />
         <Timeline case=case.clone() />
         <Audit case=case />
         </div>

@@ -93,6 +93,7 @@ fn CaseDetails(case: CaseView, code: String, reload: Callback<()>) -> impl IntoV
     let overdue = case.overdue.clone();
     let deadlines = case.deadlines.clone();
     let timeline = case.timeline.clone();
+    let messages = case.messages.clone();
     let missing: Vec<MaterialCode> = case.missing.iter().map(|m| m.code).collect();
     let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> = case
         .missing
@@ -161,6 +162,7 @@ fn CaseDetails(case: CaseView, code: String, reload: Callback<()>) -> impl IntoV
                 }
             })}
             {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() defects=defects.clone() reload=reload /> })}
+            <crate::messages::MessageLog entries=messages />
             <h3>{move || tr("办理记录", "Timeline")}</h3>
             <ol class="timeline" id="timeline">
                 {timeline.into_iter().map(|e| {

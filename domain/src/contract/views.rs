@@ -261,6 +261,9 @@ pub struct CaseView {
     pub overdue: Vec<String>,
     pub missing: Vec<MissingItem>,
     pub timeline: Vec<TimelineEntry>,
+    /// The messages sent to the applicant, with their delivery status (issue 20).
+    #[serde(default)]
+    pub messages: Vec<crate::notify::LogEntry>,
     pub honor_certificate_cancelled_on: Option<Date>,
     pub deemed_issue: bool,
     /// How the applicant asked to receive the certificate.
@@ -312,6 +315,9 @@ pub struct StaffCaseView {
     pub available_actions: Vec<ActionKind>,
     pub timeline: Vec<TimelineEntry>,
     pub audit: Vec<TimelineEntry>,
+    /// The messages sent about the case, with their delivery status (issue 20).
+    #[serde(default)]
+    pub messages: Vec<crate::notify::LogEntry>,
 }
 
 /// One row of a work queue (`GET /api/staff/cases`): masked, with its red light.

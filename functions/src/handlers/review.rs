@@ -217,9 +217,18 @@ async fn act(
     );
     let trail = state.store.events(&number).await?;
     let today = now.date();
+    let messages = crate::outbox::log_of(state.messages.as_ref(), &number).await?;
     Ok(match actor {
-        Actor::Applicant => Json(applicant_view(&record, &trail, today)).into_response(),
-        _ => Json(staff_view(&record, &trail, today, &actor)).into_response(),
+        Actor::Applicant => {
+            let mut view = applicant_view(&record, &trail, today);
+            view.messages = messages;
+            Json(view).into_response()
+        }
+        _ => {
+            let mut view = staff_view(&record, &trail, today, &actor);
+            view.messages = messages;
+            Json(view).into_response()
+        }
     })
 }
 

@@ -105,6 +105,9 @@ export default async function applyBirth({ page, baseUrl, shot, args }) {
   await page.locator('#case[data-state]').waitFor();
   assert.ok(['submitted', 'issued'].includes(await page.locator('#case').getAttribute('data-state')));
   await page.locator('#timeline li[data-action="submit"]').waitFor();
+  // The message log: the acceptance SMS, to the masked phone (issue 20).
+  await page.locator('#messages li[data-kind="accepted"]', { hasText: '短信' }).waitFor();
+  assert.doesNotMatch(await page.locator('#messages').textContent(), /13800138000|13912345678/);
   await shot('track-accepted');
 
   // A wrong access code reveals nothing.

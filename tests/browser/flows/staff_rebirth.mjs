@@ -107,6 +107,9 @@ export default async function staffRebirth({ page, baseUrl, shot, args, expectCo
   await page.locator('#do-issue').click();
   await caseState(page, 'issued');
   await page.locator('#timeline li[data-action="issue"]').waitFor();
+  // The console's message log: what the applicant was told, step by step (issue 20).
+  await page.locator('#messages li[data-kind="accepted"]').waitFor();
+  await page.locator('#messages li[data-kind="issued"]').waitFor();
   // The audit trail shows the reveal and who read the case.
   await page.locator('details summary').click();
   await page.locator('#audit tr[data-action="reveal_id_numbers"]', { hasText: 'demo-township' }).waitFor();

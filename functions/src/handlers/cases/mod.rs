@@ -142,7 +142,8 @@ async fn read(
     };
     let record = applicant_record(&state, &number, code).await?;
     let events = state.store.events(&number).await?;
-    let view = applicant_view(&record, &events, state.clock.now().date());
+    let mut view = applicant_view(&record, &events, state.clock.now().date());
+    view.messages = crate::outbox::log_of(state.messages.as_ref(), &number).await?;
     Ok(Json(view).into_response())
 }
 
@@ -156,7 +157,9 @@ pub async fn read_as_staff(
 ) -> Result<StaffCaseView, Problem> {
     let (record, events, today) =
         audited_staff_read(state, number, actor, Capability::Read, READ_ACTION).await?;
-    Ok(staff_view(&record, &events, today, actor))
+    let mut view = staff_view(&record, &events, today, actor);
+    view.messages = crate::outbox::log_of(state.messages.as_ref(), number).await?;
+    Ok(view)
 }
 
 /// `POST /api/cases/{no}/reveal`: the full ID numbers, for staff in scope who work the case,

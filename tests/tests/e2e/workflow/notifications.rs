@@ -92,6 +92,25 @@ async fn a_rebirth_case_from_submission_to_delivery_sends_exactly_the_expected_m
         assert!(line["sent_at"].as_str().unwrap().ends_with('Z'));
     }
     assert!(lines[3]["text"].as_str().unwrap().contains("证号"));
+    // The tracking page's log: every message, sent, to the masked phone.
+    let (_, mine) = app.track(&number, &code).await;
+    let log: Vec<(&str, &str, &str)> = mine["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap(),
+                m["status"].as_str().unwrap(),
+                m["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(log.len(), 5, "{mine}");
+    assert!(
+        log.iter()
+            .all(|(_, status, to)| *status == "sent" && *to == "138****8000")
+    );
     // The outbox records each as delivered to the provider, with the provider's id.
     let messages = app.state.messages.clone().unwrap();
     let log = messages.outbox.messages_of(&number).await.unwrap();
