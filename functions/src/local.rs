@@ -138,7 +138,11 @@ pub async fn state(config: &LocalConfig) -> Result<AppState, LocalError> {
                     );
                 }
                 let store = Arc::new(store);
-                (store.clone(), store, None)
+                let messages = crate::state::Messages {
+                    outbox: store.clone(),
+                    notifier,
+                };
+                (store.clone(), store, Some(messages))
             }
         };
     let clock: Arc<dyn Clock> = match (&config.clock, config.fixed_now) {

@@ -20,8 +20,8 @@ use domain::{DivisionCode, Service};
 use functions::adapters::store::dynamodb::DynamoStore;
 use functions::adapters::store::embedded::EmbeddedStore;
 use functions::ports::{
-    Applicant, CaseRecord, CaseStore, DatesIndex, IdempotencyRecord, QueueQuery, StaffAccount,
-    StaffStore, StoreError, StoredNotice, SweepFailure, dated_all,
+    Applicant, CaseRecord, CaseStore, DatesIndex, IdempotencyRecord, OutboxStore, QueueQuery,
+    StaffAccount, StaffStore, StoreError, StoredNotice, SweepFailure, dated_all,
 };
 
 fn record(number: &str) -> (CaseRecord, Vec<Event>) {
@@ -621,6 +621,64 @@ async fn login_conformance(store: Arc<dyn StaffStore>) {
     );
 }
 
+/// The outbox (issue 20): a change writes its messages with it; a claim is exclusive until it
+/// runs out; a settled message is no longer due; the case's log keeps every one.
+async fn outbox_conformance(store: Arc<dyn CaseStore>, outbox: &dyn OutboxStore) {
+    use functions::ports::SendState;
+    // Arrange: a case whose applicant wants SMS (the default).
+    let (rec, events) = record("JS-0700");
+    let now = events.last().unwrap().at;
+
+    // Act 1: the case is written, and with it the acceptance message.
+    store.create(&rec, &events, None).await.unwrap();
+    let due = outbox.due_messages(now, 10).await.unwrap();
+
+    // Assert 1
+    assert_eq!(due.len(), 1, "{due:?}");
+    let message = &due[0];
+    assert_eq!(message.case, "JS-0700");
+    assert_eq!(message.to, rec.applicant.phone, "opened from its seal");
+    assert_eq!(message.message.kind, domain::notify::Kind::Accepted);
+
+    // Act 2: two dispatchers race for it; the winner's claim holds until it runs out.
+    let until = Moment(now.0 + 60_000);
+    let first = outbox.claim(&message.id, "a", until, now).await.unwrap();
+    let second = outbox.claim(&message.id, "b", until, now).await.unwrap();
+    let held = outbox.due_messages(now, 10).await.unwrap();
+    let after = outbox.due_messages(Moment(until.0 + 1), 10).await.unwrap();
+
+    // Assert 2
+    assert!(first && !second, "exactly one claim");
+    assert!(held.is_empty());
+    assert_eq!(after.len(), 1, "a claim that ran out may be taken again");
+
+    // Act 3: it is sent.
+    outbox
+        .settle(
+            &message.id,
+            SendState::Sent {
+                provider_id: "p-1".into(),
+                at: now,
+                merged_into: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    // Assert 3
+    assert!(
+        outbox
+            .due_messages(Moment(until.0 + 1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let log = outbox.messages_of("JS-0700").await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert!(matches!(&log[0].state, SendState::Sent { provider_id, .. } if provider_id == "p-1"));
+    assert!(outbox.messages_of("JS-0701").await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn embedded_store_conforms() {
     let dir = tempfile::tempdir().unwrap();
@@ -630,6 +688,8 @@ async fn embedded_store_conforms() {
     sweep_failure_conformance(store.as_ref()).await;
     audit_conformance(store.as_ref()).await;
     login_conformance(store.clone()).await;
+    let fresh = Arc::new(EmbeddedStore::open(&dir.path().join("outbox.redb"), sealer()).unwrap());
+    outbox_conformance(fresh.clone(), fresh.as_ref()).await;
     let fresh = Arc::new(EmbeddedStore::open(&dir.path().join("queue.redb"), sealer()).unwrap());
     queue_conformance(fresh).await;
     let fresh = Arc::new(EmbeddedStore::open(&dir.path().join("calendar.redb"), sealer()).unwrap());
@@ -761,6 +821,10 @@ async fn dynamodb_store_conforms() {
     sweep_failure_conformance(store.as_ref()).await;
     audit_conformance(store.as_ref()).await;
     login_conformance(store.clone()).await;
+    let fresh = DynamoStore::new(dynamo_client(&moto.endpoint), "jisheng-outbox", sealer());
+    fresh.create_table().await.unwrap();
+    let fresh = Arc::new(fresh);
+    outbox_conformance(fresh.clone(), fresh.as_ref()).await;
     let fresh = DynamoStore::new(dynamo_client(&moto.endpoint), "jisheng-queue", sealer());
     fresh.create_table().await.unwrap();
     queue_conformance(Arc::new(fresh)).await;
