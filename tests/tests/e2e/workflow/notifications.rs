@@ -122,6 +122,77 @@ async fn a_rebirth_case_from_submission_to_delivery_sends_exactly_the_expected_m
 }
 
 #[tokio::test]
+async fn the_same_flow_sends_through_sns_and_ses_on_moto() {
+    // Arrange: an applicant who chose e-mail, another with SMS; SNS and SES on moto.
+    let moto = crate::helpers::start_moto().await;
+    let aws = functions::adapters::notify::AwsNotifier::for_endpoint(
+        &moto.endpoint,
+        "notices@jisheng.example",
+    )
+    .await
+    .unwrap();
+    let app = spawn_app_on(DAY).await;
+    let township = app.login("demo-township").await;
+    let (by_sms, _) = app.submit(rebirth_cq()).await;
+    let (by_mail, code) = app.submit(rebirth_cq()).await;
+    let messages = app.state.messages.clone().unwrap();
+    let mut record = app.state.store.get(&by_mail).await.unwrap().unwrap();
+    record.applicant.notify = domain::notify::Preference {
+        channel: Some(domain::notify::Channel::Email),
+        email: Some("li.na@example.cn".into()),
+        lang: domain::notify::Lang::En,
+    };
+    let version = record.case.version;
+    app.state.store.update(&record, version, &[]).await.unwrap();
+
+    // Act: the township gives its opinion on both; the dispatcher sends through SNS and SES.
+    for number in [&by_sms, &by_mail] {
+        ok(
+            &app,
+            &township,
+            number,
+            json!({"action": "township_opinion", "agree": true, "opinion": "情况属实，同意"}),
+        )
+        .await;
+    }
+    let now = functions::ports::Clock::now(app.clock.as_ref());
+    let round = dispatch_once(messages.outbox.as_ref(), &aws, now, "aws")
+        .await
+        .unwrap();
+
+    // Assert: four messages, each with the provider's id; the e-mail in English to the address.
+    assert_eq!((round.sent, round.retrying, round.failed), (4, 0, 0));
+    for number in [&by_sms, &by_mail] {
+        for m in messages.outbox.messages_of(number).await.unwrap() {
+            let functions::ports::SendState::Sent { provider_id, .. } = &m.state else {
+                panic!("not sent: {m:?}");
+            };
+            assert!(!provider_id.is_empty() && !provider_id.starts_with("local:"));
+        }
+    }
+    let (_, mine) = app.track(&by_mail, &code).await;
+    let kinds: Vec<(&str, &str, &str)> = mine["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap(),
+                m["channel"].as_str().unwrap(),
+                m["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("accepted", "sms", "138****8000"),
+            ("opinion", "email", "l***@example.cn")
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_crash_between_the_change_and_the_send_loses_nothing_and_duplicates_nothing() {
     // Arrange: a submission is written with its message; the dispatcher is not running.
     let app = spawn_app_on(DAY).await;
