@@ -108,8 +108,19 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
     let store = Arc::new(crate::adapters::store::dynamodb::DynamoStore::new(
         dynamo, table, sealer,
     ));
+    // Notifications: SMS through SNS, e-mail through SES from `JISHENG_MAIL_FROM` (a verified
+    // identity). Every function writes messages with its changes; only `dispatch` sends them.
+    let notifier = crate::adapters::notify::AwsNotifier::new(
+        aws_sdk_sns::Client::new(&aws),
+        aws_sdk_sesv2::Client::new(&aws),
+        std::env::var("JISHENG_MAIL_FROM").unwrap_or_default(),
+    );
+    let messages = crate::state::Messages {
+        outbox: store.clone(),
+        notifier: Arc::new(notifier),
+    };
     Ok(crate::state::AppState {
-        messages: None,
+        messages: Some(messages),
         store: store.clone(),
         staff: store,
         blobs: Arc::new(crate::adapters::blob::S3BlobStore::new(

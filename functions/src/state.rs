@@ -22,8 +22,8 @@ pub struct AppState {
     pub signer: Arc<dyn crate::signing::Signer>,
     /// The country's divisions: codes checked, villages searched (issue 22).
     pub divisions: Arc<crate::gazette::Gazette>,
-    /// The notifications outbox and what sends it (issue 20). The embedded store keeps an
-    /// outbox; on DynamoDB it is not built yet, and no messages are written or sent.
+    /// The notifications outbox and what sends it (issue 20): the local file, or SNS and SES.
+    /// The messages are written with each change by the store whatever this holds.
     pub messages: Option<Messages>,
 }
 

@@ -143,11 +143,16 @@ fn the_template_routes_exactly_the_documented_operations() {
 }
 
 #[test]
-fn the_sweep_is_scheduled_and_serves_no_route() {
+fn the_sweep_and_the_dispatcher_are_scheduled_and_serve_no_route() {
     let functions = template_functions();
-    let sweep = functions.values().find(|f| f.bin == "sweep").unwrap();
-    assert!(sweep.scheduled && sweep.routes.is_empty());
-    for f in functions.values().filter(|f| f.bin != "sweep") {
+    for bin in ["sweep", "dispatch"] {
+        let f = functions.values().find(|f| f.bin == bin).unwrap();
+        assert!(f.scheduled && f.routes.is_empty(), "{bin}");
+    }
+    for f in functions
+        .values()
+        .filter(|f| f.bin != "sweep" && f.bin != "dispatch")
+    {
         assert!(!f.scheduled, "{} is scheduled", f.bin);
     }
 }
