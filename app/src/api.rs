@@ -182,6 +182,16 @@ pub async fn applicant_action(
     post_json(&url, &[("X-Access-Code", access_code)], body).await
 }
 
+/// `POST /api/cases/{number}/notify`: the applicant's new choice of messages.
+pub async fn change_notify(
+    number: &str,
+    access_code: &str,
+    preference: &domain::notify::Preference,
+) -> Result<CaseView, ApiError> {
+    let url = format!("/api/cases/{}/notify", encode(number));
+    post_json(&url, &[("X-Access-Code", access_code)], preference).await
+}
+
 /// Keeps a typed case number inside one path segment.
 fn encode(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))

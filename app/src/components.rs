@@ -230,6 +230,7 @@ pub fn action_name(action: &str) -> String {
             "Due dates recounted on a loaded holiday notice",
         ),
         "credit_check" => ("失信联合惩戒对象名单核查", "Dishonesty-list check"),
+        "notify_changed" => ("申请人更改通知方式", "The applicant changed how they hear"),
         "honor_certificate_cancelled" => (
             "独生子女父母光荣证自申请之日起注销",
             "Honour certificate cancelled from the application date",

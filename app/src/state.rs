@@ -174,6 +174,9 @@ pub struct Draft {
     pub committed: RwSignal<bool>,
     pub delivery: RwSignal<DeliveryChoice>,
     pub address: RwSignal<String>,
+    /// How the applicant wants to hear of each step: `sms`, `email` or `none` (issue 20).
+    pub notify_channel: RwSignal<String>,
+    pub notify_email: RwSignal<String>,
     /// Problems the server found on submit, shown on the form.
     pub server_issues: RwSignal<Vec<FieldIssue>>,
     /// Kept across retries of one draft so a lost answer never makes a second case.
@@ -216,6 +219,8 @@ impl Draft {
             committed: RwSignal::new(false),
             delivery: RwSignal::new(DeliveryChoice::Pickup),
             address: RwSignal::new(String::new()),
+            notify_channel: RwSignal::new("sms".to_string()),
+            notify_email: RwSignal::new(String::new()),
             server_issues: RwSignal::new(Vec::new()),
             idempotency_key: StoredValue::new(new_key()),
             submitted: RwSignal::new(None),

@@ -27,6 +27,7 @@ pub fn applicant_view(record: &CaseRecord, events: &[Event], today: domain::Date
         missing: MissingItem::list(case),
         timeline: timeline(events),
         messages: Vec::new(),
+        notify: Some(record.applicant.notify.clone()),
         honor_certificate_cancelled_on: case.honor_certificate_cancelled_on,
         deemed_issue: case.deemed_issue,
         delivery_requested: record.applicant.delivery.clone(),

@@ -494,6 +494,8 @@ fn DeliverySection(issues: Signal<Vec<FieldIssue>>) -> impl IntoView {
                 </div>
             </Show>
             <p class="hint"><cite class="source">"004 三(三); 002 第十六条"</cite></p>
+            {field_error(issues, "notify-address")}
+            <crate::messages::NotifyChoice channel=draft.notify_channel email=draft.notify_email />
         </section>
     }
 }

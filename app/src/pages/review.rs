@@ -49,14 +49,11 @@ pub fn submission(draft: Draft) -> Option<(Application, Vec<MaterialCode>)> {
         delivery: Some(delivery),
         commitment: (draft.committed.get_untracked() && !draft.dishonest.get_untracked())
             .then(CommitmentEntry::current),
-        // Messages in the language the applicant used (issue 20); SMS to the phone given.
-        notify: Some(domain::notify::Preference {
-            lang: match Lang::current() {
-                Lang::En => domain::notify::Lang::En,
-                Lang::Zh => domain::notify::Lang::Zh,
-            },
-            ..domain::notify::Preference::default()
-        }),
+        // Messages as the applicant chose, in the language they used (issue 20).
+        notify: Some(crate::messages::preference(
+            &draft.notify_channel.get_untracked(),
+            &draft.notify_email.get_untracked(),
+        )),
     };
     Some((application, order))
 }
@@ -72,6 +69,8 @@ fn field_for(path: &str, order: &[MaterialCode]) -> String {
         ("spouse", "spouse-name"),
         ("delivery.address", "delivery-address"),
         ("delivery.method", "delivery-pickup"),
+        ("notify.email", "notify-address"),
+        ("notify", "notify-sms"),
     ];
     if let Some((_, id)) = simple.iter().find(|(p, _)| *p == path) {
         return (*id).to_string();

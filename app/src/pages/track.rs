@@ -94,6 +94,7 @@ fn CaseDetails(case: CaseView, code: String, reload: Callback<()>) -> impl IntoV
     let deadlines = case.deadlines.clone();
     let timeline = case.timeline.clone();
     let messages = case.messages.clone();
+    let notify = case.notify.clone();
     let missing: Vec<MaterialCode> = case.missing.iter().map(|m| m.code).collect();
     let defects: std::collections::BTreeMap<MaterialCode, (String, String, String)> = case
         .missing
@@ -163,6 +164,7 @@ fn CaseDetails(case: CaseView, code: String, reload: Callback<()>) -> impl IntoV
             })}
             {returned.then(|| view! { <Resubmit number=number.clone() code=code.clone() version=version missing=missing.clone() defects=defects.clone() reload=reload /> })}
             <crate::messages::MessageLog entries=messages />
+            <crate::messages::ChangeNotify number=number.clone() code=code.clone() current=notify reload=reload />
             <h3>{move || tr("办理记录", "Timeline")}</h3>
             <ol class="timeline" id="timeline">
                 {timeline.into_iter().map(|e| {

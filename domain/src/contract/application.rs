@@ -349,6 +349,23 @@ pub fn check_application(application: &Application) -> (Submission, Vec<FieldErr
     (submission, errors)
 }
 
+/// `POST /api/cases/{number}/notify`: the applicant's new choice of messages, every problem
+/// at once.
+pub fn read_preference(body: &Value) -> (crate::notify::Preference, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let preference = match serde_json::from_value::<crate::notify::Preference>(body.clone()) {
+        Ok(p) => check_notify(Some(p), &mut errors),
+        Err(_) => {
+            errors.push(invalid(
+                "notify",
+                "通知方式有误 / {channel: sms | email | null, email, lang: zh | en}",
+            ));
+            crate::notify::Preference::default()
+        }
+    };
+    (preference, errors)
+}
+
 /// E-mail needs an address of plausible form; an address is kept trimmed.
 fn check_notify(
     preference: Option<crate::notify::Preference>,

@@ -18,7 +18,7 @@ pub use answers::{
 };
 pub use application::{
     ApplicantEntry, Application, CaseSubmitted, CommitmentEntry, LoginAnswer, LoginRequest, Person,
-    PersonEntry, Submission, SubmissionNotice, check_application, read_submission,
+    PersonEntry, Submission, SubmissionNotice, check_application, read_preference, read_submission,
 };
 
 pub use lookup::{

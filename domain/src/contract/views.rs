@@ -264,6 +264,9 @@ pub struct CaseView {
     /// The messages sent to the applicant, with their delivery status (issue 20).
     #[serde(default)]
     pub messages: Vec<crate::notify::LogEntry>,
+    /// How the applicant chose to hear of each step (they may change it on the tracking page).
+    #[serde(default)]
+    pub notify: Option<crate::notify::Preference>,
     pub honor_certificate_cancelled_on: Option<Date>,
     pub deemed_issue: bool,
     /// How the applicant asked to receive the certificate.

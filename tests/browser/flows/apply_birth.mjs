@@ -108,6 +108,12 @@ export default async function applyBirth({ page, baseUrl, shot, args }) {
   // The message log: the acceptance SMS, to the masked phone (issue 20).
   await page.locator('#messages li[data-kind="accepted"]', { hasText: '短信' }).waitFor();
   assert.doesNotMatch(await page.locator('#messages').textContent(), /13800138000|13912345678/);
+  // The applicant switches to e-mail on the tracking page; the timeline records it.
+  await page.locator('#notify-change summary').click();
+  await page.locator('#notify-email').check();
+  await page.locator('#notify-address').fill('li.na@example.cn');
+  await page.locator('#notify-save').click();
+  await page.locator('#timeline li[data-action="notify_changed"]').waitFor();
   await shot('track-accepted');
 
   // A wrong access code reveals nothing.

@@ -41,6 +41,7 @@ fn access(method: &str, path: &str) -> Option<Access> {
         | ("POST", "/api/lookup" | "/api/lookup/export" | "/api/corrections") => Public,
         ("GET", "/api/cases/{number}")
         | ("POST", "/api/cases/{number}/actions" | "/api/cases/{number}/reveal")
+        | ("POST", "/api/cases/{number}/notify")
         | ("GET", "/api/cases/{number}/attachments/{id}" | "/api/certificates/{file}") => Case,
         ("GET" | "POST", "/api/admin/staff")
         | ("POST", "/api/admin/staff/{username}/reset" | "/api/admin/staff/{username}/disable")

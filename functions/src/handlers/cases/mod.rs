@@ -25,6 +25,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use crate::views::{applicant_view, staff_view};
 
+mod preference;
 mod submission;
 mod submit;
 
@@ -91,6 +92,26 @@ pub fn router() -> Api<AppState> {
             .problem(401, "not signed in")
             .problem(403, "outside the case's divisions, or a supervisor or an admin")
             .problem(404, "no such case")
+            .problem(503, "store unavailable"),
+        )
+        .post(
+            "/cases/{number}/notify",
+            preference::change,
+            Operation::new(
+                "changeNotifications",
+                "The applicant changes how they hear of each step: SMS to the phone given, e-mail, or none (X-Access-Code; issue 20)",
+            )
+            .path("number", "the case number")
+            .access_code("the applicant's code")
+            .json_body::<domain::notify::Preference>()
+            .answer::<domain::contract::CaseView>(200, "the case with the new choice")
+            .problem(400, "malformed JSON, or an e-mail choice without a valid address")
+            .problem(401, "no access code")
+            .problem(403, "staff: only the applicant chooses")
+            .problem(404, "no such case or a wrong code (indistinguishable)")
+            .problem(409, "version_conflict: the case changed meanwhile, try again")
+            .problem(413, "body too large")
+            .problem(415, "not JSON")
             .problem(503, "store unavailable"),
         )
         .get(

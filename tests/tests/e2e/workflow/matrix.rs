@@ -281,7 +281,7 @@ async fn route_matrix(app: &TestApp) {
         .as_str()
         .unwrap()
         .to_string();
-    let routes: [(&str, String, &[&str]); 4] = [
+    let routes: [(&str, String, &[&str]); 5] = [
         (
             "GET",
             format!("/api/cases/{number}"),
@@ -299,6 +299,8 @@ async fn route_matrix(app: &TestApp) {
             format!("/api/cases/{number}/reveal"),
             &["demo-village", "demo-township", "demo-county"],
         ),
+        // The applicant's own choice of messages: no staff role may make it.
+        ("POST", format!("/api/cases/{number}/notify"), &[]),
         (
             "GET",
             format!("/api/cases/{number}/attachments/{scan}"),

@@ -274,3 +274,84 @@ async fn a_provider_that_fails_changes_nothing_on_the_case_and_the_message_is_re
         .collect();
     assert_eq!(kinds, ["accepted"]);
 }
+
+#[tokio::test]
+async fn the_applicant_switches_to_email_on_the_tracking_page_and_the_next_message_follows() {
+    // Arrange
+    let app = spawn_app_on(DAY).await;
+    let (number, code) = app.submit(rebirth_cq()).await;
+    dispatch(&app).await;
+    let change = |body: Value, code: &str| {
+        app.client
+            .post(app.url(&format!("/api/cases/{number}/notify")))
+            .header("x-access-code", code.to_string())
+            .json(&body)
+            .send()
+    };
+    let township = app.login("demo-township").await;
+
+    // Act
+    let bad = change(
+        json!({"channel": "email", "email": "not an address"}),
+        &code,
+    )
+    .await
+    .unwrap();
+    let wrong_code = change(json!({"channel": null}), "WRONGCODE1")
+        .await
+        .unwrap();
+    let staff = app
+        .client
+        .post(app.url(&format!("/api/cases/{number}/notify")))
+        .bearer_auth(&township)
+        .json(&json!({"channel": null}))
+        .send()
+        .await
+        .unwrap();
+    let good = change(
+        json!({"channel": "email", "email": "li.na@example.cn", "lang": "en"}),
+        &code,
+    )
+    .await
+    .unwrap();
+    let good_status = good.status().as_u16();
+    let view: Value = good.json().await.unwrap();
+    ok(
+        &app,
+        &township,
+        &number,
+        json!({"action": "township_opinion", "agree": true, "opinion": "情况属实，同意"}),
+    )
+    .await;
+    dispatch(&app).await;
+
+    // Assert: a precise refusal, nothing for a wrong code or staff; the choice kept, audited,
+    // and the next message in English by e-mail.
+    assert_eq!(bad.status(), 400);
+    assert_eq!(wrong_code.status(), 404);
+    assert_eq!(staff.status(), 403);
+    assert_eq!(good_status, 200, "{view}");
+    assert_eq!(view["notify"]["channel"], "email");
+    assert!(
+        view["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "notify_changed")
+    );
+    let lines = sent(&app);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        (lines[0]["channel"].as_str(), lines[0]["kind"].as_str()),
+        (Some("sms"), Some("accepted"))
+    );
+    assert_eq!(lines[1]["channel"], "email");
+    assert_eq!(lines[1]["to"], "li.na@example.cn");
+    assert_eq!(lines[1]["lang"], "en");
+    assert!(
+        lines[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("township agreed")
+    );
+}
