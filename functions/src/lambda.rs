@@ -42,6 +42,23 @@ pub async fn reckoning_from_env() -> Result<crate::state::Reckoning, lambda_http
     })
 }
 
+/// Notifications: SMS through SNS, e-mail through SES from `JISHENG_MAIL_FROM` (a verified
+/// identity). Every function writes messages with its changes; only `dispatch` sends them.
+fn messages(
+    aws: &aws_config::SdkConfig,
+    outbox: std::sync::Arc<dyn crate::ports::OutboxStore>,
+) -> crate::state::Messages {
+    let notifier = crate::adapters::notify::AwsNotifier::new(
+        aws_sdk_sns::Client::new(aws),
+        aws_sdk_sesv2::Client::new(aws),
+        std::env::var("JISHENG_MAIL_FROM").unwrap_or_default(),
+    );
+    crate::state::Messages {
+        outbox,
+        notifier: std::sync::Arc::new(notifier),
+    }
+}
+
 /// What a stateful function needs on AWS, built once per cold start from its environment:
 /// `JISHENG_TABLE` (DynamoDB), `JISHENG_UPLOADS_BUCKET` (S3), `JISHENG_HMAC_KEY` (base64,
 /// at least 32 bytes; injected from Secrets Manager at deploy time, never in the template),
@@ -108,19 +125,8 @@ pub async fn state_from_env() -> Result<crate::state::AppState, lambda_http::Err
     let store = Arc::new(crate::adapters::store::dynamodb::DynamoStore::new(
         dynamo, table, sealer,
     ));
-    // Notifications: SMS through SNS, e-mail through SES from `JISHENG_MAIL_FROM` (a verified
-    // identity). Every function writes messages with its changes; only `dispatch` sends them.
-    let notifier = crate::adapters::notify::AwsNotifier::new(
-        aws_sdk_sns::Client::new(&aws),
-        aws_sdk_sesv2::Client::new(&aws),
-        std::env::var("JISHENG_MAIL_FROM").unwrap_or_default(),
-    );
-    let messages = crate::state::Messages {
-        outbox: store.clone(),
-        notifier: Arc::new(notifier),
-    };
     Ok(crate::state::AppState {
-        messages: Some(messages),
+        messages: Some(messages(&aws, store.clone())),
         store: store.clone(),
         staff: store,
         blobs: Arc::new(crate::adapters::blob::S3BlobStore::new(

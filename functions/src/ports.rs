@@ -820,6 +820,9 @@ pub trait OutboxStore: Send + Sync {
 
     /// A case's messages, oldest first (the message log of the tracking page and console).
     async fn messages_of(&self, case: &str) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// Every message given up after its retries, for supervisors (served from an index).
+    async fn failed_messages(&self) -> Result<Vec<OutboxMessage>, StoreError>;
 }
 
 /// Why a provider did not take a message.

@@ -677,6 +677,30 @@ async fn outbox_conformance(store: Arc<dyn CaseStore>, outbox: &dyn OutboxStore)
     assert_eq!(log.len(), 1);
     assert!(matches!(&log[0].state, SendState::Sent { provider_id, .. } if provider_id == "p-1"));
     assert!(outbox.messages_of("JS-0701").await.unwrap().is_empty());
+
+    // Act 4: another case's message is given up after its retries.
+    let (other, other_events) = record("JS-0701");
+    store.create(&other, &other_events, None).await.unwrap();
+    let id = outbox.messages_of("JS-0701").await.unwrap()[0].id.clone();
+    assert!(outbox.claim(&id, "a", until, now).await.unwrap());
+    let failed = SendState::Failed {
+        attempts: 6,
+        error: "throttled".into(),
+        at: now,
+    };
+    outbox.settle(&id, failed).await.unwrap();
+
+    // Assert 4: supervisors find it, and only it.
+    let given_up = outbox.failed_messages().await.unwrap();
+    assert_eq!(given_up.len(), 1);
+    assert_eq!(given_up[0].id, id);
+    assert!(
+        outbox
+            .due_messages(Moment(until.0 + 1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

@@ -127,6 +127,7 @@ fn Summary(summary: SupervisionSummary) -> impl IntoView {
         .map(|w| w.text_en.clone())
         .unwrap_or_default();
     let failures = summary.sweep_failures;
+    let undelivered = summary.failed_messages;
     let exceptions = summary.return_exceptions;
     view! {
         {(!exceptions.is_empty()).then(|| view! {
@@ -151,6 +152,19 @@ fn Summary(summary: SupervisionSummary) -> impl IntoView {
                         let number = f.number.clone();
                         let href = format!("/staff/cases/{number}");
                         view! { <li><a href=href>{number}</a>{format!("：{}", f.error)}</li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!undelivered.is_empty()).then(|| view! {
+            <section class="notice warning" id="failed-messages" role="status">
+                <h2>{move || tr("通知发送失败（已多次重试）", "Messages not delivered (after every retry)")}</h2>
+                <ul>
+                    {undelivered.iter().map(|f| {
+                        let number = f.number.clone();
+                        let href = format!("/staff/cases/{number}");
+                        let data_number = number.clone();
+                        view! { <li data-number=data_number><a href=href>{number}</a>{format!("：{}（{}次）", f.error, f.attempts)}</li> }
                     }).collect_view()}
                 </ul>
             </section>

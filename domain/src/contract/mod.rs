@@ -26,8 +26,8 @@ pub use lookup::{
     RegistryAnswer, RegistryChild, RegistryRequest,
 };
 pub use supervision::{
-    CalendarCoverage, CalendarOverview, CoverageWarning, NoticeYear, OfficeSummary, ProcessingBand,
-    ReturnException, SupervisionSummary, SweepFailure,
+    CalendarCoverage, CalendarOverview, CoverageWarning, FailedMessage, NoticeYear, OfficeSummary,
+    ProcessingBand, ReturnException, SupervisionSummary, SweepFailure,
 };
 pub use views::{
     ActionRequest, CaseHead, CaseView, CertificateSummary, MaskedApplicant, MissingItem, QueuePage,

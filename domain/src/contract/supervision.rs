@@ -156,4 +156,19 @@ pub struct SupervisionSummary {
     pub distribution: Vec<ProcessingBand>,
     pub return_exceptions: Vec<ReturnException>,
     pub sweep_failures: Vec<SweepFailure>,
+    /// Messages about the division's cases given up after every retry (issue 20).
+    #[serde(default)]
+    pub failed_messages: Vec<FailedMessage>,
+}
+
+/// A message the dispatcher gave up on: the case, what it was, why, after how many tries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct FailedMessage {
+    pub number: String,
+    pub kind: crate::notify::Kind,
+    pub channel: crate::notify::Channel,
+    pub at: crate::case::Moment,
+    pub attempts: u32,
+    pub error: String,
 }

@@ -187,6 +187,47 @@ pub fn distribution(rows: &[QueueItem]) -> Vec<ProcessingBand> {
 }
 
 /// The sweep's failures on cases whose accepting or deciding office lies in `division`.
+/// The messages about this division's cases that were given up (issue 20): few, so each
+/// case is read to place it.
+async fn failed_messages_in(
+    state: &AppState,
+    division: DivisionCode,
+) -> Result<Vec<domain::contract::FailedMessage>, Problem> {
+    let Some(messages) = &state.messages else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for m in messages.outbox.failed_messages().await? {
+        let Some(record) = state.store.get(&m.case).await? else {
+            continue;
+        };
+        let case = &record.case;
+        let ours = [Some(case.deciding), Some(case.accepting), case.reviewing]
+            .into_iter()
+            .flatten()
+            .any(|o| division.contains(o));
+        if let (
+            true,
+            crate::ports::SendState::Failed {
+                attempts,
+                error,
+                at,
+            },
+        ) = (ours, &m.state)
+        {
+            out.push(domain::contract::FailedMessage {
+                number: m.case.clone(),
+                kind: m.message.kind,
+                channel: m.channel,
+                at: *at,
+                attempts: *attempts,
+                error: error.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 pub fn failures_in(division: domain::DivisionCode, failures: &[SweepFailure]) -> Vec<SweepFailure> {
     failures
         .iter()
@@ -290,7 +331,9 @@ async fn summary(
     }
     let calendar = state.calendar().await?;
     let failures = state.store.sweep_failures().await?;
+    let failed_messages = failed_messages_in(&state, division).await?;
     let summary = SupervisionSummary {
+        failed_messages,
         // Cases of this division the deadline sweep could not read or write (issue 18).
         sweep_failures: failures_in(division, &failures),
         division,

@@ -400,11 +400,18 @@ impl DynamoStore {
             update =
                 update.expression_attribute_values(":now", AttributeValue::N(now.0.to_string()));
         }
-        update = match due_at(&message.state) {
-            Some(due) => update
+        // Unsettled messages under `DUE` by when they may be taken; given-up ones under
+        // `FAILED` by when, for supervisors; sent ones leave the index.
+        let listed = match (&message.state, due_at(&message.state)) {
+            (_, Some(due)) => Some(("DUE", due)),
+            (crate::ports::SendState::Failed { at, .. }, None) => Some(("FAILED", at.0)),
+            _ => None,
+        };
+        update = match listed {
+            Some((partition, key)) => update
                 .update_expression("SET #d = :data, obx = :obx, due = :due")
-                .expression_attribute_values(":obx", s("DUE"))
-                .expression_attribute_values(":due", AttributeValue::N(due.to_string())),
+                .expression_attribute_values(":obx", s(partition))
+                .expression_attribute_values(":due", AttributeValue::N(key.to_string())),
             None => update.update_expression("SET #d = :data REMOVE obx, due"),
         };
         match update.condition_expression(condition).send().await {
@@ -487,6 +494,35 @@ impl crate::ports::OutboxStore for DynamoStore {
             Ok(())
         } else {
             Err(StoreError::Busy)
+        }
+    }
+
+    async fn failed_messages(&self) -> Result<Vec<crate::ports::OutboxMessage>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(OUTBOX_INDEX)
+            .key_condition_expression("obx = :f")
+            .expression_attribute_values(":f", s("FAILED"));
+        let mut out = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let page = query
+                .clone()
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in page.items() {
+                if let Some(data) = item.get("data").and_then(|v| v.as_s().ok()) {
+                    out.push(crate::sealed::open_message(&self.sealer, data)?);
+                }
+            }
+            match page.last_evaluated_key() {
+                Some(k) if !k.is_empty() => start = Some(k.clone()),
+                _ => return Ok(out),
+            }
         }
     }
 

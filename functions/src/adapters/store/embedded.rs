@@ -48,6 +48,8 @@ const META: TableDefinition<&str, u32> = TableDefinition::new("meta");
 const OUTBOX: TableDefinition<&str, &str> = TableDefinition::new("outbox");
 /// The messages not yet settled, by id: the time (ms) from which a dispatcher may take each.
 const OUTBOX_DUE: TableDefinition<&str, i64> = TableDefinition::new("outbox_due");
+/// The messages given up after every retry.
+const OUTBOX_FAILED: TableDefinition<&str, ()> = TableDefinition::new("outbox_failed");
 /// A case's messages.
 const OUTBOX_OF_CASE: TableDefinition<(&str, &str), ()> = TableDefinition::new("outbox_of_case");
 /// The queue index format: 2 added the dates partitions (`ports::DatesIndex`).
@@ -88,6 +90,7 @@ impl EmbeddedStore {
             txn.open_table(OUTBOX).map_err(unavailable)?;
             txn.open_table(OUTBOX_DUE).map_err(unavailable)?;
             txn.open_table(OUTBOX_OF_CASE).map_err(unavailable)?;
+            txn.open_table(OUTBOX_FAILED).map_err(unavailable)?;
             reindex_if_older(&txn, &sealer)?;
             // Stores made before the lookup index existed get it built once.
             let mut holders = txn.open_table(HOLDERS).map_err(unavailable)?;
@@ -771,6 +774,12 @@ impl OutboxStore for EmbeddedStore {
                         due.remove(id.as_str()).map_err(unavailable)?;
                     }
                 }
+                let mut failed = txn.open_table(OUTBOX_FAILED).map_err(unavailable)?;
+                if matches!(state, SendState::Failed { .. }) {
+                    failed.insert(id.as_str(), ()).map_err(unavailable)?;
+                } else {
+                    failed.remove(id.as_str()).map_err(unavailable)?;
+                }
                 message.state = state;
                 let sealed = seal_message(&sealer, &message)?;
                 table
@@ -778,6 +787,25 @@ impl OutboxStore for EmbeddedStore {
                     .map_err(unavailable)?;
             }
             txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn failed_messages(&self) -> Result<Vec<OutboxMessage>, StoreError> {
+        let sealer = Arc::clone(&self.sealer);
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let failed = txn.open_table(OUTBOX_FAILED).map_err(unavailable)?;
+            let table = txn.open_table(OUTBOX).map_err(unavailable)?;
+            let mut out = Vec::new();
+            for entry in failed.iter().map_err(unavailable)? {
+                let (id, _) = entry.map_err(unavailable)?;
+                if let Some(v) = table.get(id.value()).map_err(unavailable)? {
+                    out.push(open_message(&sealer, v.value())?);
+                }
+            }
+            out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+            Ok(out)
         })
         .await
     }

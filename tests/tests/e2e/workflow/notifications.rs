@@ -36,6 +36,7 @@ async fn dispatch(app: &TestApp) -> functions::outbox::Dispatched {
     .unwrap()
 }
 
+// Long: one case's path to delivery told in order, then every line of the outbox checked.
 #[tokio::test]
 async fn a_rebirth_case_from_submission_to_delivery_sends_exactly_the_expected_messages() {
     // Arrange
@@ -354,4 +355,34 @@ async fn the_applicant_switches_to_email_on_the_tracking_page_and_the_next_messa
             .unwrap()
             .contains("township agreed")
     );
+}
+
+#[tokio::test]
+async fn a_message_given_up_after_every_retry_is_on_the_supervision_dashboard() {
+    // Arrange: the provider stays down.
+    let app = spawn_app_on(DAY).await;
+    let (number, _) = app.submit(rebirth_cq()).await;
+    let messages = app.state.messages.clone().unwrap();
+    let mut now = functions::ports::Clock::now(app.clock.as_ref());
+
+    // Act: the dispatcher tries until it gives up, each time after the backoff.
+    let mut failed = 0;
+    for attempt in 1..=functions::outbox::MAX_ATTEMPTS {
+        let round = dispatch_once(messages.outbox.as_ref(), &Down, now, "test")
+            .await
+            .unwrap();
+        failed += round.failed;
+        now = Moment(now.0 + functions::outbox::backoff_ms(attempt) + 1);
+    }
+    let supervisor = app.login("demo-supervisor").await;
+    let (status, summary) = app.get_as(&supervisor, "/api/supervision/summary").await;
+
+    // Assert
+    assert_eq!(failed, 1);
+    assert_eq!(status, 200);
+    let listed = summary["failed_messages"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{summary}");
+    assert_eq!(listed[0]["number"], number.as_str());
+    assert_eq!(listed[0]["kind"], "accepted");
+    assert_eq!(listed[0]["attempts"], functions::outbox::MAX_ATTEMPTS);
 }
