@@ -24,6 +24,7 @@ use crate::ports::{Applicant, CaseRecord, IdempotencyRecord, SignedCommitment, S
 use crate::problem::{JsonBody, Problem};
 use crate::state::{AppState, hex, random_code};
 use crate::tokens::Claims;
+
 /// How long a retry with the same `Idempotency-Key` gets the first answer.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
 
