@@ -11,6 +11,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::date::Date;
 use crate::division::PROVINCES;
 
+/// The form of an ID number as the API states it (the check character is checked on receipt):
+/// 17 digits and a digit or X, blanks around it allowed.
+pub const PATTERN: &str = r"^\s*[0-9]{17}[0-9Xx]\s*$";
+
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdNumber {
     raw: [u8; 18],

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::handler::Handler;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
@@ -259,29 +259,33 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     }
 
     /// `GET path`, served by `handler` and documented by `operation`.
-    pub fn get<H, T>(mut self, path: &'static str, handler: H, operation: Operation) -> Self
+    pub fn get<H, T>(self, path: &'static str, handler: H, operation: Operation) -> Self
     where
         H: Handler<T, S>,
         T: 'static,
     {
-        self.router = self.router.route(path, get(handler));
-        self.routes.push(Route {
-            method: "get",
-            path,
-            operation,
-        });
-        self
+        self.route("get", path, get(handler), operation)
     }
 
     /// `POST path`, served by `handler` and documented by `operation`.
-    pub fn post<H, T>(mut self, path: &'static str, handler: H, operation: Operation) -> Self
+    pub fn post<H, T>(self, path: &'static str, handler: H, operation: Operation) -> Self
     where
         H: Handler<T, S>,
         T: 'static,
     {
-        self.router = self.router.route(path, post(handler));
+        self.route("post", path, post(handler), operation)
+    }
+
+    fn route(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        endpoint: MethodRouter<S>,
+        operation: Operation,
+    ) -> Self {
+        self.router = self.router.route(path, endpoint);
         self.routes.push(Route {
-            method: "post",
+            method,
             path,
             operation,
         });

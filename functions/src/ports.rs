@@ -794,6 +794,18 @@ pub enum SendState {
     },
 }
 
+impl SendState {
+    /// When a dispatcher may take the message (ms): a pending one from its backoff, a claimed
+    /// one when the claim runs out; a settled one never.
+    pub fn due_at(&self) -> Option<i64> {
+        match self {
+            SendState::Pending { not_before, .. } => Some(not_before.0),
+            SendState::Claimed { until, .. } => Some(until.0),
+            SendState::Sent { .. } | SendState::Failed { .. } => None,
+        }
+    }
+}
+
 /// The outbox as the dispatcher and the message logs read it.
 #[async_trait]
 pub trait OutboxStore: Send + Sync {

@@ -17,10 +17,7 @@ use crate::materials::ProvidedMaterial;
 pub struct PersonEntry {
     #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
-    #[cfg_attr(
-        feature = "openapi",
-        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
-    )]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::id_number::PATTERN)))]
     pub id_number: String,
 }
 
@@ -30,10 +27,7 @@ pub struct PersonEntry {
 pub struct ApplicantEntry {
     #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
-    #[cfg_attr(
-        feature = "openapi",
-        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
-    )]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::id_number::PATTERN)))]
     pub id_number: String,
     #[cfg_attr(feature = "openapi", schemars(regex(pattern = r"^\s*1[0-9]{10}\s*$")))]
     pub phone: String,

@@ -16,10 +16,7 @@ use crate::service::Service;
 pub struct LookupRequest {
     #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
-    #[cfg_attr(
-        feature = "openapi",
-        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
-    )]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::id_number::PATTERN)))]
     pub id_number: String,
 }
 
@@ -56,10 +53,7 @@ pub struct LookupAnswer {
 pub struct CorrectionRequest {
     #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 50)))]
     pub name: String,
-    #[cfg_attr(
-        feature = "openapi",
-        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
-    )]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::id_number::PATTERN)))]
     pub id_number: String,
     pub certificate: String,
     #[cfg_attr(feature = "openapi", schemars(length(min = 1, max = 500)))]
@@ -80,10 +74,7 @@ pub struct CorrectionRequested {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RegistryRequest {
-    #[cfg_attr(
-        feature = "openapi",
-        schemars(regex(pattern = r"^\s*[0-9]{17}[0-9Xx]\s*$"))
-    )]
+    #[cfg_attr(feature = "openapi", schemars(regex(pattern = crate::id_number::PATTERN)))]
     pub id_number: String,
 }
 

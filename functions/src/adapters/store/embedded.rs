@@ -10,11 +10,10 @@ use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, Tab
 use std::ops::Bound;
 
 use crate::ports::{
-    AuditEntry, CaseRecord, CaseStore, IdempotencyRecord, LoginGate, LoginPolicy, LoginState,
-    OutboxMessage, OutboxStore, QueueItem, QueuePage, QueueQuery, SendState, StaffAccount,
-    StaffStore, StoreError, StoredNotice, SweepFailure, queue_entries,
+    AuditEntry, CaseRecord, CaseStore, IdempotencyRecord, QueueItem, QueuePage, QueueQuery,
+    StoreError, StoredNotice, SweepFailure, queue_entries,
 };
-use crate::sealed::{Sealer, open_message, open_record, seal_message, seal_record};
+use crate::sealed::{Sealer, open_record, seal_record};
 
 const CASES: TableDefinition<&str, &[u8]> = TableDefinition::new("cases");
 /// (case number, sequence) → event, so a case's trail reads in order.
@@ -44,16 +43,13 @@ const LOGINS: TableDefinition<&str, &[u8]> = TableDefinition::new("login_states"
 const SWEEP_FAILURES: TableDefinition<&str, &[u8]> = TableDefinition::new("sweep_failures");
 /// Store-format markers, so an older file is brought up to date once when opened.
 const META: TableDefinition<&str, u32> = TableDefinition::new("meta");
-/// Outbox messages by id, their recipient sealed (issue 20).
-const OUTBOX: TableDefinition<&str, &str> = TableDefinition::new("outbox");
-/// The messages not yet settled, by id: the time (ms) from which a dispatcher may take each.
-const OUTBOX_DUE: TableDefinition<&str, i64> = TableDefinition::new("outbox_due");
-/// The messages given up after every retry.
-const OUTBOX_FAILED: TableDefinition<&str, ()> = TableDefinition::new("outbox_failed");
-/// A case's messages.
-const OUTBOX_OF_CASE: TableDefinition<(&str, &str), ()> = TableDefinition::new("outbox_of_case");
 /// The queue index format: 2 added the dates partitions (`ports::DatesIndex`).
 const QUEUE_INDEX_VERSION: u32 = 2;
+
+mod outbox;
+mod staff;
+
+use outbox::write_outbox;
 
 #[derive(Debug, Clone)]
 pub struct EmbeddedStore {
@@ -87,10 +83,7 @@ impl EmbeddedStore {
             txn.open_table(SWEEP_FAILURES).map_err(unavailable)?;
             txn.open_table(LOGINS).map_err(unavailable)?;
             txn.open_table(AUDIT).map_err(unavailable)?;
-            txn.open_table(OUTBOX).map_err(unavailable)?;
-            txn.open_table(OUTBOX_DUE).map_err(unavailable)?;
-            txn.open_table(OUTBOX_OF_CASE).map_err(unavailable)?;
-            txn.open_table(OUTBOX_FAILED).map_err(unavailable)?;
+            outbox::open_tables(&txn)?;
             reindex_if_older(&txn, &sealer)?;
             // Stores made before the lookup index existed get it built once.
             let mut holders = txn.open_table(HOLDERS).map_err(unavailable)?;
@@ -201,43 +194,6 @@ fn reindex_if_older(txn: &redb::WriteTransaction, sealer: &Sealer) -> Result<(),
     }
     meta.insert("queue_index", QUEUE_INDEX_VERSION)
         .map_err(unavailable)?;
-    Ok(())
-}
-
-/// When a dispatcher may take a message: pending ones from their backoff, claimed ones when
-/// the claim runs out; settled ones never.
-fn due_at(state: &SendState) -> Option<i64> {
-    match state {
-        SendState::Pending { not_before, .. } => Some(not_before.0),
-        SendState::Claimed { until, .. } => Some(until.0),
-        SendState::Sent { .. } | SendState::Failed { .. } => None,
-    }
-}
-
-/// Writes the messages a change causes, in the change's own transaction (the outbox).
-fn write_outbox(
-    txn: &redb::WriteTransaction,
-    sealer: &Sealer,
-    messages: &[OutboxMessage],
-) -> Result<(), StoreError> {
-    let mut table = txn.open_table(OUTBOX).map_err(unavailable)?;
-    let mut due = txn.open_table(OUTBOX_DUE).map_err(unavailable)?;
-    let mut of_case = txn.open_table(OUTBOX_OF_CASE).map_err(unavailable)?;
-    for m in messages {
-        if table.get(m.id.as_str()).map_err(unavailable)?.is_some() {
-            continue;
-        }
-        let sealed = seal_message(sealer, m)?;
-        table
-            .insert(m.id.as_str(), sealed.as_str())
-            .map_err(unavailable)?;
-        if let Some(at) = due_at(&m.state) {
-            due.insert(m.id.as_str(), at).map_err(unavailable)?;
-        }
-        of_case
-            .insert((m.case.as_str(), m.id.as_str()), ())
-            .map_err(unavailable)?;
-    }
     Ok(())
 }
 
@@ -672,312 +628,6 @@ impl CaseStore for EmbeddedStore {
                     .map_err(unavailable)?;
             }
             txn.commit().map_err(unavailable)
-        })
-        .await
-    }
-}
-
-#[async_trait]
-impl OutboxStore for EmbeddedStore {
-    async fn due_messages(
-        &self,
-        now: domain::case::Moment,
-        limit: usize,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let sealer = Arc::clone(&self.sealer);
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let due = txn.open_table(OUTBOX_DUE).map_err(unavailable)?;
-            let table = txn.open_table(OUTBOX).map_err(unavailable)?;
-            let mut out = Vec::new();
-            for entry in due.iter().map_err(unavailable)? {
-                let (id, at) = entry.map_err(unavailable)?;
-                if at.value() > now.0 {
-                    continue;
-                }
-                if let Some(v) = table.get(id.value()).map_err(unavailable)? {
-                    out.push(open_message(&sealer, v.value())?);
-                }
-            }
-            out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-            out.truncate(limit);
-            Ok(out)
-        })
-        .await
-    }
-
-    async fn claim(
-        &self,
-        id: &str,
-        by: &str,
-        until: domain::case::Moment,
-        now: domain::case::Moment,
-    ) -> Result<bool, StoreError> {
-        let id = id.to_string();
-        let by = by.to_string();
-        let sealer = Arc::clone(&self.sealer);
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                let mut table = txn.open_table(OUTBOX).map_err(unavailable)?;
-                let mut message = match table.get(id.as_str()).map_err(unavailable)? {
-                    None => return Err(StoreError::NotFound),
-                    Some(v) => open_message(&sealer, v.value())?,
-                };
-                let attempts = match &message.state {
-                    SendState::Pending {
-                        attempts,
-                        not_before,
-                    } if not_before.0 <= now.0 => *attempts,
-                    SendState::Claimed {
-                        attempts,
-                        until: held,
-                        ..
-                    } if held.0 <= now.0 => *attempts,
-                    _ => return Ok(false),
-                };
-                message.state = SendState::Claimed {
-                    by,
-                    until,
-                    attempts,
-                };
-                let sealed = seal_message(&sealer, &message)?;
-                table
-                    .insert(id.as_str(), sealed.as_str())
-                    .map_err(unavailable)?;
-                let mut due = txn.open_table(OUTBOX_DUE).map_err(unavailable)?;
-                due.insert(id.as_str(), until.0).map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)?;
-            Ok(true)
-        })
-        .await
-    }
-
-    async fn settle(&self, id: &str, state: SendState) -> Result<(), StoreError> {
-        let id = id.to_string();
-        let sealer = Arc::clone(&self.sealer);
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                let mut table = txn.open_table(OUTBOX).map_err(unavailable)?;
-                let mut message = match table.get(id.as_str()).map_err(unavailable)? {
-                    None => return Err(StoreError::NotFound),
-                    Some(v) => open_message(&sealer, v.value())?,
-                };
-                let mut due = txn.open_table(OUTBOX_DUE).map_err(unavailable)?;
-                match due_at(&state) {
-                    Some(at) => {
-                        due.insert(id.as_str(), at).map_err(unavailable)?;
-                    }
-                    None => {
-                        due.remove(id.as_str()).map_err(unavailable)?;
-                    }
-                }
-                let mut failed = txn.open_table(OUTBOX_FAILED).map_err(unavailable)?;
-                if matches!(state, SendState::Failed { .. }) {
-                    failed.insert(id.as_str(), ()).map_err(unavailable)?;
-                } else {
-                    failed.remove(id.as_str()).map_err(unavailable)?;
-                }
-                message.state = state;
-                let sealed = seal_message(&sealer, &message)?;
-                table
-                    .insert(id.as_str(), sealed.as_str())
-                    .map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn failed_messages(&self) -> Result<Vec<OutboxMessage>, StoreError> {
-        let sealer = Arc::clone(&self.sealer);
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let failed = txn.open_table(OUTBOX_FAILED).map_err(unavailable)?;
-            let table = txn.open_table(OUTBOX).map_err(unavailable)?;
-            let mut out = Vec::new();
-            for entry in failed.iter().map_err(unavailable)? {
-                let (id, _) = entry.map_err(unavailable)?;
-                if let Some(v) = table.get(id.value()).map_err(unavailable)? {
-                    out.push(open_message(&sealer, v.value())?);
-                }
-            }
-            out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-            Ok(out)
-        })
-        .await
-    }
-
-    async fn messages_of(&self, case: &str) -> Result<Vec<OutboxMessage>, StoreError> {
-        let case = case.to_string();
-        let sealer = Arc::clone(&self.sealer);
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let of_case = txn.open_table(OUTBOX_OF_CASE).map_err(unavailable)?;
-            let table = txn.open_table(OUTBOX).map_err(unavailable)?;
-            let mut out = Vec::new();
-            for entry in of_case.range((case.as_str(), "")..).map_err(unavailable)? {
-                let (key, _) = entry.map_err(unavailable)?;
-                let (c, id) = key.value();
-                if c != case {
-                    break;
-                }
-                if let Some(v) = table.get(id).map_err(unavailable)? {
-                    out.push(open_message(&sealer, v.value())?);
-                }
-            }
-            out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-            Ok(out)
-        })
-        .await
-    }
-}
-
-#[async_trait]
-impl StaffStore for EmbeddedStore {
-    async fn account(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
-        self.get_json(STAFF, username).await
-    }
-
-    async fn put_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
-        let account = account.clone();
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                let mut table = txn.open_table(STAFF).map_err(unavailable)?;
-                let bytes = serde_json::to_vec(&account)?;
-                table
-                    .insert(account.username.as_str(), bytes.as_slice())
-                    .map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn create_account(&self, account: &StaffAccount) -> Result<(), StoreError> {
-        let account = account.clone();
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                let mut table = txn.open_table(STAFF).map_err(unavailable)?;
-                if table
-                    .get(account.username.as_str())
-                    .map_err(unavailable)?
-                    .is_some()
-                {
-                    return Err(StoreError::AlreadyExists);
-                }
-                let bytes = serde_json::to_vec(&account)?;
-                table
-                    .insert(account.username.as_str(), bytes.as_slice())
-                    .map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn accounts(&self) -> Result<Vec<StaffAccount>, StoreError> {
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(STAFF).map_err(unavailable)?;
-            let mut out = Vec::new();
-            for item in table.iter().map_err(unavailable)? {
-                let (_, v) = item.map_err(unavailable)?;
-                out.push(serde_json::from_slice(v.value())?);
-            }
-            Ok(out)
-        })
-        .await
-    }
-
-    async fn revoke_token(&self, token_id: &str, expires_at: i64) -> Result<(), StoreError> {
-        let token_id = token_id.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                let mut table = txn.open_table(REVOKED).map_err(unavailable)?;
-                table
-                    .insert(token_id.as_str(), expires_at)
-                    .map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn reserve_login(
-        &self,
-        key: &str,
-        now: domain::case::Moment,
-        policy: &LoginPolicy,
-        gated: bool,
-    ) -> Result<LoginGate, StoreError> {
-        let key = key.to_string();
-        let policy = *policy;
-        self.blocking(move |db| {
-            // One write transaction: redb serialises writers, so parallel attempts count one
-            // after another and each sees the ones before it.
-            let txn = db.begin_write().map_err(unavailable)?;
-            let gate = {
-                let mut table = txn.open_table(LOGINS).map_err(unavailable)?;
-                let state: LoginState = match table.get(key.as_str()).map_err(unavailable)? {
-                    Some(v) => serde_json::from_slice(v.value())?,
-                    None => LoginState::default(),
-                };
-                match state.gate(now, &policy).filter(|_| gated) {
-                    Some(refused) => refused,
-                    None => {
-                        let next = state.after_failure(now, &policy);
-                        let bytes = serde_json::to_vec(&next)?;
-                        table
-                            .insert(key.as_str(), bytes.as_slice())
-                            .map_err(unavailable)?;
-                        LoginGate::Proceed(next)
-                    }
-                }
-            };
-            txn.commit().map_err(unavailable)?;
-            Ok(gate)
-        })
-        .await
-    }
-
-    async fn login_state(&self, key: &str) -> Result<LoginState, StoreError> {
-        let key = key.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(LOGINS).map_err(unavailable)?;
-            match table.get(key.as_str()).map_err(unavailable)? {
-                Some(v) => Ok(serde_json::from_slice(v.value())?),
-                None => Ok(LoginState::default()),
-            }
-        })
-        .await
-    }
-
-    async fn clear_login(&self, key: &str) -> Result<(), StoreError> {
-        let key = key.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_write().map_err(unavailable)?;
-            {
-                let mut table = txn.open_table(LOGINS).map_err(unavailable)?;
-                table.remove(key.as_str()).map_err(unavailable)?;
-            }
-            txn.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn token_revoked(&self, token_id: &str) -> Result<bool, StoreError> {
-        let token_id = token_id.to_string();
-        self.blocking(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(REVOKED).map_err(unavailable)?;
-            Ok(table.get(token_id.as_str()).map_err(unavailable)?.is_some())
         })
         .await
     }

@@ -8,7 +8,7 @@ use functions::ports::Notifier;
 use serde_json::{Value, json};
 
 use super::{DAY, ok, rebirth_cq};
-use crate::helpers::{TestApp, spawn_app_on};
+use crate::helpers::{TestApp, spawn_app, spawn_app_on};
 
 /// The lines of the local outbox file.
 fn sent(app: &TestApp) -> Vec<Value> {
@@ -385,4 +385,27 @@ async fn a_message_given_up_after_every_retry_is_on_the_supervision_dashboard() 
     assert_eq!(listed[0]["number"], number.as_str());
     assert_eq!(listed[0]["kind"], "accepted");
     assert_eq!(listed[0]["attempts"], functions::outbox::MAX_ATTEMPTS);
+}
+
+#[tokio::test]
+async fn on_the_real_date_an_acceptance_is_sent_once_with_its_due_date() {
+    // Arrange: today, by the machine's clock (the pinned-date lesson of the first release).
+    let app = spawn_app().await;
+    let today = functions::ports::Clock::now(app.clock.as_ref()).date();
+    let mut situation = rebirth_cq();
+    situation["date"] = json!(today.to_string());
+
+    // Act
+    let (number, _) = app.submit(situation).await;
+    let first = dispatch(&app).await;
+    let again = dispatch(&app).await;
+
+    // Assert: one acceptance, naming the case and a due date after today, in one SMS.
+    assert_eq!((first.sent, again.sent), (1, 0));
+    let lines = sent(&app);
+    assert_eq!(lines.len(), 1);
+    let text = lines[0]["text"].as_str().unwrap();
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("前办结"), "{text}");
+    assert!(text.chars().count() <= 70, "{text}");
 }
