@@ -2,8 +2,8 @@
 
 use domain::contract::{ActionRequest, Application, CaseView, QueuePage, Revealed, StaffCaseView};
 use gloo_net::http::{Request, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -33,31 +33,8 @@ impl ApiError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Problem {
-    pub status: u16,
-    pub code: String,
-    pub title: String,
-    pub title_en: String,
-    #[serde(default)]
-    pub detail: Option<String>,
-    /// Read into [`domain::contract::ProblemItem`]s by [`Problem::items`] where a page shows
-    /// them, so that a bundle which never does (verify) does not carry that code.
-    #[serde(default)]
-    pub errors: Vec<Value>,
-    #[serde(default)]
-    pub current_version: Option<u64>,
-}
-
-impl Problem {
-    /// Every item of `errors`, typed.
-    pub fn items(&self) -> Vec<domain::contract::ProblemItem> {
-        self.errors
-            .iter()
-            .filter_map(|e| serde_json::from_value(e.clone()).ok())
-            .collect()
-    }
-}
+/// A problem document as the server writes it (`functions/src/problem.rs`).
+pub type Problem = domain::contract::ProblemDocument;
 
 /// A failed answer as its problem document, or its bare status.
 async fn failure(response: Response) -> ApiError {

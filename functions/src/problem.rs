@@ -195,3 +195,33 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_server_writes_is_what_a_client_reads() {
+        // Arrange: a validation failure with an item and a version conflict's field.
+        let mut problem = Problem::invalid_request(&[crate::errors::invalid(
+            "applicant.phone",
+            "请填写11位手机号码 / an 11-digit mobile number",
+        )]);
+        problem.current_version = Some(7);
+
+        // Act
+        let json = serde_json::to_value(&problem).unwrap_or_default();
+        let read: domain::contract::ProblemDocument =
+            serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}"));
+
+        // Assert
+        assert_eq!(read.status, 400);
+        assert_eq!(read.code, problem.code);
+        assert_eq!(
+            (read.title.as_str(), read.title_en.as_str()),
+            (problem.title, problem.title_en)
+        );
+        assert_eq!(read.current_version, Some(7));
+        assert_eq!(read.items()[0].code(), "invalid_field");
+    }
+}

@@ -102,6 +102,36 @@ impl ProblemItem {
     }
 }
 
+/// A problem document (RFC 9457) as a client reads it: the server builds it in
+/// `functions/src/problem.rs`, and a test there holds the two to the same fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProblemDocument {
+    pub status: u16,
+    /// The stable machine code.
+    pub code: String,
+    pub title: String,
+    pub title_en: String,
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// Read into [`ProblemItem`]s by [`ProblemDocument::items`] where a page shows them, so a
+    /// bundle that never does (verify) does not carry that code.
+    #[serde(default)]
+    pub errors: Vec<serde_json::Value>,
+    /// On a 409 version conflict: the case's version now.
+    #[serde(default)]
+    pub current_version: Option<u64>,
+}
+
+impl ProblemDocument {
+    /// Every item of `errors`, typed.
+    pub fn items(&self) -> Vec<ProblemItem> {
+        self.errors
+            .iter()
+            .filter_map(|e| serde_json::from_value(e.clone()).ok())
+            .collect()
+    }
+}
+
 /// `GET /api/auth/me`: whom the token presented is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -13,8 +13,8 @@ mod views;
 pub use answers::{
     AuditDay, AuditEntry, CalendarLoaded, CaseReading, DeadlineReply, DueAnswer, GuideAnswer,
     Health, Ineligibility, LoadOutcome, NewStaffAccount, OtherProblem, PasswordReset, PresignedPut,
-    PresignedUpload, ProblemItem, RecomputeReport, RoleChange, StaffIdentity, UploadAnswer,
-    UploadRequest, Uploaded, VillageMatch, VillageMatches,
+    PresignedUpload, ProblemDocument, ProblemItem, RecomputeReport, RoleChange, StaffIdentity,
+    UploadAnswer, UploadRequest, Uploaded, VillageMatch, VillageMatches,
 };
 pub use application::{
     ApplicantEntry, Application, CaseSubmitted, CommitmentEntry, LoginAnswer, LoginRequest, Person,
